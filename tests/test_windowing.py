@@ -1,0 +1,321 @@
+"""Property tests of the pure windowing module against an in-memory API."""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import math
+import random
+from dataclasses import dataclass
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tap_everflow.windowing import (
+    Answer,
+    Dimension,
+    Limits,
+    Partition,
+    Slice,
+    next_span,
+    split_partition,
+    walk,
+)
+
+OVERFLOW_MODES = ("exact", "exact_flagged", "flag_partial", "flag_empty")
+
+
+@dataclass(frozen=True)
+class Row:
+    id: int
+    ts: int
+    offer: str
+    affiliate: str
+
+
+TIME_OF = lambda row: row.ts  # noqa: E731
+DIMENSIONS = (
+    Dimension("offer", lambda row: row.offer),
+    Dimension("affiliate", lambda row: row.affiliate),
+)
+
+
+class FakeApi:
+    """Keeps the contract's raw-report rules over a list of rows, in memory."""
+
+    def __init__(
+        self,
+        rows: list[Row],
+        limits: Limits,
+        *,
+        modes: tuple[str, ...],
+        seed: int,
+        exclusions_any: bool = True,
+    ) -> None:
+        self.rows = sorted(rows, key=lambda r: r.ts)
+        self.times = [r.ts for r in self.rows]
+        self.limits = limits
+        self.modes = modes
+        self.rng = random.Random(seed)
+        # The contract is silent on how exclusions of different types combine:
+        # the tap must be correct under either reading.
+        self.exclusions_any = exclusions_any
+        self.slices: list[Slice] = []
+
+    def matches(self, row: Row, partition: Partition) -> bool:
+        if any(getattr(row, key) not in values for key, values in partition.filters):
+            return False
+        hits = [getattr(row, key) in values for key, values in partition.exclusions]
+        removed = any(hits) if self.exclusions_any else bool(hits) and all(hits)
+        return not removed
+
+    def fetch(self, request: Slice) -> Answer:
+        assert request.start <= request.end
+        assert request.end - request.start < 14 * 86_400
+        assert request.seconds <= self.limits.max_span
+        self.slices.append(request)
+        first = bisect.bisect_left(self.times, request.start)
+        last = bisect.bisect_right(self.times, request.end)
+        hits = [r for r in self.rows[first:last] if self.matches(r, request.partition)]
+        self.rng.shuffle(hits)
+        cap = self.limits.max_rows
+        if len(hits) <= cap:
+            return Answer(hits)
+        mode = self.rng.choice(self.modes)
+        if mode == "exact":
+            return Answer(hits[:cap])
+        if mode == "exact_flagged":
+            return Answer(hits[:cap], incomplete=True)
+        if mode == "flag_partial":
+            return Answer(hits[: self.rng.randrange(cap)], incomplete=True)
+        return Answer([], incomplete=True)
+
+
+@st.composite
+def traffic(draw: st.DrawFn) -> tuple[list[Row], int, int, Limits]:
+    """Random traffic: background rows, dense bursts and overfull seconds."""
+    max_rows = draw(st.integers(3, 25))
+    limits = Limits(
+        max_rows=max_rows,
+        max_span=draw(st.integers(1, 2_000)),
+        fill=draw(st.floats(0.3, 1.0)),
+    )
+    start = draw(st.integers(1_700_000_000, 1_800_000_000))
+    length = draw(st.integers(1, 20_000))
+    end = start + length - 1
+    offers = [str(i) for i in range(1, draw(st.integers(1, 6)) + 1)]
+    affiliates = [str(i) for i in range(1, draw(st.integers(1, 6)) + 1)]
+    rng = random.Random(draw(st.integers(0, 2**32)))
+    stamps = [rng.randint(start, end) for _ in range(draw(st.integers(0, 150)))]
+    for _ in range(draw(st.integers(0, 3))):  # seconds holding many rows
+        second = rng.randint(start, end)
+        stamps += [second] * draw(st.integers(max_rows, max_rows * 6))
+    for _ in range(draw(st.integers(0, 2))):  # short dense bursts
+        burst = rng.randint(start, end)
+        stamps += [min(end, burst + rng.randrange(30)) for _ in range(max_rows * 3)]
+    rows = [
+        Row(i, ts, rng.choice(offers), rng.choice(affiliates))
+        for i, ts in enumerate(stamps)
+    ]
+    return rows, start, end, limits
+
+
+def _cells_fit(rows: list[Row], limits: Limits) -> bool:
+    """Whether every (second, offer, affiliate) holds fewer rows than the cap."""
+    cells: dict[tuple[int, str, str], int] = {}
+    for r in rows:
+        key = (r.ts, r.offer, r.affiliate)
+        cells[key] = cells.get(key, 0) + 1
+    return all(n < limits.max_rows for n in cells.values())
+
+
+def _check_windows(windows, start: int, end: int, limits: Limits) -> None:
+    """Windows are consecutive, cover the range exactly, and respect the span."""
+    assert windows[0].start == start
+    assert windows[-1].end == end
+    for before, after in itertools.pairwise(windows):
+        assert after.start == before.end + 1
+    for window in windows:
+        assert 1 <= window.end - window.start + 1 <= limits.max_span
+        assert all(window.start <= r.ts <= window.end for r in window.rows)
+
+
+PROPERTY_SETTINGS = settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+@PROPERTY_SETTINGS
+@given(
+    data=traffic(),
+    exclusions_any=st.booleans(),
+    modes=st.sampled_from([("exact",), ("exact_flagged",), ("exact", "exact_flagged")]),
+    seed=st.integers(0, 1000),
+    sampled=st.booleans(),
+)
+def test_walk_yields_exactly_the_truth(data, exclusions_any, modes, seed, sampled):
+    """With overflowing answers that carry a sample, every row comes back once."""
+    rows, start, end, limits = data
+    api = FakeApi(rows, limits, modes=modes, seed=seed, exclusions_any=exclusions_any)
+    windows = list(
+        walk(
+            start,
+            end,
+            api.fetch,
+            dimensions=DIMENSIONS,
+            limits=limits,
+            time_of=TIME_OF if sampled else None,
+        )
+    )
+    _check_windows(windows, start, end, limits)
+    got = [r.id for w in windows for r in w.rows]
+    shortfalls = [s for w in windows for s in w.shortfalls]
+    if _cells_fit(rows, limits):
+        assert not shortfalls
+        assert sorted(got) == sorted(r.id for r in rows)
+    else:
+        assert set(got) <= {r.id for r in rows}
+    assert len(got) == len(set(got))
+    assert sum(w.requests for w in windows) == len(api.slices)
+
+
+@PROPERTY_SETTINGS
+@given(data=traffic(), seed=st.integers(0, 1000), exclusions_any=st.booleans())
+def test_walk_never_hides_a_loss(data, seed, exclusions_any):
+    """Under every overflow form, rows are lost only where a shortfall says so."""
+    rows, start, end, limits = data
+    api = FakeApi(
+        rows, limits, modes=OVERFLOW_MODES, seed=seed, exclusions_any=exclusions_any
+    )
+    windows = list(
+        walk(
+            start,
+            end,
+            api.fetch,
+            dimensions=DIMENSIONS,
+            limits=limits,
+            time_of=TIME_OF,
+        )
+    )
+    _check_windows(windows, start, end, limits)
+    got = {r.id for w in windows for r in w.rows}
+    assert len(got) == sum(len(w.rows) for w in windows)  # no duplicates
+    shortfalls = [s for w in windows for s in w.shortfalls]
+    for row in rows:
+        if row.id not in got:
+            assert any(
+                s.second == row.ts and api.matches(row, s.partition) for s in shortfalls
+            ), f"row {row} lost without a shortfall"
+
+
+@PROPERTY_SETTINGS
+@given(
+    data=traffic(),
+    seed=st.integers(0, 1000),
+    user_offers=st.sets(st.sampled_from("123"), max_size=2),
+    excluded=st.sets(st.sampled_from("12345"), max_size=2),
+    excluded_type=st.sampled_from(["offer", "affiliate"]),
+)
+def test_walk_respects_user_filters_and_exclusions(
+    data, seed, user_offers, excluded, excluded_type
+):
+    """Splitting inside a user's filters and exclusions never widens them."""
+    rows, start, end, limits = data
+    root = Partition.from_query(
+        [{"resource_type": "offer", "filter_id_value": v} for v in user_offers],
+        [{"resource_type": excluded_type, "filter_id_value": v} for v in excluded],
+    )
+    api = FakeApi(rows, limits, modes=("exact", "exact_flagged"), seed=seed)
+    windows = list(
+        walk(start, end, api.fetch, root=root, dimensions=DIMENSIONS, limits=limits)
+    )
+    got = sorted(r.id for w in windows for r in w.rows)
+    truth = sorted(r.id for r in rows if api.matches(r, root))
+    if _cells_fit(rows, limits):
+        assert got == truth
+    else:
+        assert set(got) <= set(truth)
+    assert len(got) == len(set(got))
+    for request in api.slices:  # never exclusions of two types at once
+        assert len(request.partition.exclusions) <= 1
+
+
+def test_requests_stay_near_the_lower_bound_on_steady_traffic():
+    """Adaptive windows take few more requests than ceil(rows / max_rows)."""
+    limits = Limits(max_rows=2_000)
+    rng = random.Random(7)
+    start, end = 1_790_000_000, 1_790_000_000 + 14 * 86_400 - 1
+    rows = [Row(i, rng.randint(start, end), "1", "1") for i in range(200_000)]
+    api = FakeApi(rows, limits, modes=("exact",), seed=1)
+    windows = list(walk(start, end, api.fetch, limits=limits, time_of=TIME_OF))
+    assert sum(len(w.rows) for w in windows) == len(rows)
+    lower_bound = math.ceil(len(rows) / limits.max_rows)
+    assert len(api.slices) <= 1.3 * lower_bound
+
+
+def test_quiet_month_takes_one_request_per_fourteen_days():
+    limits = Limits()
+    start, end = 1_790_000_000, 1_790_000_000 + 30 * 86_400 - 1
+    api = FakeApi([Row(1, start + 5, "1", "1")], limits, modes=("exact",), seed=1)
+    windows = list(walk(start, end, api.fetch, limits=limits))
+    assert [len(w.rows) for w in windows] == [1, 0, 0]
+    assert len(api.slices) == 3
+
+
+def test_single_offer_overflow_goes_down_to_affiliate():
+    limits = Limits(max_rows=10)
+    rows = [Row(i, 100, "7", str(i % 4)) for i in range(30)]
+    api = FakeApi(rows, limits, modes=("exact",), seed=3)
+    (window,) = walk(100, 100, api.fetch, dimensions=DIMENSIONS, limits=limits)
+    assert sorted(r.id for r in window.rows) == list(range(30))
+    assert not window.shortfalls
+    assert any(s.partition.included("affiliate") for s in api.slices)
+
+
+def test_unsplittable_second_reports_a_shortfall():
+    limits = Limits(max_rows=10)
+    rows = [Row(i, 100, "7", "1") for i in range(30)]
+    api = FakeApi(rows, limits, modes=("exact",), seed=3)
+    (window,) = walk(100, 100, api.fetch, dimensions=DIMENSIONS, limits=limits)
+    (shortfall,) = window.shortfalls
+    assert shortfall.second == 100
+    assert shortfall.rows_returned == 10
+    assert shortfall.partition.describe() == "affiliate=1 offer=7"
+    assert len(window.rows) == 10
+
+
+def test_split_halves_by_observed_weight():
+    rows = [Row(i, 1, "a", "x") for i in range(6)] + [
+        Row(10 + i, 1, v, "x") for i, v in enumerate("bbcd")
+    ]
+    first, rest = split_partition(Partition(), rows, DIMENSIONS)
+    assert first.query()["filters"] == [
+        {"resource_type": "offer", "filter_id_value": "a"}
+    ]
+    assert rest.query()["exclusions"] == [
+        {"resource_type": "offer", "filter_id_value": "a"}
+    ]
+
+
+def test_split_does_not_mix_exclusion_types():
+    """A user's exclusion on another type blocks remainder splits on this one."""
+    rows = [Row(i, 1, str(i % 3), "x") for i in range(9)]
+    root = Partition.from_query(
+        exclusions=[{"resource_type": "country", "filter_id_value": "US"}]
+    )
+    assert split_partition(root, rows, DIMENSIONS[:1]) is None
+
+
+@pytest.mark.parametrize(
+    ("seconds", "rows", "expected"),
+    [(100, 0, 400), (100, 9_000, 100), (100, 18_000, 50), (100, 100, 400)],
+)
+def test_next_span_tracks_density(seconds, rows, expected):
+    assert next_span(seconds, rows, Limits()) == expected
+
+
+def test_next_span_never_exceeds_fourteen_days():
+    assert next_span(10 * 86_400, 0, Limits()) == 14 * 86_400
