@@ -1,0 +1,133 @@
+"""What every Everflow stream shares: authentication, errors, retries, requests."""
+
+from __future__ import annotations
+
+import typing as t
+from http import HTTPStatus
+
+import backoff
+import msgspec
+from singer_sdk.authenticators import APIKeyAuthenticator
+from singer_sdk.exceptions import RetriableAPIError
+from singer_sdk.streams import RESTStream
+
+from tap_everflow.errors import EverflowAPIError
+from tap_everflow.settings import setting
+
+if t.TYPE_CHECKING:
+    import requests
+    from singer_sdk.helpers.types import Context
+
+# What a fatal status means for the user, and what to do about it.
+FATAL_STATUS_ADVICE = {
+    HTTPStatus.BAD_REQUEST: "Everflow rejected the request as invalid",
+    HTTPStatus.UNAUTHORIZED: (
+        "Everflow rejected the API key: check api_key (TAP_EVERFLOW_API_KEY) and "
+        "that it is a network API key"
+    ),
+    HTTPStatus.FORBIDDEN: (
+        "The API key lacks permission for this report: give the key access in "
+        "Everflow (Control Center > Security > API keys)"
+    ),
+    HTTPStatus.NOT_FOUND: (
+        "Everflow has no such endpoint: check api_url (it should end in /v1)"
+    ),
+}
+MAX_RETRY_WAIT = 60  # seconds; Everflow's rate-limit window is 30 s
+
+
+class EverflowStream(RESTStream):
+    """Base stream: one place for how the tap talks to Everflow."""
+
+    records_key: t.ClassVar[str]
+    # Advice for a 403 on this stream's endpoint, if more specific than the default.
+    forbidden_advice: t.ClassVar[str | None] = None
+
+    @property
+    def url_base(self) -> str:
+        """The API's base URL, e.g. https://api.eflow.team/v1."""
+        return str(setting(self.config, "api_url")).rstrip("/")
+
+    @property
+    def authenticator(self) -> APIKeyAuthenticator:
+        """Send the key in the X-Eflow-API-Key header."""
+        return APIKeyAuthenticator(
+            key="X-Eflow-API-Key", value=self.config["api_key"], location="header"
+        )
+
+    @property
+    def timeout(self) -> int:
+        """Seconds to wait for a response."""
+        return int(setting(self.config, "request_timeout"))
+
+    def backoff_wait_generator(self) -> t.Generator[float, None, None]:
+        """Exponential waits, starting at retry_wait_seconds, capped at a minute."""
+        return backoff.expo(
+            factor=float(setting(self.config, "retry_wait_seconds")),
+            max_value=MAX_RETRY_WAIT,
+        )
+
+    def backoff_jitter(self, value: float) -> float:
+        """Full jitter, so that parallel clients do not retry in lockstep."""
+        return backoff.full_jitter(value)
+
+    def backoff_max_tries(self) -> int:
+        """The first try plus max_retries."""
+        return int(setting(self.config, "max_retries")) + 1
+
+    def validate_response(self, response: requests.Response) -> None:
+        """Retry 429 and 5xx; stop on other 4xx with advice the user can act on."""
+        status = response.status_code
+        if status == HTTPStatus.TOO_MANY_REQUESTS or status >= 500:
+            msg = f"Everflow answered {status} {response.reason} for {self.path}"
+            raise RetriableAPIError(msg, response)
+        if status >= 400:
+            advice = FATAL_STATUS_ADVICE.get(status, "Everflow refused the request")
+            if status == HTTPStatus.FORBIDDEN and self.forbidden_advice:
+                advice = self.forbidden_advice
+            detail = _error_message(response)
+            msg = f"{self.name}: {advice} (HTTP {status}: {detail})."
+            raise EverflowAPIError(msg)
+
+    def post_json(self, body: dict, context: Context | None) -> t.Any:
+        """POST ``body`` to this stream's path; return the parsed JSON answer.
+
+        Retries (with backoff) statuses 429 and 5xx, connection resets, timeouts,
+        and 200 answers whose body is not complete JSON.
+        """
+        request = self.build_prepared_request(
+            method="POST",
+            url=f"{self.url_base}{self.path}",
+            json=body,
+            headers=self.http_headers,
+        )
+        return self.request_decorator(self._send)(request, context)
+
+    def _send(
+        self, request: requests.PreparedRequest, context: Context | None
+    ) -> t.Any:
+        response = self.requests_session.send(
+            self.authenticator(request), timeout=self.timeout
+        )
+        self.validate_response(response)
+        try:
+            return msgspec.json.decode(response.content)
+        except msgspec.DecodeError:
+            # Truncated bodies and HTML error pages behind a 200: transient.
+            msg = (
+                f"Everflow answered {self.path} with a body that is not complete "
+                f"JSON ({len(response.content)} bytes, "
+                f"{response.headers.get('content-type', 'no content type')})"
+            )
+            raise RetriableAPIError(msg, response) from None
+
+
+def _error_message(response: requests.Response) -> str:
+    """The ``error`` text of an Everflow error body, or a short excerpt."""
+    try:
+        body = msgspec.json.decode(response.content)
+    except msgspec.DecodeError:
+        body = None
+    if isinstance(body, dict) and isinstance(body.get("error"), str):
+        return body["error"]
+    return response.text[:200].strip() or response.reason

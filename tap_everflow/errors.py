@@ -1,0 +1,17 @@
+"""Errors that end a sync with one line telling the user what to do."""
+
+from __future__ import annotations
+
+from singer_sdk.exceptions import FatalAPIError
+
+
+class EverflowError(Exception):
+    """A problem the user can act on; its message is the whole story."""
+
+
+class EverflowAPIError(EverflowError, FatalAPIError):
+    """The API refused a request in a way that retrying cannot fix."""
+
+
+class EverflowResponseError(EverflowError):
+    """The API answered with something the contract does not allow."""

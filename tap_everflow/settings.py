@@ -1,0 +1,237 @@
+"""The tap's settings: their schema, and the checks JSON Schema cannot express."""
+
+from __future__ import annotations
+
+import datetime as dt
+import typing as t
+from urllib.parse import urlparse
+
+import pendulum
+from jsonschema import Draft7Validator
+from singer_sdk import typing as th
+
+DEFAULT_API_URL = "https://api.eflow.team/v1"
+
+# The contract's allowed resource types for raw-report filters and exclusions.
+RESOURCE_TYPES = (
+    "offer",
+    "affiliate",
+    "advertiser",
+    "creative",
+    "offer_group",
+    "country",
+    "region",
+    "city",
+    "device_platform",
+    "device_type",
+    "browser",
+    "campaign",
+    "source_id",
+    "channel",
+)
+
+DEFAULTS: dict[str, t.Any] = {
+    "api_url": DEFAULT_API_URL,
+    "lag_minutes": 15,
+    "retention_days": 90,
+    "request_timeout": 300,
+    "max_retries": 8,
+    "retry_wait_seconds": 2,
+    "filters": [],
+    "exclusions": [],
+}
+
+
+def _query_items(name: str, what: str) -> th.Property:
+    return th.Property(
+        name,
+        th.ArrayType(
+            th.ObjectType(
+                th.Property(
+                    "resource_type",
+                    th.StringType,
+                    required=True,
+                    allowed_values=list(RESOURCE_TYPES),
+                    description="What the value identifies, e.g. offer or affiliate.",
+                ),
+                th.Property(
+                    "filter_id_value",
+                    th.CustomType({"type": ["string", "integer"]}),
+                    required=True,
+                    description="The id or value, e.g. an offer id such as 883.",
+                ),
+                additional_properties=False,
+            )
+        ),
+        default=[],
+        description=(
+            f"{what} passed to Everflow's raw reports as "
+            "`{resource_type, filter_id_value}` items. Same resource type: OR; "
+            "different types: AND."
+        ),
+    )
+
+
+CONFIG_SCHEMA = th.PropertiesList(
+    th.Property(
+        "api_key",
+        th.StringType(min_length=1),
+        required=True,
+        secret=True,
+        description="Everflow network API key (sent as the X-Eflow-API-Key header).",
+    ),
+    th.Property(
+        "api_url",
+        th.StringType,
+        default=DEFAULT_API_URL,
+        description=(
+            "Base URL of the Everflow API, including /v1. EU-hosted accounts use "
+            "https://api-eu.eflow.team/v1."
+        ),
+    ),
+    th.Property(
+        "start_date",
+        th.DateTimeType,
+        description=(
+            "Earliest time to extract (ISO 8601, UTC unless an offset is given). "
+            "Defaults to, and is clamped to, the raw-data retention window."
+        ),
+    ),
+    th.Property(
+        "end_date",
+        th.DateTimeType,
+        description=(
+            "Latest time to extract (ISO 8601, inclusive). Defaults to now minus "
+            "lag_minutes; a later value is clamped to that."
+        ),
+    ),
+    th.Property(
+        "lag_minutes",
+        th.IntegerType(minimum=0),
+        default=DEFAULTS["lag_minutes"],
+        description=(
+            "Leave the most recent minutes for the next run: Everflow may still be "
+            "recording rows for them."
+        ),
+    ),
+    th.Property(
+        "retention_days",
+        th.IntegerType(minimum=1),
+        default=DEFAULTS["retention_days"],
+        description=(
+            "How many days back Everflow keeps raw rows (about 90). Earlier "
+            "start dates are clamped to this, with a warning."
+        ),
+    ),
+    _query_items("filters", "Filters"),
+    _query_items("exclusions", "Exclusions"),
+    th.Property(
+        "request_timeout",
+        th.IntegerType(minimum=1),
+        default=DEFAULTS["request_timeout"],
+        description="Seconds to wait for one API response before retrying.",
+    ),
+    th.Property(
+        "max_retries",
+        th.IntegerType(minimum=0),
+        default=DEFAULTS["max_retries"],
+        description=(
+            "Retries of a failed request (429, 5xx, resets, timeouts, broken "
+            "bodies) before the sync stops."
+        ),
+    ),
+    th.Property(
+        "retry_wait_seconds",
+        th.IntegerType(minimum=0),
+        default=DEFAULTS["retry_wait_seconds"],
+        description=(
+            "Wait before the first retry; it doubles on each further retry (up to "
+            "60 s), with random jitter."
+        ),
+    ),
+).to_dict()
+
+
+def setting(config: t.Mapping[str, t.Any], name: str) -> t.Any:
+    """A setting's value, or its default."""
+    value = config.get(name)
+    return DEFAULTS.get(name) if value is None else value
+
+
+def parse_time(value: str | dt.datetime) -> dt.datetime:
+    """Parse an ISO 8601 date or date-time; naive values are UTC."""
+    if isinstance(value, dt.datetime):
+        parsed = value
+    else:
+        parsed = pendulum.parse(value, tz="UTC", strict=False)
+        if not isinstance(parsed, dt.datetime):  # a bare date parses as a Date
+            parsed = dt.datetime.combine(parsed, dt.time(), tzinfo=dt.timezone.utc)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.timezone.utc)
+    return parsed.astimezone(dt.timezone.utc)
+
+
+def problems(config: t.Mapping[str, t.Any], schema: dict) -> list[str]:
+    """Every mistake in ``config``, one line each; empty when it is usable.
+
+    Messages never quote the API key, whatever is wrong with it.
+    """
+    return _schema_problems(config, schema) + _value_problems(config)
+
+
+def _schema_problems(config: t.Mapping[str, t.Any], schema: dict) -> list[str]:
+    found = []
+    for error in Draft7Validator(schema).iter_errors(dict(config)):
+        where = ".".join(str(p) for p in error.absolute_path)
+        missing = error.message.split()[0].strip("'")
+        if where.startswith("api_key") or (
+            error.validator == "required" and missing == "api_key"
+        ):
+            found.append(
+                "api_key must be your Everflow API key (a non-empty string; "
+                "environment variable TAP_EVERFLOW_API_KEY)."
+            )
+        elif error.validator == "required":
+            found.append(f"{where or 'config'}: {missing} is required.")
+        elif error.validator == "enum":
+            found.append(
+                f"{where}: {error.instance!r} is not a resource type Everflow "
+                f"accepts; use one of: {', '.join(RESOURCE_TYPES)}."
+            )
+        else:
+            found.append(f"{where or 'config'}: {error.message}.")
+    return found
+
+
+def _value_problems(config: t.Mapping[str, t.Any]) -> list[str]:
+    found = []
+    url = urlparse(str(setting(config, "api_url")))
+    if url.scheme not in {"http", "https"} or not url.netloc:
+        found.append(
+            f"api_url must be an http(s) URL such as {DEFAULT_API_URL}, "
+            f"not {setting(config, 'api_url')!r}."
+        )
+    dates = {}
+    for name in ("start_date", "end_date"):
+        if isinstance(config.get(name), str):
+            try:
+                dates[name] = parse_time(config[name])
+            except (ValueError, TypeError):
+                found.append(
+                    f"{name}: {config[name]!r} is not an ISO 8601 date or date-time "
+                    "(e.g. 2026-11-01 or 2026-11-01T00:00:00Z)."
+                )
+    if len(dates) == 2 and dates["end_date"] < dates["start_date"]:
+        found.append(
+            f"end_date {config['end_date']} is before start_date "
+            f"{config['start_date']}: swap them or remove end_date."
+        )
+    for name in ("filters", "exclusions"):
+        items = config.get(name)
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            if (
+                isinstance(item, dict)
+                and str(item.get("filter_id_value")).strip() == ""
+            ):
+                found.append(f"{name}.{index}.filter_id_value must not be empty.")
+    return found

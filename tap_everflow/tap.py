@@ -1,0 +1,80 @@
+"""The Everflow tap: settings, streams, and how a failed sync ends."""
+
+from __future__ import annotations
+
+import sys
+import typing as t
+
+import requests
+from singer_sdk import Tap
+from singer_sdk.contrib.msgspec import MsgSpecWriter
+from singer_sdk.exceptions import ConfigValidationError, RetriableAPIError
+
+from tap_everflow.errors import EverflowError
+from tap_everflow.redact import MASK, redact_logs
+from tap_everflow.settings import CONFIG_SCHEMA, problems
+from tap_everflow.streams import ImpressionsStream
+
+if t.TYPE_CHECKING:
+    from singer_sdk.streams import Stream
+
+STREAM_TYPES = (ImpressionsStream,)
+
+
+class TapEverflow(Tap):
+    """Singer tap for Everflow's network API."""
+
+    name = "tap-everflow"
+    package_name = "tap-everflow"
+    config_jsonschema = CONFIG_SCHEMA
+    message_writer_class = MsgSpecWriter
+
+    def __init__(
+        self,
+        *args: t.Any,
+        validate_config: bool = True,
+        **kwargs: t.Any,
+    ) -> None:
+        """Check every setting before anything runs, and hide the key in logs.
+
+        The SDK's own validation quotes offending values, which could print the
+        key; this tap's validation reports each mistake in one line without it.
+        """
+        super().__init__(*args, validate_config=False, **kwargs)
+        redact_logs(self.config.get("api_key") if self._secret_is_text else None)
+        if validate_config and (found := problems(self.config, self.config_jsonschema)):
+            raise ConfigValidationError(
+                "Config validation failed", errors=found, schema=self.config_jsonschema
+            )
+
+    @property
+    def _secret_is_text(self) -> bool:
+        return isinstance(self.config.get("api_key"), str)
+
+    def discover_streams(self) -> list[Stream]:
+        """One instance of each stream."""
+        return [stream_type(self) for stream_type in STREAM_TYPES]
+
+    def sync_all(self) -> None:
+        """Sync, ending a failure with one line and exit code 1, never a traceback.
+
+        What was emitted before the failure stays valid: STATE messages only
+        ever cover rows already written.
+        """
+        try:
+            super().sync_all()
+        except (EverflowError, RetriableAPIError, requests.RequestException) as exc:
+            message = str(exc)
+            if isinstance(exc, RetriableAPIError | requests.RequestException):
+                message = (
+                    f"Giving up after retries: {message}. Everflow is failing or "
+                    "unreachable; run again later (the sync resumes from its state)."
+                )
+            if self._secret_is_text:
+                message = message.replace(self.config["api_key"], MASK)
+            self.logger.error("%s", message)
+            sys.exit(1)
+
+
+if __name__ == "__main__":
+    TapEverflow.cli()

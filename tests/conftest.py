@@ -1,0 +1,130 @@
+"""Shared fixtures: the simulated Everflow API and a runner for the real tap CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.simulator import EverflowSimulator
+
+API_KEY = "sim-key-0123456789abcdef"
+HOUR = 3_600
+DAY = 86_400
+
+
+def now() -> int:
+    return int(time.time())
+
+
+@dataclass
+class TapRun:
+    """What one run of the tap printed, parsed."""
+
+    returncode: int
+    messages: list[dict]
+    stderr: str
+    stdout: str = field(repr=False, default="")
+
+    @property
+    def records(self) -> list[dict]:
+        return [m["record"] for m in self.messages if m["type"] == "RECORD"]
+
+    @property
+    def states(self) -> list[dict]:
+        return [m["value"] for m in self.messages if m["type"] == "STATE"]
+
+    @property
+    def ids(self) -> list[str]:
+        return [r["transaction_id"] for r in self.records]
+
+    def assert_key_hidden(self) -> None:
+        assert API_KEY not in self.stdout
+        assert API_KEY not in self.stderr
+
+
+def parse_messages(stdout: str) -> list[dict]:
+    return [json.loads(line) for line in stdout.splitlines() if line.strip()]
+
+
+class TapRunner:
+    """Runs ``python -m tap_everflow`` as a user would, against a simulator."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.tmp_path = tmp_path
+        self.runs: list[TapRun] = []
+        self.count = 0
+
+    def write(self, name: str, content: dict) -> Path:
+        self.count += 1
+        path = self.tmp_path / f"{self.count}-{name}.json"
+        path.write_text(json.dumps(content))
+        return path
+
+    def command(
+        self, config: dict, state: dict | None = None, *extra: str
+    ) -> list[str]:
+        cmd = [sys.executable, "-m", "tap_everflow", "--config"]
+        cmd.append(str(self.write("config", config)))
+        if state is not None:
+            cmd += ["--state", str(self.write("state", state))]
+        return [*cmd, *extra]
+
+    def run(
+        self, config: dict, state: dict | None = None, *extra: str, timeout: int = 240
+    ) -> TapRun:
+        proc = subprocess.run(
+            self.command(config, state, *extra),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+            env={**os.environ, "PYTHONWARNINGS": "error::DeprecationWarning"},
+        )
+        run = TapRun(
+            proc.returncode, parse_messages(proc.stdout), proc.stderr, proc.stdout
+        )
+        self.runs.append(run)
+        return run
+
+
+@pytest.fixture
+def tap(tmp_path: Path) -> TapRunner:
+    """Run the tap; afterwards, check that no run printed the API key."""
+    runner = TapRunner(tmp_path)
+    yield runner
+    for run in runner.runs:
+        run.assert_key_hidden()
+
+
+@pytest.fixture
+def make_simulator():
+    """Start simulators on demand; stop them all at the end of the test."""
+    started: list[EverflowSimulator] = []
+
+    def start(rows: list[dict], **options) -> EverflowSimulator:
+        options.setdefault("now", now())
+        options.setdefault("api_key", API_KEY)
+        sim = EverflowSimulator(impressions=rows, **options)
+        sim.start()
+        started.append(sim)
+        return sim
+
+    yield start
+    for sim in started:
+        sim.stop()
+
+
+def tap_config(sim: EverflowSimulator, **settings) -> dict:
+    """A config pointing at ``sim`` with fast retries."""
+    return {"api_key": API_KEY, "api_url": sim.url, "retry_wait_seconds": 0, **settings}
+
+
+def iso(epoch: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))

@@ -1,0 +1,376 @@
+"""The impressions stream, run as the real CLI against the simulated API."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import signal
+import subprocess
+from collections import Counter
+
+import jsonschema
+import pytest
+
+from tap_everflow.streams import ImpressionsStream
+from tests.conftest import DAY, HOUR, iso, now, parse_messages, tap_config
+from tests.simulator import bursty, quiet, uniform
+
+FOURTEEN_DAYS = 14 * DAY
+
+
+def day_floor(epoch: int) -> int:
+    return epoch - epoch % DAY
+
+
+def period(days: float) -> tuple[int, int]:
+    """A period that ended a day ago, so the default lag never cuts it."""
+    end = day_floor(now()) - 1
+    return end - int(days * DAY) + 1, end
+
+
+def window_config(sim, start: int, end: int, **settings) -> dict:
+    return tap_config(sim, start_date=iso(start), end_date=iso(end), **settings)
+
+
+def impression_windows(sim) -> list[tuple[int, int]]:
+    """(from, to) of every whole-traffic impressions request, as epochs."""
+    import calendar
+    import time
+
+    def epoch(text: str) -> int:
+        return calendar.timegm(time.strptime(text, "%Y-%m-%d %H:%M:%S"))
+
+    return [
+        (epoch(r.body["from"]), epoch(r.body["to"]))
+        for r in sim.requests
+        if r.path.endswith("/impressions/stream") and r.body
+    ]
+
+
+def assert_complete(run, truth: list[dict]) -> None:
+    """Exactly the truth, once each, in time order, every record schema-valid."""
+    assert run.returncode == 0, run.stderr[-3000:]
+    ids = run.ids
+    duplicates = [i for i, n in Counter(ids).items() if n > 1]
+    assert not duplicates, f"{len(duplicates)} duplicated ids"
+    assert set(ids) == {r["transaction_id"] for r in truth}
+    stamps = [r["unix_timestamp"] for r in run.records]
+    assert stamps == sorted(stamps)
+    for record in run.records[:: max(1, len(ids) // 500)]:
+        jsonschema.validate(record, ImpressionsStream.schema)
+
+
+def test_busy_days_are_complete(make_simulator, tap):
+    start, end = period(3)
+    truth = uniform(1, start, end, 60_000)
+    sim = make_simulator(truth)
+    run = tap.run(window_config(sim, start, end))
+    assert_complete(run, truth)
+    requests = len(sim.requests)
+    lower_bound = math.ceil(len(truth) / 10_000)
+    print(f"busy: {len(truth)} rows, {requests} requests, lower bound {lower_bound}")
+    assert requests <= 2 * lower_bound + 6
+
+
+def test_quiet_month_is_complete_in_few_requests(make_simulator, tap):
+    start, end = period(30)
+    truth = quiet(2, start, end, 40)
+    sim = make_simulator(truth)
+    run = tap.run(window_config(sim, start, end))
+    assert_complete(run, truth)
+    assert len(sim.requests) == math.ceil(30 / 14)
+
+
+@pytest.mark.parametrize("overflow_mode", ["exact", "exact_flagged", "mixed"])
+def test_bursty_traffic_with_overfull_seconds_is_complete(
+    make_simulator, tap, overflow_mode
+):
+    start, end = period(2)
+    truth = bursty(3, start, end, 30_000, hot_seconds=2, rows_per_hot_second=25_000)
+    sim = make_simulator(truth, overflow_mode=overflow_mode)
+    run = tap.run(window_config(sim, start, end))
+    assert_complete(run, truth)
+    assert "cannot be split further" not in run.stderr
+    requests = len(sim.requests)
+    lower_bound = math.ceil(len(truth) / 10_000)
+    print(
+        f"bursty/{overflow_mode}: {len(truth)} rows, {requests} requests, "
+        f"lower bound {lower_bound}, ratio {requests / lower_bound:.2f}"
+    )
+    split = [r for r in sim.requests if r.body and r.body["query"]["filters"]]
+    assert split, "overfull seconds must be split by dimension"
+
+
+def test_windows_respect_the_api_limits(make_simulator, tap):
+    start, end = period(40)
+    truth = uniform(4, start, end, 20_000)
+    sim = make_simulator(truth, retention_days=90)
+    run = tap.run(window_config(sim, start, end))
+    assert_complete(run, truth)
+    windows = impression_windows(sim)
+    assert all(to - frm <= FOURTEEN_DAYS for frm, to in windows)
+    assert all(r.status == 200 for r in sim.requests)
+    # The windows kept (those not re-split) tile the period exactly.
+    kept = [w for w, r in zip(windows, sim.requests, strict=True) if not r.overflowed]
+    kept.sort()
+    assert kept[0][0] == start
+    assert kept[-1][1] == end
+    for (_, before_end), (after_start, _) in itertools.pairwise(kept):
+        assert after_start == before_end + 1
+
+
+@pytest.mark.parametrize("shape", ["array", "mixed"])
+def test_both_response_shapes(make_simulator, tap, shape):
+    start, end = period(1)
+    truth = bursty(5, start, end, 8_000, hot_seconds=1, rows_per_hot_second=12_000)
+    sim = make_simulator(truth, response_shape=shape)
+    run = tap.run(window_config(sim, start, end))
+    assert_complete(run, truth)
+
+
+def test_omitted_and_null_fields_become_zero_values(make_simulator, tap):
+    start, end = period(1)
+    truth = uniform(6, start, end, 2_000)
+    sim = make_simulator(truth, omit_rate=0.9, null_rate=0.1, extra_field_rate=0.5)
+    run = tap.run(window_config(sim, start, end))
+    assert_complete(run, truth)
+    by_id = {r["transaction_id"]: r for r in truth}
+    for record in run.records:
+        expected = by_id[record["transaction_id"]]
+        occurred_at = record.pop("occurred_at")
+        assert record == expected  # zero-filled back to the full record
+        assert occurred_at == iso(expected["unix_timestamp"]).replace("Z", "+00:00")
+
+
+def test_filters_and_exclusions_are_applied(make_simulator, tap):
+    start, end = period(1)
+    truth = bursty(7, start, end, 5_000, hot_seconds=1, rows_per_hot_second=15_000)
+    offers = Counter(r["relationship"]["offer"]["network_offer_id"] for r in truth)
+    (busiest, _), (second, _) = offers.most_common(2)
+    affiliates = Counter(
+        r["relationship"]["affiliate"]["network_affiliate_id"] for r in truth
+    )
+    (excluded, _), *_ = affiliates.most_common(1)
+    sim = make_simulator(truth)
+    config = window_config(
+        sim,
+        start,
+        end,
+        filters=[
+            {"resource_type": "offer", "filter_id_value": busiest},
+            {"resource_type": "offer", "filter_id_value": str(second)},
+        ],
+        exclusions=[{"resource_type": "affiliate", "filter_id_value": excluded}],
+    )
+    run = tap.run(config)
+    expected = [
+        r
+        for r in truth
+        if r["relationship"]["offer"]["network_offer_id"] in {busiest, second}
+        and r["relationship"]["affiliate"]["network_affiliate_id"] != excluded
+    ]
+    assert_complete(run, expected)
+
+
+def test_retention_clamps_the_start_with_a_warning(make_simulator, tap):
+    end = day_floor(now()) - 1
+    truth = uniform(8, end - 80 * DAY, end, 500)
+    sim = make_simulator(truth, retention_days=90)
+    run = tap.run(tap_config(sim, start_date=iso(end - 200 * DAY), end_date=iso(end)))
+    assert_complete(run, truth)
+    assert "skipping" in run.stderr
+    assert "days) and starting at" in run.stderr
+    earliest = now() - 90 * DAY - 60
+    assert min(frm for frm, _ in impression_windows(sim)) >= earliest
+
+
+def test_default_end_leaves_the_lag_for_next_time(make_simulator, tap):
+    current = now()
+    truth = uniform(9, current - 2 * HOUR, current, 3_000)
+    sim = make_simulator(truth)
+    run = tap.run(tap_config(sim, start_date=iso(current - 2 * HOUR), lag_minutes=30))
+    assert run.returncode == 0, run.stderr
+    cutoff = current - 30 * 60 + 5
+    expected = {r["transaction_id"] for r in truth if r["unix_timestamp"] <= cutoff - 5}
+    assert expected <= set(run.ids)
+    assert all(r["unix_timestamp"] <= cutoff for r in run.records)
+
+
+def test_second_run_fetches_only_newer_rows(make_simulator, tap):
+    start, end = period(2)
+    first_part = uniform(10, start, end - DAY, 15_000)
+    sim = make_simulator(first_part)
+    first = tap.run(window_config(sim, start, end - DAY))
+    assert_complete(first, first_part)
+    final_state = first.states[-1]
+    bookmark = final_state["bookmarks"]["impressions"]
+    assert bookmark["complete_through"] == iso(end - DAY).replace("Z", "+00:00")
+
+    newer = uniform(11, end - DAY + 1, end, 7_000)
+    sim.add_impressions(newer)
+    sim.reset_log()
+    second = tap.run(window_config(sim, start, end), final_state)
+    assert_complete(second, newer)
+    assert min(frm for frm, _ in impression_windows(sim)) == end - DAY + 1
+
+
+def run_until_killed(tap, config: dict, state: dict | None, kill_after: int):
+    """Run the tap, SIGKILL it after ``kill_after`` RECORD lines; return its output."""
+    proc = subprocess.Popen(
+        tap.command(config, state),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    lines, records = [], 0
+    for line in proc.stdout:
+        lines.append(line)
+        records += line.startswith('{"type":"RECORD"')
+        if records >= kill_after:
+            proc.send_signal(signal.SIGKILL)
+            break
+    proc.wait(timeout=60)
+    proc.stdout.close()
+    return parse_messages("".join(lines))
+
+
+@pytest.mark.parametrize("kill_after", [3_000, 17_001, 38_500])
+def test_killed_sync_resumes_to_the_complete_set(make_simulator, tap, kill_after):
+    start, end = period(3)
+    truth = bursty(12, start, end, 30_000, hot_seconds=1, rows_per_hot_second=14_000)
+    sim = make_simulator(truth)
+    config = window_config(sim, start, end)
+
+    messages = run_until_killed(tap, config, None, kill_after)
+    states = [i for i, m in enumerate(messages) if m["type"] == "STATE"]
+    last_state = messages[states[-1]]["value"] if states else None
+    # Records up to the last STATE are the ones a target has committed.
+    committed = [
+        m["record"]
+        for m in messages[: states[-1] if states else 0]
+        if m["type"] == "RECORD"
+    ]
+    resumed = tap.run(config, last_state)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+
+    union = [r["transaction_id"] for r in committed] + resumed.ids
+    assert set(union) == {r["transaction_id"] for r in truth}
+    duplicated = set(r["transaction_id"] for r in committed) & set(resumed.ids)
+    if last_state:
+        bookmark = last_state["bookmarks"]["impressions"]["replication_key_value"]
+        resumed_from = min(r["occurred_at"] for r in resumed.records)
+        assert resumed_from >= bookmark[:19]
+        boundary = {
+            r["transaction_id"] for r in committed if r["occurred_at"] == bookmark
+        }
+        assert duplicated <= boundary
+    else:
+        assert not duplicated
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({"has_impression_package": False}, "impression package"),
+        ({"api_key": "wrong"}, "rejected the API key"),
+    ],
+)
+def test_access_errors_stop_with_one_clear_line(make_simulator, tap, options, expected):
+    start, end = period(1)
+    sim = make_simulator(uniform(13, start, end, 100), **options)
+    run = tap.run(window_config(sim, start, end))
+    assert run.returncode == 1
+    errors = [line for line in run.stderr.splitlines() if "ERROR" in line]
+    assert len(errors) == 1, run.stderr
+    assert expected in errors[0]
+    assert "Traceback" not in run.stderr
+    assert not run.records
+
+
+def test_wrong_api_url_is_a_404_with_advice(make_simulator, tap):
+    start, end = period(1)
+    sim = make_simulator(uniform(14, start, end, 100))
+    config = window_config(sim, start, end)
+    config["api_url"] = sim.url.replace("/v1", "/v9")
+    run = tap.run(config)
+    assert run.returncode == 1
+    assert "check api_url" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_bad_request_shows_the_api_message(make_simulator, tap):
+    from tests.simulator import Fault
+
+    start, end = period(1)
+    sim = make_simulator(uniform(15, start, end, 100))
+    sim.queue_faults(Fault.status(400, "from must be before to"))
+    run = tap.run(window_config(sim, start, end))
+    assert run.returncode == 1
+    assert "from must be before to" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_transient_faults_are_retried_without_loss(make_simulator, tap):
+    from tests.simulator import Fault
+
+    start, end = period(2)
+    truth = bursty(16, start, end, 25_000, hot_seconds=1, rows_per_hot_second=12_000)
+    sim = make_simulator(truth)
+    sim.queue_faults(
+        Fault.status(503),
+        Fault.status(429),
+        Fault.reset(),
+        Fault.truncated(),
+        Fault.html(),
+        Fault.status(502),
+        Fault.wrong_shape(),
+        Fault.status(500),
+    )
+    run = tap.run(window_config(sim, start, end))
+    assert_complete(run, truth)
+    faulted = [r.fault for r in sim.requests if r.fault]
+    assert len(faulted) == 8
+
+
+def test_timeouts_are_retried(make_simulator, tap):
+    from tests.simulator import Fault
+
+    start, end = period(1)
+    truth = uniform(17, start, end, 1_000)
+    sim = make_simulator(truth)
+    sim.queue_faults(Fault.delay(3))
+    run = tap.run(window_config(sim, start, end, request_timeout=1))
+    assert_complete(run, truth)
+
+
+def test_retries_give_up_with_a_clear_line(make_simulator, tap):
+    from tests.simulator import Fault
+
+    start, end = period(1)
+    sim = make_simulator(uniform(18, start, end, 100))
+    sim.queue_faults(*[Fault.status(503)] * 4)
+    run = tap.run(window_config(sim, start, end, max_retries=2))
+    assert run.returncode == 1
+    assert "Giving up after retries" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        ({"filters": [{"resource_type": "offers", "filter_id_value": "1"}]}, "offers"),
+        ({"exclusions": [{"resource_type": "offer"}]}, "filter_id_value is required"),
+        ({"start_date": "2026-13-40"}, "not an ISO 8601"),
+        ({"start_date": "2026-11-02", "end_date": "2026-11-01"}, "is before"),
+        ({"api_url": "ftp://example.com/v1"}, "http(s) URL"),
+        ({"lag_minutes": "soon"}, "lag_minutes"),
+        ({"api_key": 12345}, "api_key must be"),
+    ],
+)
+def test_bad_settings_fail_at_startup(tap, settings, expected):
+    config = {"api_key": "sim-key-0123456789abcdef", **settings}
+    run = tap.run(config)
+    assert run.returncode == 1
+    assert expected in run.stderr
+    assert "Traceback" not in run.stderr
+    assert "12345" not in run.stderr or "api_key" not in settings
