@@ -12,7 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.pipeline import iso
 from tests.simulator import EverflowSimulator
+
+__all__ = ["iso"]
 
 API_KEY = "sim-key-0123456789abcdef"
 HOUR = 3_600
@@ -124,7 +127,3 @@ def make_simulator():
 def tap_config(sim: EverflowSimulator, **settings) -> dict:
     """A config pointing at ``sim`` with fast retries."""
     return {"api_key": API_KEY, "api_url": sim.url, "retry_wait_seconds": 0, **settings}
-
-
-def iso(epoch: int) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))

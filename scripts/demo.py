@@ -1,0 +1,126 @@
+"""The one-command demo: Everflow -> meltano -> a throwaway PostgreSQL.
+
+Without TAP_EVERFLOW_API_KEY it serves three days of simulated traffic
+(including seconds with more rows than one API request returns); with it, it
+reads your real account. Either way the data lands in a private PostgreSQL on
+loopback that is removed when the demo ends.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+from tests.pipeline import iso, meltano, meltano_environment
+from tests.postgres import Postgres, throwaway_postgres
+from tests.simulator import EverflowSimulator, bursty
+
+DAY = 86_400
+SCHEMA = "everflow"  # default_target_schema in meltano.yml
+
+
+def step(text: str) -> None:
+    """Announce a stage of the demo."""
+    print(f"\n==> {text}", flush=True)
+
+
+def simulated_everflow(stack: ExitStack) -> tuple[str, str, int]:
+    """Start the simulator with three days of bursty traffic; (url, key, start)."""
+    end = int(time.time()) - 3_600
+    start = end - 3 * DAY + 1
+    rows = bursty(1, start, end, 40_000, hot_seconds=1, rows_per_hot_second=12_000)
+    simulator = EverflowSimulator(impressions=rows, api_key="demo-key")
+    simulator.start()
+    stack.callback(simulator.stop)
+    print(f"Simulated Everflow API at {simulator.url} with {len(rows):,} impressions")
+    return simulator.url, "demo-key", start
+
+
+def summary(postgres: Postgres) -> None:
+    """Print rows per table, their time range, and the latest few rows."""
+    with psycopg.connect(postgres.url) as conn:
+        tables = [
+            row[0]
+            for row in conn.execute(
+                "select table_name from information_schema.tables "
+                "where table_schema = %s order by 1",
+                (SCHEMA,),
+            )
+        ]
+        for table in tables:
+            name = sql.Identifier(SCHEMA, table)
+            count, first, last = conn.execute(
+                sql.SQL(
+                    "select count(*), min(occurred_at), max(occurred_at) from {}"
+                ).format(name)
+            ).fetchone()
+            print(f"{SCHEMA}.{table}: {count:,} rows, {first} .. {last}")
+            samples = conn.execute(
+                sql.SQL(
+                    "select transaction_id, occurred_at,"
+                    " relationship->'offer'->>'name',"
+                    " relationship->'affiliate'->>'name',"
+                    " relationship->'geolocation'->>'country_code'"
+                    " from {} order by occurred_at desc limit 3"
+                ).format(name)
+            ).fetchall()
+            for sample in samples:
+                print("   ", " | ".join(str(v) for v in sample))
+
+
+NEXT_STEPS = """
+To run it against your Everflow account and your own database:
+
+    export TAP_EVERFLOW_API_KEY=...            # network API key (never in meltano.yml)
+    export TAP_EVERFLOW_START_DATE=2026-09-01  # optional; default: 90 days back
+    export TARGET_POSTGRES_HOST=db.example.com TARGET_POSTGRES_PORT=5432
+    export TARGET_POSTGRES_USER=loader TARGET_POSTGRES_PASSWORD=...
+    export TARGET_POSTGRES_DATABASE=warehouse
+    .venv/bin/meltano run tap-everflow target-postgres
+
+(`scripts/demo.sh` with TAP_EVERFLOW_API_KEY set does the same into a throwaway
+database.) See README.md for every setting.
+"""
+
+
+def main() -> None:
+    """Run the demo end to end."""
+    started = time.monotonic()
+    with ExitStack() as stack:
+        api_key = os.environ.get("TAP_EVERFLOW_API_KEY")
+        if api_key:
+            step("Using your Everflow account (TAP_EVERFLOW_API_KEY is set)")
+            api_url, start = None, None
+        else:
+            step("Starting a simulated Everflow API (no TAP_EVERFLOW_API_KEY set)")
+            api_url, api_key, start = simulated_everflow(stack)
+        step("Starting a throwaway PostgreSQL on loopback")
+        postgres = stack.enter_context(throwaway_postgres())
+        print(f"PostgreSQL at {postgres.host}:{postgres.port}")
+        home = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        env = meltano_environment(
+            system_db=home / "meltano.db",
+            postgres=postgres,
+            api_url=api_url,
+            api_key=api_key,
+        )
+        if start is not None:
+            env["TAP_EVERFLOW_START_DATE"] = iso(start)
+        step("meltano install (tap-everflow, target-postgres)")
+        meltano(env, "install")
+        step("meltano run tap-everflow target-postgres")
+        meltano(env, "run", "tap-everflow", "target-postgres", capture=False)
+        step("What landed in PostgreSQL")
+        summary(postgres)
+    print(NEXT_STEPS)
+    print(f"Demo finished in {time.monotonic() - started:.0f} s.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""meltano.yml declares the extractor completely, in step with the tap."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from tap_everflow.settings import CONFIG_SCHEMA
+from tap_everflow.tap import TapEverflow
+
+KINDS = {"string": "string", "integer": "integer", "array": "array"}
+# The SDK's own settings, declared so that Meltano passes them through.
+SDK_SETTINGS = {
+    "flattening_enabled",
+    "flattening_max_depth",
+    "stream_maps",
+    "stream_map_config",
+}
+
+
+def extractor() -> dict:
+    project = yaml.safe_load((Path(__file__).parents[1] / "meltano.yml").read_text())
+    assert project["send_anonymous_usage_stats"] is False
+    (plugin,) = project["plugins"]["extractors"]
+    assert all("variant" not in p for p in project["plugins"]["loaders"])
+    return plugin
+
+
+def test_extractor_is_declared_fully_for_offline_use():
+    plugin = extractor()
+    assert "variant" not in plugin
+    assert plugin["namespace"] == "tap_everflow"
+    assert plugin["pip_url"] == "-e ."
+    assert plugin["executable"] == "tap-everflow"
+    assert {"state", "catalog", "discover", "about"} <= set(plugin["capabilities"])
+
+
+def test_every_tap_setting_is_declared_with_its_kind():
+    settings = {s["name"]: s for s in extractor()["settings"]}
+    schema = CONFIG_SCHEMA["properties"]
+    assert set(settings) == set(schema) | SDK_SETTINGS
+    for name, declared in settings.items():
+        if name in SDK_SETTINGS:
+            continue
+        assert declared.get("description"), name
+        types = schema[name]["type"]
+        if schema[name].get("format") == "date-time":
+            assert declared["kind"] == "date_iso8601", name
+        else:
+            assert KINDS[declared["kind"]] in types, name
+    assert settings["api_key"]["sensitive"] is True
+    assert all(
+        s.get("sensitive") is not True for n, s in settings.items() if n != "api_key"
+    )
+
+
+def test_defaults_agree():
+    settings = {s["name"]: s for s in extractor()["settings"]}
+    for name, prop in CONFIG_SCHEMA["properties"].items():
+        if "default" in prop and prop["default"] not in ([], None):
+            assert settings[name].get("value") == prop["default"], name
+
+
+def test_about_lists_every_setting_and_marks_the_key_secret():
+    proc = subprocess.run(
+        [sys.executable, "-m", "tap_everflow", "--about", "--format=json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    about = json.loads(proc.stdout)
+    properties = about["settings"]["properties"]
+    assert set(CONFIG_SCHEMA["properties"]) | SDK_SETTINGS <= set(properties)
+    assert properties["api_key"]["secret"] is True
+    assert about["name"] == TapEverflow.name
