@@ -69,6 +69,15 @@ def _epoch_of(row: t.Any) -> int:
         return 0
 
 
+def _foreign(payload: dict, records_key: str) -> bool:
+    """Whether an object answer is an error, or rows under another key."""
+    if "error" in payload:
+        return True
+    return records_key not in payload and any(
+        isinstance(value, list) and value for value in payload.values()
+    )
+
+
 def _utc(epoch: int) -> dt.datetime:
     return dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
 
@@ -196,11 +205,13 @@ class RawReportStream(EverflowStream):
     def _answer(self, payload: t.Any) -> Answer:
         """Read either answer shape: ``{records_key: [...]}`` or a bare list.
 
-        Proto3 omits empty lists, so an object without the key has no rows.
+        Proto3 omits empty lists, so an object without the key has no rows,
+        unless it carries rows under another key: that is not this endpoint's
+        answer (a proxy, a wrong route), and reading it as empty would lose rows.
         """
         if isinstance(payload, list):
             return Answer(payload)
-        if isinstance(payload, dict) and "error" not in payload:
+        if isinstance(payload, dict) and not _foreign(payload, self.records_key):
             rows = payload.get(self.records_key) or []
             flag = payload.get("incomplete_results")
             if isinstance(rows, list):
