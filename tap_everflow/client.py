@@ -33,6 +33,7 @@ FATAL_STATUS_ADVICE = {
         "Everflow has no such endpoint: check api_url (it should end in /v1)"
     ),
 }
+T = t.TypeVar("T")
 MAX_RETRY_WAIT = 60  # seconds; Everflow's rate-limit window is 30 s
 
 
@@ -89,11 +90,17 @@ class EverflowStream(RESTStream):
             msg = f"{self.name}: {advice} (HTTP {status}: {detail})."
             raise EverflowAPIError(msg)
 
-    def post_json(self, body: dict, context: Context | None) -> t.Any:
-        """POST ``body`` to this stream's path; return the parsed JSON answer.
+    def post_json(
+        self,
+        body: dict,
+        context: Context | None,
+        read: t.Callable[[t.Any], T],
+    ) -> T:
+        """POST ``body`` to this stream's path; return ``read`` of the JSON answer.
 
         Retries (with backoff) statuses 429 and 5xx, connection resets, timeouts,
-        and 200 answers whose body is not complete JSON.
+        200 answers whose body is not complete JSON, and answers that ``read``
+        rejects with :class:`RetriableAPIError` (a foreign shape behind a 200).
         """
         request = self.build_prepared_request(
             method="POST",
@@ -101,17 +108,20 @@ class EverflowStream(RESTStream):
             json=body,
             headers=self.http_headers,
         )
-        return self.request_decorator(self._send)(request, context)
+        return self.request_decorator(self._send)(request, context, read)
 
     def _send(
-        self, request: requests.PreparedRequest, context: Context | None
-    ) -> t.Any:
+        self,
+        request: requests.PreparedRequest,
+        context: Context | None,
+        read: t.Callable[[t.Any], T],
+    ) -> T:
         response = self.requests_session.send(
             self.authenticator(request), timeout=self.timeout
         )
         self.validate_response(response)
         try:
-            return msgspec.json.decode(response.content)
+            payload = msgspec.json.decode(response.content)
         except msgspec.DecodeError:
             # Truncated bodies and HTML error pages behind a 200: transient.
             msg = (
@@ -120,6 +130,7 @@ class EverflowStream(RESTStream):
                 f"{response.headers.get('content-type', 'no content type')})"
             )
             raise RetriableAPIError(msg, response) from None
+        return read(payload)
 
 
 def _error_message(response: requests.Response) -> str:

@@ -171,7 +171,7 @@ class RawReportStream(EverflowStream):
 
             def fetch(window: Slice) -> Answer:
                 counter.increment()
-                return self._answer(self._request_window(window, context))
+                return self._request_window(window, context)
 
             for window in walk(
                 start,
@@ -193,14 +193,14 @@ class RawReportStream(EverflowStream):
                     window.end
                 ).isoformat()
 
-    def _request_window(self, window: Slice, context: Context | None) -> t.Any:
+    def _request_window(self, window: Slice, context: Context | None) -> Answer:
         body = {
             "from": _utc(window.start).strftime(API_TIME_FORMAT),
             "to": _utc(window.end).strftime(API_TIME_FORMAT),
             "timezone_id": UTC_TIMEZONE_ID,
             "query": window.partition.query(),
         }
-        return self.post_json(body, context)
+        return self.post_json(body, context, read=self._answer)
 
     def _answer(self, payload: t.Any) -> Answer:
         """Read either answer shape: ``{records_key: [...]}`` or a bare list.

@@ -42,7 +42,10 @@ class ImpressionsStream(RawReportStream):
         field("user_ip", th.StringType),
         field("referer", th.StringType),
         field("currency_id", th.StringType),
-        field(
+        # Always present too, but not listed as required: with flattening on,
+        # the SDK replaces it by relationship__* columns and keeps the top-level
+        # ``required`` list as is, so targets would reject every record.
+        th.Property(
             "relationship",
             th.ObjectType(
                 related(

@@ -12,14 +12,24 @@ import yaml
 from tap_everflow.settings import CONFIG_SCHEMA
 from tap_everflow.tap import TapEverflow
 
-KINDS = {"string": "string", "integer": "integer", "array": "array"}
-# The SDK's own settings, declared so that Meltano passes them through.
-SDK_SETTINGS = {
-    "flattening_enabled",
-    "flattening_max_depth",
-    "stream_maps",
-    "stream_map_config",
+KINDS = {
+    "string": "string",
+    "integer": "integer",
+    "array": "array",
+    "object": "object",
+    "boolean": "boolean",
 }
+
+
+def about() -> dict:
+    """What ``tap-everflow --about`` says, including the SDK's own settings."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "tap_everflow", "--about", "--format=json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(proc.stdout)
 
 
 def extractor() -> dict:
@@ -41,11 +51,9 @@ def test_extractor_is_declared_fully_for_offline_use():
 
 def test_every_tap_setting_is_declared_with_its_kind():
     settings = {s["name"]: s for s in extractor()["settings"]}
-    schema = CONFIG_SCHEMA["properties"]
-    assert set(settings) == set(schema) | SDK_SETTINGS
+    schema = about()["settings"]["properties"]
+    assert set(settings) == set(schema)
     for name, declared in settings.items():
-        if name in SDK_SETTINGS:
-            continue
         assert declared.get("description"), name
         types = schema[name]["type"]
         if schema[name].get("format") == "date-time":
@@ -66,14 +74,8 @@ def test_defaults_agree():
 
 
 def test_about_lists_every_setting_and_marks_the_key_secret():
-    proc = subprocess.run(
-        [sys.executable, "-m", "tap_everflow", "--about", "--format=json"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    about = json.loads(proc.stdout)
-    properties = about["settings"]["properties"]
-    assert set(CONFIG_SCHEMA["properties"]) | SDK_SETTINGS <= set(properties)
+    described = about()
+    properties = described["settings"]["properties"]
+    assert set(CONFIG_SCHEMA["properties"]) <= set(properties)
     assert properties["api_key"]["secret"] is True
-    assert about["name"] == TapEverflow.name
+    assert described["name"] == TapEverflow.name
