@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import typing as t
 from http import HTTPStatus
 
@@ -11,12 +12,14 @@ from singer_sdk.authenticators import APIKeyAuthenticator
 from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.streams import RESTStream
 
-from tap_everflow.errors import EverflowAPIError
+from tap_everflow.errors import EverflowAPIError, EverflowError
 from tap_everflow.settings import setting
 
 if t.TYPE_CHECKING:
     import requests
     from singer_sdk.helpers.types import Context
+
+    from tap_everflow.throttle import RequestThrottle
 
 # What a fatal status means for the user, and what to do about it.
 FATAL_STATUS_ADVICE = {
@@ -35,6 +38,7 @@ FATAL_STATUS_ADVICE = {
 }
 T = t.TypeVar("T")
 MAX_RETRY_WAIT = 60  # seconds; Everflow's rate-limit window is 30 s
+MAX_RATE_LIMIT_WAITS = 10  # 429s waited out per request before it counts as failed
 
 
 class EverflowStream(RESTStream):
@@ -43,6 +47,17 @@ class EverflowStream(RESTStream):
     records_key: t.ClassVar[str]
     # Advice for a 403 on this stream's endpoint, if more specific than the default.
     forbidden_advice: t.ClassVar[str | None] = None
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        """Set up the stream; requests share the tap's throttle."""
+        super().__init__(*args, **kwargs)
+        # Set when the sync stops early, so requests running ahead give up.
+        self.stopping = threading.Event()
+
+    @property
+    def throttle(self) -> RequestThrottle:
+        """The tap's throttle: the rate limit is per Everflow account."""
+        return self._tap.throttle  # type: ignore[attr-defined]
 
     @property
     def url_base(self) -> str:
@@ -116,9 +131,34 @@ class EverflowStream(RESTStream):
         context: Context | None,
         read: t.Callable[[t.Any], T],
     ) -> T:
-        response = self.requests_session.send(
-            self.authenticator(request), timeout=self.timeout
-        )
+        for _ in range(MAX_RATE_LIMIT_WAITS):
+            if self.stopping.is_set():
+                msg = f"{self.name}: the sync stopped; request abandoned"
+                raise EverflowError(msg)
+            self.throttle.wait_turn()
+            response = self.requests_session.send(
+                self.authenticator(request), timeout=self.timeout
+            )
+            self.throttle.observe(response.headers)
+            if response.status_code != HTTPStatus.TOO_MANY_REQUESTS:
+                break
+            # Over the account's limit: everyone waits out the window, and
+            # this does not count as a retry.
+            self.logger.warning(
+                "%s: Everflow answered 429 (rate limited); pausing requests %s s.",
+                self.name,
+                self.throttle.window,
+            )
+            self.throttle.pause()
+        else:
+            msg = (
+                f"{self.name}: Everflow kept answering 429 (rate limited) for "
+                f"{MAX_RATE_LIMIT_WAITS} waits of {self.throttle.window} s: another "
+                "client is using up the account's request limit. Lower "
+                "max_requests_per_second or run later; the next run resumes from "
+                "the saved state."
+            )
+            raise EverflowAPIError(msg)
         self.validate_response(response)
         try:
             payload = msgspec.json.decode(response.content)

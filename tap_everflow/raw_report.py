@@ -11,6 +11,7 @@ from singer_sdk.helpers.conform import TypeConformanceLevel
 
 from tap_everflow.client import EverflowStream
 from tap_everflow.errors import EverflowResponseError
+from tap_everflow.prefetch import Prefetcher
 from tap_everflow.proto3 import record_conformer
 from tap_everflow.settings import parse_time, setting
 from tap_everflow.windowing import (
@@ -159,19 +160,33 @@ class RawReportStream(EverflowStream):
         span = self.sync_range(context)
         if span is None:
             return
-        start, end = span
+        self.stopping.clear()
+        try:
+            yield from self._window_by_window(span, context)
+        except BaseException:
+            self.stopping.set()  # requests still running ahead give up
+            raise
+
+    def _window_by_window(
+        self, sync_range: tuple[int, int], context: Context | None
+    ) -> Iterator[dict]:
+        start, end = sync_range
         root = Partition.from_query(
             setting(self.config, "filters"), setting(self.config, "exclusions")
         )
         conform = record_conformer(self.schema, derived=[self.replication_key])
+        workers = int(setting(self.config, "max_concurrent_requests"))
         rows_so_far = 0
         requests_so_far = 0
-        with self.get_http_request_counter() as counter:
+        with (
+            self.get_http_request_counter() as counter,
+            Prefetcher(lambda w: self._request_window(w, context), workers) as ahead,
+        ):
             counter.with_context(context)
 
             def fetch(window: Slice) -> Answer:
                 counter.increment()
-                return self._request_window(window, context)
+                return ahead.fetch(window)
 
             for window in walk(
                 start,
@@ -180,12 +195,14 @@ class RawReportStream(EverflowStream):
                 root=root,
                 dimensions=self.dimensions,
                 time_of=_epoch_of,
+                prefetch=ahead.prefetch if workers > 1 else None,
+                lookahead=workers,
             ):
                 records = self._window_records(window, conform)
                 rows_so_far += len(records)
                 requests_so_far += window.requests
                 self._report(
-                    window, len(records), (start, end), rows_so_far, requests_so_far
+                    window, len(records), sync_range, rows_so_far, requests_so_far
                 )
                 yield from records
                 # Only now, with every record of the window emitted, is it complete.

@@ -37,6 +37,9 @@ DEFAULTS: dict[str, t.Any] = {
     "request_timeout": 300,
     "max_retries": 8,
     "retry_wait_seconds": 2,
+    "max_concurrent_requests": 8,
+    "max_requests_per_second": 10,
+    "rate_limit_wait_seconds": 30,
     "filters": [],
     "exclusions": [],
 }
@@ -147,6 +150,35 @@ CONFIG_SCHEMA = th.PropertiesList(
         description=(
             "Wait before the first retry; it doubles on each further retry (up to "
             "60 s), with random jitter."
+        ),
+    ),
+    th.Property(
+        "max_concurrent_requests",
+        th.IntegerType(minimum=1, maximum=10),
+        default=DEFAULTS["max_concurrent_requests"],
+        description=(
+            "Report requests in flight at once (Everflow allows 10 per account; "
+            "1 fetches windows one after another). Records are emitted in order "
+            "whatever this is."
+        ),
+    ),
+    th.Property(
+        "max_requests_per_second",
+        th.NumberType(minimum=0.1),
+        default=DEFAULTS["max_requests_per_second"],
+        description=(
+            "Most requests this tap starts per second. Everflow's limit (about 20 "
+            "to 30 for network keys) is shared by every key of the account."
+        ),
+    ),
+    th.Property(
+        "rate_limit_wait_seconds",
+        th.IntegerType(minimum=0),
+        default=DEFAULTS["rate_limit_wait_seconds"],
+        description=(
+            "After a 429 (rate limited), pause every request this long (Everflow's "
+            "rate window is 30 s) and try again, up to 10 times per request, "
+            "without using up max_retries."
         ),
     ),
 ).to_dict()

@@ -12,8 +12,9 @@ from singer_sdk.exceptions import ConfigValidationError, RetriableAPIError
 
 from tap_everflow.errors import EverflowError
 from tap_everflow.redact import MASK, redact_logs
-from tap_everflow.settings import CONFIG_SCHEMA, problems
+from tap_everflow.settings import CONFIG_SCHEMA, problems, setting
 from tap_everflow.streams import ImpressionsStream
+from tap_everflow.throttle import RequestThrottle
 
 if t.TYPE_CHECKING:
     from singer_sdk.streams import Stream
@@ -46,6 +47,10 @@ class TapEverflow(Tap):
             raise ConfigValidationError(
                 "Config validation failed", errors=found, schema=self.config_jsonschema
             )
+        self.throttle = RequestThrottle(
+            rate=float(setting(self.config, "max_requests_per_second")),
+            window=float(setting(self.config, "rate_limit_wait_seconds")),
+        )
 
     @property
     def _secret_is_text(self) -> bool:

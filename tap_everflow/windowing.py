@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import typing as t
 from bisect import bisect_left, bisect_right
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 
 if t.TYPE_CHECKING:
@@ -211,6 +211,8 @@ def walk(
     limits: Limits = Limits(),
     initial_span: int | None = None,
     time_of: Callable[[Row], int] | None = None,
+    prefetch: Callable[[Slice], None] | None = None,
+    lookahead: int = 1,
 ) -> Iterator[CompletedWindow]:
     """Yield consecutive complete windows covering ``start..end`` in time order.
 
@@ -222,15 +224,41 @@ def walk(
     answer serve as a sample of the traffic: the window is cut where they split
     in half, and the following windows are sized from the sample (see
     :class:`TrafficSample`), which keeps bursty traffic to few requests.
+
+    ``prefetch`` announces a slice that ``fetch`` will be asked for later, so
+    that the caller can request it ahead (concurrently). Once the traffic is
+    known well enough, up to ``lookahead`` windows are planned and announced
+    ahead; a planned window is never re-planned, so nothing announced is wasted.
+    Parts of an overflowing second are announced as soon as they are known.
     """
     span = min(initial_span or limits.max_span, limits.max_span)
     cursor = start
+    planned: deque[Slice] = deque()  # announced windows, contiguous, after cursor
     rows_seen: Sequence[Row] = ()  # stand-in sample for answers that overflow empty
     traffic: TrafficSample | None = None
+    dense = False  # the last window's density, not the growth cap, sized ``span``
+
+    def sized(first: int, bound: int) -> Slice:
+        last = min(bound, first + limits.max_span - 1)
+        planned_end = traffic.window_end(first, limits) if traffic else None
+        return Slice(first, min(last, planned_end or first + span - 1), root)
+
+    def plan_ahead(first_unplanned: int) -> None:
+        # Speculate only on known traffic: a calibrated sample, or a dense window.
+        confident = dense or (traffic is not None and traffic.rows_per_sample > 0)
+        while confident and len(planned) < lookahead and first_unplanned <= end:
+            window = sized(first_unplanned, end)
+            planned.append(window)
+            if prefetch:
+                prefetch(window)
+            first_unplanned = window.end + 1
+
     while cursor <= end:
-        last = min(end, cursor + limits.max_span - 1)
-        planned = traffic.window_end(cursor, limits) if traffic else None
-        window = Slice(cursor, min(last, planned or cursor + span - 1), root)
+        if planned and planned[0].start == cursor:
+            window = planned.popleft()
+        else:  # nothing announced from here: size a window up to what was
+            window = sized(cursor, planned[0].start - 1 if planned else end)
+        plan_ahead(planned[-1].end + 1 if planned else window.end + 1)
         answer = fetch(window)
         requests = 1
         while limits.overflowed(answer) and window.seconds > 1:
@@ -238,6 +266,7 @@ def walk(
             if time_of and answer.rows and requests == 1:
                 # The widest answer's rows cover the most traffic to plan with.
                 traffic = TrafficSample(window, [time_of(r) for r in answer.rows])
+            # The second half is left unplanned: re-sized once the first is known.
             window = Slice(cursor, _halfway(window, traffic), root)
             answer = fetch(window)
             requests += 1
@@ -247,6 +276,7 @@ def walk(
                 answer,
                 root=root,
                 fetch=fetch,
+                prefetch=prefetch,
                 dimensions=dimensions,
                 limits=limits,
                 sample=rows_seen,
@@ -259,6 +289,7 @@ def walk(
         yield done
         rows_seen = done.rows or rows_seen
         span = next_span(window.seconds, len(done.rows), limits)
+        dense = len(done.rows) * limits.max_growth >= limits.fill * limits.max_rows
         if traffic:
             traffic = traffic.calibrated(window, len(done.rows))
         cursor = window.end + 1
@@ -339,6 +370,7 @@ def _split_second(
     *,
     root: Partition,
     fetch: Callable[[Slice], Answer],
+    prefetch: Callable[[Slice], None] | None,
     dimensions: Sequence[Dimension],
     limits: Limits,
     sample: Sequence[Row],
@@ -368,6 +400,9 @@ def _split_second(
             done.shortfalls.append(Shortfall(second, part, len(known.rows)))
             continue
         pending.extend((p, None) for p in reversed(parts))
+        if prefetch:
+            for p in parts:
+                prefetch(Slice(second, second, p))
     return done
 
 

@@ -125,5 +125,11 @@ def make_simulator():
 
 
 def tap_config(sim: EverflowSimulator, **settings) -> dict:
-    """A config pointing at ``sim`` with fast retries."""
-    return {"api_key": API_KEY, "api_url": sim.url, "retry_wait_seconds": 0, **settings}
+    """A config pointing at ``sim`` with fast retries and short 429 pauses."""
+    return {
+        "api_key": API_KEY,
+        "api_url": sim.url,
+        "retry_wait_seconds": 0,
+        "rate_limit_wait_seconds": 1,
+        **settings,
+    }

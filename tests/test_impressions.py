@@ -6,6 +6,7 @@ import itertools
 import math
 import signal
 import subprocess
+import time
 from collections import Counter
 
 import jsonschema
@@ -376,3 +377,32 @@ def test_bad_settings_fail_at_startup(tap, settings, expected):
     assert expected in run.stderr
     assert "Traceback" not in run.stderr
     assert "12345" not in run.stderr or "api_key" not in settings
+
+
+def test_rate_limited_requests_wait_without_using_up_retries(make_simulator, tap):
+    from tests.simulator import Fault
+
+    start, end = period(1)
+    truth = uniform(19, start, end, 2_000)
+    sim = make_simulator(truth)
+    sim.queue_faults(*[Fault.status(429, "Too many requests")] * 3)
+    config = window_config(sim, start, end, max_retries=0, rate_limit_wait_seconds=1)
+    began = time.monotonic()
+    run = tap.run(config)
+    assert_complete(run, truth)
+    assert run.stderr.count("429 (rate limited); pausing requests") == 3
+    assert time.monotonic() - began >= 3  # each 429 paused every request 1 s
+
+
+def test_endless_rate_limiting_stops_with_advice(make_simulator, tap):
+    from tests.simulator import Fault
+
+    start, end = period(1)
+    sim = make_simulator(uniform(20, start, end, 100))
+    sim.queue_faults(*[Fault.status(429, "Too many requests")] * 10)
+    run = tap.run(window_config(sim, start, end, rate_limit_wait_seconds=0))
+    assert run.returncode == 1
+    last = run.stderr.strip().splitlines()[-1]
+    assert "kept answering 429" in last
+    assert "max_requests_per_second" in last
+    assert "Traceback" not in run.stderr

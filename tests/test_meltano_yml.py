@@ -15,6 +15,7 @@ from tap_everflow.tap import TapEverflow
 KINDS = {
     "string": "string",
     "integer": "integer",
+    "decimal": "number",
     "array": "array",
     "object": "object",
     "boolean": "boolean",

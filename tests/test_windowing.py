@@ -141,6 +141,12 @@ def _check_windows(windows, start: int, end: int, limits: Limits) -> None:
         assert all(window.start <= r.ts <= window.end for r in window.rows)
 
 
+def _check_announced(announced: list[Slice], fetched: list[Slice]) -> None:
+    """Every slice announced for prefetching was fetched, once: nothing wasted."""
+    assert len(set(announced)) == len(announced)
+    assert set(announced) <= set(fetched)
+
+
 PROPERTY_SETTINGS = settings(
     max_examples=150,
     deadline=None,
@@ -155,11 +161,15 @@ PROPERTY_SETTINGS = settings(
     modes=st.sampled_from([("exact",), ("exact_flagged",), ("exact", "exact_flagged")]),
     seed=st.integers(0, 1000),
     sampled=st.booleans(),
+    lookahead=st.integers(1, 6),
 )
-def test_walk_yields_exactly_the_truth(data, exclusions_any, modes, seed, sampled):
+def test_walk_yields_exactly_the_truth(  # noqa: PLR0917 - hypothesis arguments
+    data, exclusions_any, modes, seed, sampled, lookahead
+):
     """With overflowing answers that carry a sample, every row comes back once."""
     rows, start, end, limits = data
     api = FakeApi(rows, limits, modes=modes, seed=seed, exclusions_any=exclusions_any)
+    announced: list[Slice] = []
     windows = list(
         walk(
             start,
@@ -168,9 +178,12 @@ def test_walk_yields_exactly_the_truth(data, exclusions_any, modes, seed, sample
             dimensions=DIMENSIONS,
             limits=limits,
             time_of=TIME_OF if sampled else None,
+            prefetch=announced.append,
+            lookahead=lookahead,
         )
     )
     _check_windows(windows, start, end, limits)
+    _check_announced(announced, api.slices)
     got = [r.id for w in windows for r in w.rows]
     shortfalls = [s for w in windows for s in w.shortfalls]
     if _cells_fit(rows, limits):
@@ -183,13 +196,19 @@ def test_walk_yields_exactly_the_truth(data, exclusions_any, modes, seed, sample
 
 
 @PROPERTY_SETTINGS
-@given(data=traffic(), seed=st.integers(0, 1000), exclusions_any=st.booleans())
-def test_walk_never_hides_a_loss(data, seed, exclusions_any):
+@given(
+    data=traffic(),
+    seed=st.integers(0, 1000),
+    exclusions_any=st.booleans(),
+    lookahead=st.integers(1, 6),
+)
+def test_walk_never_hides_a_loss(data, seed, exclusions_any, lookahead):
     """Under every overflow form, rows are lost only where a shortfall says so."""
     rows, start, end, limits = data
     api = FakeApi(
         rows, limits, modes=OVERFLOW_MODES, seed=seed, exclusions_any=exclusions_any
     )
+    announced: list[Slice] = []
     windows = list(
         walk(
             start,
@@ -198,9 +217,12 @@ def test_walk_never_hides_a_loss(data, seed, exclusions_any):
             dimensions=DIMENSIONS,
             limits=limits,
             time_of=TIME_OF,
+            prefetch=announced.append,
+            lookahead=lookahead,
         )
     )
     _check_windows(windows, start, end, limits)
+    _check_announced(announced, api.slices)
     got = {r.id for w in windows for r in w.rows}
     assert len(got) == sum(len(w.rows) for w in windows)  # no duplicates
     shortfalls = [s for w in windows for s in w.shortfalls]
@@ -254,6 +276,29 @@ def test_requests_stay_near_the_lower_bound_on_steady_traffic():
     assert sum(len(w.rows) for w in windows) == len(rows)
     lower_bound = math.ceil(len(rows) / limits.max_rows)
     assert len(api.slices) <= 1.3 * lower_bound
+
+
+def test_lookahead_announces_windows_once_the_traffic_is_known():
+    """Steady traffic: after the first windows, the next ones are announced ahead."""
+    limits = Limits(max_rows=2_000)
+    rng = random.Random(8)
+    start, end = 1_790_000_000, 1_790_000_000 + 14 * 86_400 - 1
+    rows = [Row(i, rng.randint(start, end), "1", "1") for i in range(200_000)]
+    api = FakeApi(rows, limits, modes=("exact",), seed=1)
+    announced: list[Slice] = []
+    windows = walk(
+        start,
+        end,
+        api.fetch,
+        limits=limits,
+        time_of=TIME_OF,
+        prefetch=announced.append,
+        lookahead=8,
+    )
+    assert sum(len(w.rows) for w in windows) == len(rows)
+    _check_announced(announced, api.slices)
+    assert len(announced) >= 0.8 * len(api.slices)  # most requests ran ahead
+    assert len(api.slices) <= 1.3 * math.ceil(len(rows) / limits.max_rows)
 
 
 def test_quiet_month_takes_one_request_per_fourteen_days():
