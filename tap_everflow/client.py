@@ -36,7 +36,6 @@ FATAL_STATUS_ADVICE = {
         "Everflow has no such endpoint: check api_url (it should end in /v1)"
     ),
 }
-T = t.TypeVar("T")
 MAX_RETRY_WAIT = 60  # seconds; Everflow's rate-limit window is 30 s
 MAX_RATE_LIMIT_WAITS = 10  # 429s waited out per request before it counts as failed
 
@@ -92,85 +91,95 @@ class EverflowStream(RESTStream):
         return int(setting(self.config, "max_retries")) + 1
 
     def validate_response(self, response: requests.Response) -> None:
-        """Retry 429 and 5xx; stop on other 4xx with advice the user can act on."""
+        """Check an answer; it is then read once, here, inside the retry loop.
+
+        429 and 5xx, and 200 answers whose body is not complete JSON (truncated,
+        an HTML error page) or not this endpoint's shape, are retried; other 4xx
+        stop the sync with advice the user can act on. The answer, read by
+        :meth:`read_answer`, is kept on the response as ``everflow_answer``.
+        """
+        self.throttle.observe(response.headers)
         status = response.status_code
-        if status == HTTPStatus.TOO_MANY_REQUESTS or status >= 500:
+        if status == HTTPStatus.TOO_MANY_REQUESTS:
+            msg = f"Everflow answered 429 (rate limited) for {self.path}"
+            raise RateLimitedError(msg, response)
+        if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
             msg = f"Everflow answered {status} {response.reason} for {self.path}"
             raise RetriableAPIError(msg, response)
-        if status >= 400:
+        if status >= HTTPStatus.BAD_REQUEST:
             advice = FATAL_STATUS_ADVICE.get(status, "Everflow refused the request")
             if status == HTTPStatus.FORBIDDEN and self.forbidden_advice:
                 advice = self.forbidden_advice
             detail = _error_message(response)
             msg = f"{self.name}: {advice} (HTTP {status}: {detail})."
             raise EverflowAPIError(msg)
-
-    def post_json(
-        self,
-        body: dict,
-        context: Context | None,
-        read: t.Callable[[t.Any], T],
-    ) -> T:
-        """POST ``body`` to this stream's path; return ``read`` of the JSON answer.
-
-        Retries (with backoff) statuses 429 and 5xx, connection resets, timeouts,
-        200 answers whose body is not complete JSON, and answers that ``read``
-        rejects with :class:`RetriableAPIError` (a foreign shape behind a 200).
-        """
-        request = self.build_prepared_request(
-            method="POST",
-            url=f"{self.url_base}{self.path}",
-            json=body,
-            headers=self.http_headers,
-        )
-        return self.request_decorator(self._send)(request, context, read)
-
-    def _send(
-        self,
-        request: requests.PreparedRequest,
-        context: Context | None,
-        read: t.Callable[[t.Any], T],
-    ) -> T:
-        for _ in range(MAX_RATE_LIMIT_WAITS):
-            if self.stopping.is_set():
-                msg = f"{self.name}: the sync stopped; request abandoned"
-                raise EverflowError(msg)
-            self.throttle.wait_turn()
-            response = self.requests_session.send(
-                self.authenticator(request), timeout=self.timeout
-            )
-            self.throttle.observe(response.headers)
-            if response.status_code != HTTPStatus.TOO_MANY_REQUESTS:
-                break
-            # Over the account's limit: everyone waits out the window, and
-            # this does not count as a retry.
-            self.logger.warning(
-                "%s: Everflow answered 429 (rate limited); pausing requests %s s.",
-                self.name,
-                self.throttle.window,
-            )
-            self.throttle.pause()
-        else:
-            msg = (
-                f"{self.name}: Everflow kept answering 429 (rate limited) for "
-                f"{MAX_RATE_LIMIT_WAITS} waits of {self.throttle.window} s: another "
-                "client is using up the account's request limit. Lower "
-                "max_requests_per_second or run later; the next run resumes from "
-                "the saved state."
-            )
-            raise EverflowAPIError(msg)
-        self.validate_response(response)
         try:
             payload = msgspec.json.decode(response.content)
         except msgspec.DecodeError:
-            # Truncated bodies and HTML error pages behind a 200: transient.
             msg = (
                 f"Everflow answered {self.path} with a body that is not complete "
                 f"JSON ({len(response.content)} bytes, "
                 f"{response.headers.get('content-type', 'no content type')})"
             )
             raise RetriableAPIError(msg, response) from None
-        return read(payload)
+        response.everflow_answer = self.read_answer(payload)  # type: ignore[attr-defined]
+
+    def read_answer(self, payload: t.Any) -> t.Any:
+        """This endpoint's answer from its JSON; RetriableAPIError if foreign."""
+        return payload
+
+    def _request(
+        self, prepared_request: requests.PreparedRequest, context: Context | None
+    ) -> requests.Response:
+        """The SDK's request, paced by the tap's throttle.
+
+        A 429 pauses every request for the rate window, then this one is tried
+        again without counting as a retry (up to MAX_RATE_LIMIT_WAITS times).
+        """
+        for _ in range(MAX_RATE_LIMIT_WAITS):
+            if self.stopping.is_set():
+                msg = f"{self.name}: the sync stopped; request abandoned"
+                raise EverflowError(msg)
+            self.throttle.wait_turn()
+            try:
+                return super()._request(prepared_request, context)
+            except RateLimitedError:
+                self.logger.warning(
+                    "%s: Everflow answered 429 (rate limited); pausing requests %s s.",
+                    self.name,
+                    self.throttle.window,
+                )
+                self.throttle.pause()
+        msg = (
+            f"{self.name}: Everflow kept answering 429 (rate limited) for "
+            f"{MAX_RATE_LIMIT_WAITS} waits of {self.throttle.window} s: another "
+            "client is using up the account's request limit. Lower "
+            "max_requests_per_second or run later; the next run resumes from "
+            "the saved state."
+        )
+        raise EverflowAPIError(msg)
+
+    def post_json(
+        self, body: dict, context: Context | None, params: dict | None = None
+    ) -> t.Any:
+        """POST ``body`` to this stream's path; return :meth:`read_answer` of it.
+
+        Retries (with backoff) what :meth:`validate_response` finds transient,
+        and connection resets and timeouts.
+        """
+        request = self.build_prepared_request(
+            method="POST",
+            url=f"{self.url_base}{self.path}",
+            params=params or {},
+            json=body,
+            headers=self.http_headers,
+        )
+        response = self.request_decorator(self._request)(request, context)
+        return response.everflow_answer
+
+
+class RateLimitedError(RetriableAPIError):
+    """A 429: waited out by the throttle rather than retried with backoff."""
 
 
 def _error_message(response: requests.Response) -> str:

@@ -217,9 +217,9 @@ class RawReportStream(EverflowStream):
             "timezone_id": UTC_TIMEZONE_ID,
             "query": window.partition.query(),
         }
-        return self.post_json(body, context, read=self._answer)
+        return self.post_json(body, context)
 
-    def _answer(self, payload: t.Any) -> Answer:
+    def read_answer(self, payload: t.Any) -> Answer:
         """Read either answer shape: ``{records_key: [...]}`` or a bare list.
 
         Proto3 omits empty lists, so an object without the key has no rows,
