@@ -128,6 +128,28 @@ class EverflowStream(RESTStream):
         """This endpoint's answer from its JSON; RetriableAPIError if foreign."""
         return payload
 
+    def rows_in(self, payload: t.Any) -> list:
+        """The rows of an object answer, under this stream's ``records_key``.
+
+        Proto3 omits empty lists, so an object without the key has no rows,
+        unless it carries rows under another key or an error: that is not this
+        endpoint's answer (a proxy, a wrong route), and reading it as empty
+        would lose rows, so it is retried.
+        """
+        if isinstance(payload, dict) and "error" not in payload:
+            rows = payload.get(self.records_key)
+            if isinstance(rows, list):
+                return rows
+            if rows is None and not any(
+                isinstance(value, list) and value for value in payload.values()
+            ):
+                return []
+        shape = type(payload).__name__
+        if isinstance(payload, dict):
+            shape += " with keys " + ", ".join(sorted(payload)[:5])
+        msg = f"Everflow answered {self.path} with an unexpected JSON shape ({shape})"
+        raise RetriableAPIError(msg)
+
     def _request(
         self, prepared_request: requests.PreparedRequest, context: Context | None
     ) -> requests.Response:

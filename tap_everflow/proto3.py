@@ -92,6 +92,8 @@ def conformer(schema: dict, path: str = "") -> Conform:
     declared properties) and ``array`` are supported: what the tap's schemas use.
     """
     kind = _kind(schema)
+    if kind == "object" and not schema.get("properties"):
+        return _map_conformer(schema, path)
     if kind == "object":
         fields = [
             (name, conformer(sub, f"{path}{name}."))
@@ -127,6 +129,24 @@ def conformer(schema: dict, path: str = "") -> Conform:
             raise FieldError(name, value) from None
 
     return conform_scalar
+
+
+def _map_conformer(schema: dict, path: str) -> Conform:
+    """A free-form object (e.g. query parameters): keys kept, values conformed."""
+    values = schema.get("additionalProperties")
+    value_conform = conformer(values, path) if isinstance(values, dict) else None
+    name = path.rstrip(".") or "record"
+
+    def conform_map(value: t.Any) -> dict:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise FieldError(name, value)
+        if value_conform is None:
+            return value
+        return {key: value_conform(item) for key, item in value.items()}
+
+    return conform_map
 
 
 def record_conformer(schema: dict, *, derived: t.Iterable[str] = ()) -> Conform:

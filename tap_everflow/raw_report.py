@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import typing as t
 
-from singer_sdk.exceptions import RetriableAPIError
-
 from tap_everflow.prefetch import Prefetcher
 from tap_everflow.settings import setting
 from tap_everflow.windowed import WindowedStream, utc
@@ -63,15 +61,6 @@ def _epoch_of(row: t.Any) -> int:
         return 0
 
 
-def _foreign(payload: dict, records_key: str) -> bool:
-    """Whether an object answer is an error, or rows under another key."""
-    if "error" in payload:
-        return True
-    return records_key not in payload and any(
-        isinstance(value, list) and value for value in payload.values()
-    )
-
-
 class RawReportStream(WindowedStream):
     """A raw report endpoint walked in windows that each come back complete.
 
@@ -114,22 +103,9 @@ class RawReportStream(WindowedStream):
         return self.post_json(body, context)
 
     def read_answer(self, payload: t.Any) -> Answer:
-        """Read either answer shape: ``{records_key: [...]}`` or a bare list.
-
-        Proto3 omits empty lists, so an object without the key has no rows,
-        unless it carries rows under another key: that is not this endpoint's
-        answer (a proxy, a wrong route), and reading it as empty would lose rows.
-        """
+        """Read either answer shape: ``{records_key: [...]}`` or a bare list."""
         if isinstance(payload, list):
             return Answer(payload)
-        if isinstance(payload, dict) and not _foreign(payload, self.records_key):
-            rows = payload.get(self.records_key) or []
-            flag = payload.get("incomplete_results")
-            if isinstance(rows, list):
-                return Answer(rows, incomplete=flag in (True, "true", 1))
-        # An error text or a foreign shape behind a 200: likely a proxy; retry.
-        shape = type(payload).__name__
-        if isinstance(payload, dict):
-            shape += " with keys " + ", ".join(sorted(payload)[:5])
-        msg = f"Everflow answered {self.path} with an unexpected JSON shape ({shape})"
-        raise RetriableAPIError(msg)
+        rows = self.rows_in(payload)
+        flag = payload.get("incomplete_results")
+        return Answer(rows, incomplete=flag in (True, "true", 1))

@@ -40,6 +40,7 @@ DEFAULTS: dict[str, t.Any] = {
     "max_concurrent_requests": 8,
     "max_requests_per_second": 10,
     "rate_limit_wait_seconds": 30,
+    "conversions_lookback_days": 14,
     "filters": [],
     "exclusions": [],
 }
@@ -179,6 +180,16 @@ CONFIG_SCHEMA = th.PropertiesList(
             "After a 429 (rate limited), pause every request this long (Everflow's "
             "rate window is 30 s) and try again, up to 10 times per request, "
             "without using up max_retries."
+        ),
+    ),
+    th.Property(
+        "conversions_lookback_days",
+        th.IntegerType(minimum=0, maximum=365),
+        default=DEFAULTS["conversions_lookback_days"],
+        description=(
+            "Days of conversions re-read before the bookmark on every run: a "
+            "conversion's status and payout can change after the fact, and the "
+            "target's upsert replaces the old row."
         ),
     ),
 ).to_dict()

@@ -13,13 +13,27 @@ from singer_sdk.exceptions import ConfigValidationError, RetriableAPIError
 from tap_everflow.errors import EverflowError
 from tap_everflow.redact import MASK, redact_logs
 from tap_everflow.settings import CONFIG_SCHEMA, problems, setting
-from tap_everflow.streams import ImpressionsStream
+from tap_everflow.streams import (
+    AdvertisersStream,
+    AffiliatesStream,
+    ClicksStream,
+    ConversionsStream,
+    ImpressionsStream,
+    OffersStream,
+)
 from tap_everflow.throttle import RequestThrottle
 
 if t.TYPE_CHECKING:
     from singer_sdk.streams import Stream
 
-STREAM_TYPES = (ImpressionsStream,)
+STREAM_TYPES = (
+    ImpressionsStream,
+    ClicksStream,
+    ConversionsStream,
+    OffersStream,
+    AffiliatesStream,
+    AdvertisersStream,
+)
 
 
 class TapEverflow(Tap):

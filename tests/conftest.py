@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,19 +72,31 @@ class TapRunner:
         return path
 
     def command(
-        self, config: dict, state: dict | None = None, *extra: str
+        self,
+        config: dict,
+        state: dict | None = None,
+        *extra: str,
+        streams: tuple[str, ...] | None = None,
     ) -> list[str]:
         cmd = [sys.executable, "-m", "tap_everflow", "--config"]
         cmd.append(str(self.write("config", config)))
         if state is not None:
             cmd += ["--state", str(self.write("state", state))]
+        if streams is not None:
+            cmd += ["--catalog", str(self.write("catalog", catalog(config, streams)))]
         return [*cmd, *extra]
 
     def run(
-        self, config: dict, state: dict | None = None, *extra: str, timeout: int = 240
+        self,
+        config: dict,
+        state: dict | None = None,
+        *extra: str,
+        streams: tuple[str, ...] | None = ("impressions",),
+        timeout: int = 240,
     ) -> TapRun:
+        """Run the tap; by default only impressions is selected (None: all)."""
         proc = subprocess.run(
-            self.command(config, state, *extra),
+            self.command(config, state, *extra, streams=streams),
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -95,6 +108,37 @@ class TapRunner:
         )
         self.runs.append(run)
         return run
+
+
+_DISCOVERED: dict[str, dict] = {}
+
+
+def catalog(config: dict, streams: tuple[str, ...]) -> dict:
+    """The tap's discovered catalog with only ``streams`` selected."""
+    if "catalog" not in _DISCOVERED:
+        with tempfile.NamedTemporaryFile("w", suffix=".json") as file:
+            json.dump({"api_key": config["api_key"]}, file)
+            file.flush()
+            proc = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "tap_everflow",
+                    "--discover",
+                    "--config",
+                    file.name,
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+        _DISCOVERED["catalog"] = json.loads(proc.stdout)
+    chosen = json.loads(json.dumps(_DISCOVERED["catalog"]))
+    for entry in chosen["streams"]:
+        for item in entry["metadata"]:
+            if not item["breadcrumb"]:
+                item["metadata"]["selected"] = entry["tap_stream_id"] in streams
+    return chosen
 
 
 @pytest.fixture

@@ -218,7 +218,7 @@ def test_second_run_fetches_only_newer_rows(make_simulator, tap):
 def run_until_killed(tap, config: dict, state: dict | None, kill_after: int):
     """Run the tap, SIGKILL it after ``kill_after`` RECORD lines; return its output."""
     proc = subprocess.Popen(
-        tap.command(config, state),
+        tap.command(config, state, streams=("impressions",)),
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -372,7 +372,7 @@ def test_retries_give_up_with_a_clear_line(make_simulator, tap):
 )
 def test_bad_settings_fail_at_startup(tap, settings, expected):
     config = {"api_key": "sim-key-0123456789abcdef", **settings}
-    run = tap.run(config)
+    run = tap.run(config, streams=None)
     assert run.returncode == 1
     assert expected in run.stderr
     assert "Traceback" not in run.stderr

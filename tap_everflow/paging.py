@@ -1,0 +1,51 @@
+"""Everflow's page-numbered lists: ``{<records_key>: [...], "paging": {...}}``."""
+
+from __future__ import annotations
+
+import typing as t
+from dataclasses import dataclass
+
+from singer_sdk.pagination import PageNumberPaginator
+
+if t.TYPE_CHECKING:
+    import requests
+
+PAGE_SIZE = 2_000  # the API's largest page
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page's rows, and the total the API reported (None if it left it out)."""
+
+    rows: list
+    total_count: int | None
+
+    def followed_after(self, number: int) -> bool:
+        """Whether page ``number`` (1-based, PAGE_SIZE rows asked) has a successor.
+
+        A short page is the last; so is a full one that reaches ``total_count``.
+        Proto3 may leave ``paging`` out: then only an empty or short page ends.
+        """
+        if len(self.rows) < PAGE_SIZE:
+            return False
+        return self.total_count is None or number * PAGE_SIZE < self.total_count
+
+
+def total_count(payload: dict) -> int | None:
+    """``paging.total_count`` of a page, when present and numeric."""
+    paging = payload.get("paging")
+    count = paging.get("total_count") if isinstance(paging, dict) else None
+    return int(count) if isinstance(count, int | float) and count > 0 else None
+
+
+class PagePaginator(PageNumberPaginator):
+    """Pages 1, 2, ... until :meth:`Page.followed_after` says the list ended."""
+
+    def __init__(self) -> None:
+        """Start at page 1."""
+        super().__init__(1)
+
+    def has_more(self, response: requests.Response) -> bool:
+        """Read the page the client kept on the response."""
+        page: Page = response.everflow_answer  # type: ignore[attr-defined]
+        return page.followed_after(self.current_value)

@@ -1,0 +1,163 @@
+"""Clicks, conversions and entities, run as the real CLI against the simulated API."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import jsonschema
+
+from tap_everflow.streams import (
+    ClicksStream,
+    ConversionsStream,
+    OffersStream,
+)
+from tests.conftest import DAY, iso, tap_config
+from tests.simulator import (
+    advertiser_entities,
+    affiliate_entities,
+    bursty,
+    offer_entities,
+    uniform,
+)
+from tests.test_impressions import period, window_config
+
+CONVERSIONS_PATH = "/v1/networks/reporting/conversions"
+
+
+def records_of(run, stream: str) -> list[dict]:
+    return [
+        m["record"]
+        for m in run.messages
+        if m["type"] == "RECORD" and m["stream"] == stream
+    ]
+
+
+def assert_same_rows(records: list[dict], truth: list[dict], key: str) -> None:
+    ids = [r[key] for r in records]
+    assert not [i for i, n in Counter(ids).items() if n > 1], "duplicates"
+    assert set(ids) == {r[key] for r in truth}
+
+
+def test_clicks_are_complete_with_exact_money(make_simulator, tap):
+    start, end = period(1)
+    truth = bursty(
+        41,
+        start,
+        end,
+        6_000,
+        hot_seconds=1,
+        rows_per_hot_second=12_000,
+        kind="clicks",
+    )
+    sim = make_simulator([], clicks=truth)
+    run = tap.run(window_config(sim, start, end), streams=("clicks",))
+    assert run.returncode == 0, run.stderr[-3000:]
+    records = records_of(run, "clicks")
+    assert_same_rows(records, truth, "transaction_id")
+    for record in records[:: max(1, len(records) // 300)]:
+        jsonschema.validate(record, ClicksStream.schema)
+    by_id = {r["transaction_id"]: r for r in truth}
+    for record in records:
+        expected = by_id[record["transaction_id"]]
+        assert {**expected, "occurred_at": record["occurred_at"]} == record
+    assert any(r["relationship"]["query_parameters"] for r in records)
+    assert any(r["payout"] and r["payout"] != int(r["payout"]) for r in records)
+
+
+def conversion_requests(sim) -> list:
+    return [r for r in sim.requests if r.path == CONVERSIONS_PATH]
+
+
+def test_conversions_are_paged_to_the_last_partial_page(make_simulator, tap):
+    start, end = period(1)
+    truth = uniform(42, start, end, 4_100, kind="conversions")
+    sim = make_simulator([], conversions=truth)
+    run = tap.run(window_config(sim, start, end), streams=("conversions",))
+    assert run.returncode == 0, run.stderr[-3000:]
+    records = records_of(run, "conversions")
+    assert_same_rows(records, truth, "conversion_id")
+    pages = [(int(r.query["page"]), r.rows) for r in conversion_requests(sim)]
+    assert pages == [(1, 2_000), (2, 2_000), (3, 100)]
+    assert {r.query["page_size"] for r in conversion_requests(sim)} == {"2000"}
+    times = [r["conversion_unix_timestamp"] for r in records]
+    assert times == sorted(times)
+    for record in records[::50]:
+        jsonschema.validate(record, ConversionsStream.schema)
+
+
+def test_an_exactly_full_last_page_ends_the_paging(make_simulator, tap):
+    start, end = period(1)
+    truth = uniform(43, start, end, 4_000, kind="conversions")
+    sim = make_simulator([], conversions=truth)
+    run = tap.run(window_config(sim, start, end), streams=("conversions",))
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert_same_rows(records_of(run, "conversions"), truth, "conversion_id")
+    assert len(conversion_requests(sim)) == 2
+
+
+def test_no_conversions_is_an_empty_stream(make_simulator, tap):
+    start, end = period(3)
+    sim = make_simulator([])
+    run = tap.run(window_config(sim, start, end), streams=("conversions",))
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert not records_of(run, "conversions")
+    assert conversion_requests(sim)
+
+
+def test_conversions_changed_later_are_read_again(make_simulator, tap):
+    start, end = period(20)
+    truth = uniform(44, start, end, 3_000, kind="conversions")
+    sim = make_simulator([], conversions=truth)
+    config = window_config(sim, start, end, conversions_lookback_days=5)
+    first = tap.run(config, streams=("conversions",))
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert_same_rows(records_of(first, "conversions"), truth, "conversion_id")
+
+    # Three days before the end, a conversion is rejected after the fact.
+    changed = next(
+        r for r in reversed(truth) if r["conversion_unix_timestamp"] < end - 3 * DAY
+    )
+    sim.update_conversion(changed["conversion_id"], status="rejected", payout=0.0)
+    sim.reset_log()
+    second = tap.run(config, first.states[-1], streams=("conversions",))
+    assert second.returncode == 0, second.stderr[-3000:]
+    again = {r["conversion_id"]: r for r in records_of(second, "conversions")}
+    assert again[changed["conversion_id"]]["status"] == "rejected"
+    assert again[changed["conversion_id"]]["payout"] == 0
+    froms = [r.body["from"] for r in conversion_requests(sim)]
+    assert min(froms) == iso(end - 5 * DAY + 1).replace("T", " ").rstrip("Z")
+
+
+def test_entities_are_paged_and_carry_derived_times(make_simulator, tap):
+    start, end = period(400)
+    offers = offer_entities(45, start, end, 4_500)
+    affiliates = affiliate_entities(46, start, end, 2_000)
+    advertisers = advertiser_entities(47, start, end)
+    sim = make_simulator(
+        [], offers=offers, affiliates=affiliates, advertisers=advertisers
+    )
+    run = tap.run(
+        tap_config(sim, start_date=iso(end - DAY), end_date=iso(end)),
+        streams=("offers", "affiliates", "advertisers"),
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert_same_rows(records_of(run, "offers"), offers, "network_offer_id")
+    assert_same_rows(records_of(run, "affiliates"), affiliates, "network_affiliate_id")
+    assert_same_rows(
+        records_of(run, "advertisers"), advertisers, "network_advertiser_id"
+    )
+    pages = Counter(r.path.rsplit("/", 1)[-1] for r in sim.requests)
+    assert pages == {"offers": 3, "affiliates": 1, "advertisers": 1}
+    for record in records_of(run, "offers")[::100]:
+        jsonschema.validate(record, OffersStream.schema)
+        assert record["created_at"] == iso(record["time_created"]).replace(
+            "Z", "+00:00"
+        )
+
+
+def test_an_empty_entity_list_is_an_empty_stream(make_simulator, tap):
+    start, end = period(1)
+    sim = make_simulator([])
+    run = tap.run(window_config(sim, start, end), streams=("offers",))
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert not records_of(run, "offers")
