@@ -41,6 +41,10 @@ DEFAULTS: dict[str, t.Any] = {
     "max_requests_per_second": 10,
     "rate_limit_wait_seconds": 30,
     "conversions_lookback_days": 14,
+    "daily_report_columns": ["offer", "affiliate"],
+    "daily_report_timezone_id": 67,
+    "daily_report_currency_id": "USD",
+    "daily_report_lookback_days": 7,
     "filters": [],
     "exclusions": [],
 }
@@ -190,6 +194,41 @@ CONFIG_SCHEMA = th.PropertiesList(
             "Days of conversions re-read before the bookmark on every run: a "
             "conversion's status and payout can change after the fact, and the "
             "target's upsert replaces the old row."
+        ),
+    ),
+    th.Property(
+        "daily_report_columns",
+        th.ArrayType(th.StringType(pattern="^[a-z][a-z0-9_]*$")),
+        default=DEFAULTS["daily_report_columns"],
+        description=(
+            "Columns of the daily_report stream besides the day, e.g. offer, "
+            "affiliate, advertiser, country; each gives <column>_id and "
+            "<column>_label fields."
+        ),
+    ),
+    th.Property(
+        "daily_report_timezone_id",
+        th.IntegerType,
+        allowed_values=[67, 80, 90],
+        default=DEFAULTS["daily_report_timezone_id"],
+        description=(
+            "Everflow time zone whose days daily_report counts: 67 UTC, 80 "
+            "America/New_York, 90 America/Los_Angeles."
+        ),
+    ),
+    th.Property(
+        "daily_report_currency_id",
+        th.StringType(pattern="^[A-Z]{3}$"),
+        default=DEFAULTS["daily_report_currency_id"],
+        description="ISO 4217 currency daily_report's money is reported in.",
+    ),
+    th.Property(
+        "daily_report_lookback_days",
+        th.IntegerType(minimum=0, maximum=365),
+        default=DEFAULTS["daily_report_lookback_days"],
+        description=(
+            "Days of daily_report re-read before the bookmark on every run: a "
+            "day's numbers change as conversions arrive or are scrubbed."
         ),
     ),
 ).to_dict()

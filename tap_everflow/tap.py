@@ -10,6 +10,7 @@ from singer_sdk import Tap
 from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.exceptions import ConfigValidationError, RetriableAPIError
 
+from tap_everflow.daily_report import DailyReportStream
 from tap_everflow.errors import EverflowError
 from tap_everflow.redact import MASK, redact_logs
 from tap_everflow.settings import CONFIG_SCHEMA, problems, setting
@@ -33,6 +34,7 @@ STREAM_TYPES = (
     OffersStream,
     AffiliatesStream,
     AdvertisersStream,
+    DailyReportStream,
 )
 
 

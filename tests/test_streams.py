@@ -161,3 +161,63 @@ def test_an_empty_entity_list_is_an_empty_stream(make_simulator, tap):
     run = tap.run(window_config(sim, start, end), streams=("offers",))
     assert run.returncode == 0, run.stderr[-3000:]
     assert not records_of(run, "offers")
+
+
+def daily_truth(impressions, clicks, conversions) -> dict[tuple, dict]:
+    """Per (day, offer, affiliate): impressions, clicks, approved conversions
+    and approved events."""
+    import datetime as dt
+
+    totals: dict[tuple, dict] = {}
+
+    def add(row, time_field: str, metric: str) -> None:
+        day = dt.datetime.fromtimestamp(row[time_field], dt.timezone.utc).date()
+        related = row["relationship"]
+        key = (
+            day.isoformat(),
+            str(related["offer"]["network_offer_id"]),
+            str(related["affiliate"]["network_affiliate_id"]),
+        )
+        cell = totals.setdefault(key, {"imp": 0, "total_click": 0, "cv": 0, "event": 0})
+        cell[metric] += 1
+
+    for row in impressions:
+        add(row, "unix_timestamp", "imp")
+    for row in clicks:
+        add(row, "unix_timestamp", "total_click")
+    for row in conversions:
+        if row["status"] == "approved":
+            metric = "event" if row["is_event"] else "cv"
+            add(row, "conversion_unix_timestamp", metric)
+    return totals
+
+
+def test_daily_report_splits_overfull_days_and_adds_up(make_simulator, tap):
+    start, end = period(3)
+    impressions = uniform(48, start, end, 6_000)
+    clicks = uniform(49, start, end, 3_000, kind="clicks")
+    conversions = uniform(50, start, end, 600, kind="conversions")
+    # Days hold about 600 offer x affiliate rows: over a cap of 100, they are
+    # split by offer (about 30 rows each).
+    sim = make_simulator(
+        impressions, clicks=clicks, conversions=conversions, max_rows=100
+    )
+    run = tap.run(window_config(sim, start, end), streams=("daily_report",))
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "no column left to split on" not in run.stderr
+    records = records_of(run, "daily_report")
+    got = {
+        (r["date"], r["offer_id"], r["affiliate_id"]): {
+            "imp": r["imp"],
+            "total_click": r["total_click"],
+            "cv": r["cv"],
+            "event": r["event"],
+        }
+        for r in records
+    }
+    assert len(got) == len(records)  # one row per day, offer and affiliate
+    expected = daily_truth(impressions, clicks, conversions)
+    assert {k: v for k, v in got.items() if any(v.values())} == expected
+    assert any(r.overflowed for r in sim.requests)
+    assert any(r.body["query"]["filters"] for r in sim.requests)
+    assert all(r["offer_label"] for r in records)

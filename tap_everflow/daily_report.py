@@ -1,0 +1,227 @@
+"""The aggregated report, one request per day, split when a day overflows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import typing as t
+from zoneinfo import ZoneInfo
+
+from singer_sdk import typing as th
+from singer_sdk.helpers.conform import TypeConformanceLevel
+
+from tap_everflow.client import EverflowStream
+from tap_everflow.prefetch import Prefetcher
+from tap_everflow.proto3 import record_conformer
+from tap_everflow.settings import parse_time, setting
+from tap_everflow.windowing import Answer, Dimension, Limits, Slice, walk
+
+if t.TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from singer_sdk.helpers.types import Context
+
+DAY_FORMAT = "%Y-%m-%d"
+# Everflow's reporting time zones the tap knows by IANA name (GET
+# /v1/meta/timezones lists them all; these are the ones the contract names).
+TIMEZONES = {67: "UTC", 80: "America/New_York", 90: "America/Los_Angeles"}
+# Columns whose ids are filter resource types, so a day can be split on them.
+SPLITTABLE = ("offer", "affiliate", "advertiser", "country", "campaign", "creative")
+COUNTS = (
+    "imp",
+    "total_click",
+    "unique_click",
+    "invalid_click",
+    "duplicate_click",
+    "gross_click",
+    "cv",
+    "total_cv",
+    "view_through_cv",
+    "invalid_cv_scrub",
+    "event",
+)
+RATES_AND_MONEY = (
+    "ctr",
+    "cvr",
+    "evr",
+    "cpc",
+    "cpm",
+    "cpa",
+    "epc",
+    "rpc",
+    "rpa",
+    "rpm",
+    "payout",
+    "revenue",
+    "event_revenue",
+    "gross_sales",
+    "profit",
+    "margin",
+    "avg_sale_value",
+)
+METRICS_SCHEMA = {
+    "properties": {
+        **{name: {"type": "integer"} for name in COUNTS},
+        **{name: {"type": "number"} for name in RATES_AND_MONEY},
+    }
+}
+# A day has one row per column combination: the cap is on those rows.
+DAY_LIMITS = Limits(max_span=1)
+
+
+def _column_id(column: str) -> t.Callable[[t.Any], str | None]:
+    """Read the id of ``column`` from a table row, as a filter value."""
+
+    def value_of(row: t.Any) -> str | None:
+        for item in row.get("columns") or () if isinstance(row, dict) else ():
+            if isinstance(item, dict) and item.get("column_type") == column:
+                value = item.get("id")
+                return str(value) if value not in (None, "", 0, "0") else None
+        return None
+
+    return value_of
+
+
+class DailyReportStream(EverflowStream):
+    """``POST /networks/reporting/entity/table``: one row per day and columns.
+
+    Days are read in the reporting time zone, one request each (a window of
+    "seconds" that are days, for :func:`walk`). A day answered with
+    ``incomplete_results`` is split by the columns' ids, as raw seconds are.
+    Recent days are re-read (``daily_report_lookback_days``): their numbers
+    change as conversions arrive and are scrubbed.
+    """
+
+    name = "daily_report"
+    path = "/networks/reporting/entity/table"
+    http_method = "POST"
+    records_key = "table"
+    replication_key = "date"
+    is_sorted = True
+    TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
+
+    @property
+    def columns(self) -> list[str]:
+        """The report's columns besides the date, from the settings."""
+        return list(setting(self.config, "daily_report_columns"))
+
+    @property
+    def primary_keys(self) -> tuple[str, ...]:  # type: ignore[override]
+        """The day and the id of every column."""
+        return ("date", *(f"{column}_id" for column in self.columns))
+
+    @primary_keys.setter
+    def primary_keys(self, _value: t.Any) -> None:
+        """The SDK assigns catalog keys back; they are derived from settings."""
+
+    @property
+    def schema(self) -> dict:  # type: ignore[override]
+        """Day, column ids and labels, and every metric (zero when omitted)."""
+        fields = [
+            th.Property("date", th.DateType, required=True),
+            *(
+                th.Property(f"{column}_{part}", th.StringType, required=True)
+                for column in self.columns
+                for part in ("id", "label")
+            ),
+            *(th.Property(name, th.IntegerType, required=True) for name in COUNTS),
+            *(
+                th.Property(name, th.NumberType, required=True)
+                for name in RATES_AND_MONEY
+            ),
+        ]
+        return th.PropertiesList(*fields).to_dict()
+
+    @property
+    def check_sorted(self) -> bool:
+        """The lookback starts before the bookmark."""
+        return False
+
+    def read_answer(self, payload: t.Any) -> Answer:
+        """The day's rows, and whether Everflow cut them at its row cap."""
+        rows = self.rows_in(payload)
+        flag = payload.get("incomplete_results")
+        return Answer(rows, incomplete=flag in (True, "true", 1))
+
+    def _zone(self) -> ZoneInfo:
+        zone_id = int(setting(self.config, "daily_report_timezone_id"))
+        return ZoneInfo(TIMEZONES[zone_id])
+
+    def _days(self, context: Context | None) -> tuple[dt.date, dt.date]:
+        """First and last day to read: the bookmark less the lookback, to today."""
+        zone = self._zone()
+        today = dt.datetime.now(zone).date()
+        last = today
+        if end_date := self.config.get("end_date"):
+            last = min(today, parse_time(end_date).astimezone(zone).date())
+        retention = today - dt.timedelta(days=365)
+        first = retention
+        if start_date := self.config.get("start_date"):
+            first = max(first, parse_time(start_date).astimezone(zone).date())
+        bookmark = self.get_starting_replication_key_value(context)
+        if bookmark and str(bookmark)[:10] > first.isoformat():
+            lookback = int(setting(self.config, "daily_report_lookback_days"))
+            resumed = dt.date.fromisoformat(str(bookmark)[:10])
+            first = max(first, resumed - dt.timedelta(days=lookback))
+        return first, last
+
+    def get_records(self, context: Context | None) -> Iterator[dict]:
+        """Every row of every day, day by day."""
+        first, last = self._days(context)
+        if first > last:
+            return
+        dimensions = [
+            Dimension(column, _column_id(column))
+            for column in self.columns
+            if column in SPLITTABLE
+        ]
+        conform = record_conformer(METRICS_SCHEMA)
+        workers = int(setting(self.config, "max_concurrent_requests"))
+        with Prefetcher(lambda s: self._request_day(s, context), workers) as ahead:
+            for window in walk(
+                first.toordinal(),
+                last.toordinal(),
+                ahead.fetch,
+                dimensions=dimensions,
+                limits=DAY_LIMITS,
+                prefetch=ahead.prefetch if workers > 1 else None,
+                lookahead=workers,
+            ):
+                day = dt.date.fromordinal(window.start).isoformat()
+                for shortfall in window.shortfalls:
+                    self.logger.warning(
+                        "%s: %s, %s: more rows than Everflow returns in one "
+                        "request, and no column left to split on; kept %d rows.",
+                        self.name,
+                        day,
+                        shortfall.partition.describe(),
+                        shortfall.rows_returned,
+                    )
+                self.logger.info("%s: %s: %d rows.", self.name, day, len(window.rows))
+                for row in window.rows:
+                    yield self._record(day, row, conform)
+
+    def _record(self, day: str, row: t.Any, conform: t.Callable) -> dict:
+        columns = {
+            item.get("column_type"): item
+            for item in (row.get("columns") or [])
+            if isinstance(item, dict)
+        }
+        record: dict[str, t.Any] = {"date": day}
+        for column in self.columns:
+            item = columns.get(column) or {}
+            record[f"{column}_id"] = str(item.get("id") or "")
+            record[f"{column}_label"] = str(item.get("label") or "")
+        record.update(conform(row.get("reporting")))
+        return record
+
+    def _request_day(self, window: Slice, context: Context | None) -> Answer:
+        day = dt.date.fromordinal(window.start).strftime(DAY_FORMAT)
+        body = {
+            "from": day,
+            "to": day,
+            "timezone_id": int(setting(self.config, "daily_report_timezone_id")),
+            "currency_id": setting(self.config, "daily_report_currency_id"),
+            "columns": [{"column": column} for column in self.columns],
+            "query": window.partition.query(),
+        }
+        return self.post_json(body, context)
