@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 
 import psycopg
@@ -15,7 +16,14 @@ from tests.conftest import API_KEY, DAY, iso, now
 from tests.pipeline import JOB, MELTANO, meltano_environment
 from tests.pipeline import meltano as run_meltano
 from tests.postgres import throwaway_postgres
-from tests.simulator import EverflowSimulator, bursty, uniform
+from tests.simulator import (
+    EverflowSimulator,
+    advertiser_entities,
+    affiliate_entities,
+    bursty,
+    offer_entities,
+    uniform,
+)
 
 pytestmark = pytest.mark.skipif(
     not MELTANO.exists(), reason="meltano is installed by scripts/test.sh"
@@ -36,11 +44,28 @@ def postgres():
 def simulator():
     end = _end()
     start = end - 3 * DAY + 1
-    # A few days, with a stretch where single seconds hold over 10,000 rows.
-    truth = bursty(
-        31, start, end - DAY, 20_000, hot_seconds=1, rows_per_hot_second=12_000
+    # A few days of every kind, with a stretch where single seconds hold over
+    # 10,000 impressions.
+    truth = {
+        "impressions": bursty(
+            31, start, end - DAY, 20_000, hot_seconds=1, rows_per_hot_second=12_000
+        ),
+        "clicks": uniform(33, start, end - DAY, 5_000, kind="clicks"),
+        "conversions": uniform(34, start, end - DAY, 800, kind="conversions"),
+        "offers": offer_entities(35, start - 300 * DAY, start, 20),
+        "affiliates": affiliate_entities(36, start - 300 * DAY, start, 30),
+        "advertisers": advertiser_entities(37, start - 300 * DAY, start),
+    }
+    sim = EverflowSimulator(
+        impressions=truth["impressions"],
+        clicks=truth["clicks"],
+        conversions=truth["conversions"],
+        offers=truth["offers"],
+        affiliates=truth["affiliates"],
+        advertisers=truth["advertisers"],
+        api_key=API_KEY,
+        now=now(),
     )
-    sim = EverflowSimulator(impressions=truth, api_key=API_KEY, now=now())
     sim.start()
     sim.start_epoch, sim.truth = start, truth
     yield sim
@@ -82,36 +107,51 @@ def query(postgres, sql: str, *params):
         return conn.execute(sql, params).fetchall()
 
 
-def column_types(postgres, schema: str) -> dict[str, str]:
+def column_types(postgres, schema: str, table: str) -> dict[str, str]:
     rows = query(
         postgres,
         "select column_name, data_type from information_schema.columns "
-        "where table_schema = %s and table_name = 'impressions'",
+        "where table_schema = %s and table_name = %s",
         schema,
+        table,
     )
     return dict(rows)
 
 
-def test_first_run_loads_exactly_the_simulators_rows(meltano, postgres, simulator):
+KEYS = {
+    "impressions": "transaction_id",
+    "clicks": "transaction_id",
+    "conversions": "conversion_id",
+    "offers": "network_offer_id",
+    "affiliates": "network_affiliate_id",
+    "advertisers": "network_advertiser_id",
+}
+
+
+def assert_table_holds(postgres, table: str, truth: list[dict]) -> None:
+    """Exactly the truth's keys, once each."""
+    key = KEYS[table]
+    keys = [r[0] for r in query(postgres, f"select {key} from everflow.{table}")]  # noqa: S608
+    assert len(keys) == len(set(keys)) == len(truth), table
+    assert set(keys) == {r[key] for r in truth}, table
+
+
+def test_first_run_loads_every_stream_exactly(meltano, postgres, simulator):
     meltano(
         "run",
         "tap-everflow",
         "target-postgres",
         TAP_EVERFLOW_END_DATE=iso(_end() - DAY),
     )
-    ids = [
-        r[0] for r in query(postgres, "select transaction_id from everflow.impressions")
-    ]
-    assert len(ids) == len(set(ids)) == len(simulator.truth)
-    assert set(ids) == {r["transaction_id"] for r in simulator.truth}
+    for table, truth in simulator.truth.items():
+        assert_table_holds(postgres, table, truth)
     assert any(r.overflowed for r in simulator.requests)
 
-    types = column_types(postgres, "everflow")
+    types = column_types(postgres, "everflow", "impressions")
     assert types["occurred_at"].startswith("timestamp")
     assert types["unix_timestamp"] == "bigint"
     assert types["relationship"] in {"json", "jsonb"}
-
-    truth = {r["transaction_id"]: r for r in simulator.truth}
+    truth = {r["transaction_id"]: r for r in simulator.truth["impressions"]}
     rows = query(
         postgres,
         "select transaction_id, unix_timestamp, extract(epoch from occurred_at),"
@@ -123,24 +163,68 @@ def test_first_run_loads_exactly_the_simulators_rows(meltano, postgres, simulato
         assert relationship == expected["relationship"]
 
 
+def test_money_is_numeric_and_exact(meltano, postgres, simulator):
+    types = column_types(postgres, "everflow", "clicks")
+    assert types["payout"] == types["revenue"] == "numeric"
+    assert types["creative_id"] == "bigint"
+    assert types["has_conversion"] == "boolean"
+    truth = {r["transaction_id"]: r for r in simulator.truth["clicks"]}
+    rows = query(
+        postgres, "select transaction_id, payout, revenue from everflow.clicks"
+    )
+    for transaction_id, payout, revenue in rows:
+        expected = truth[transaction_id]
+        assert payout == Decimal(str(expected["payout"]))
+        assert revenue == Decimal(str(expected["revenue"]))
+    total = query(postgres, "select sum(revenue) from everflow.clicks")[0][0]
+    assert total == sum(Decimal(str(r["revenue"])) for r in truth.values())
+
+    types = column_types(postgres, "everflow", "conversions")
+    assert types["sale_amount"] == "numeric"
+    assert types["converted_at"].startswith("timestamp")
+    types = column_types(postgres, "everflow", "offers")
+    assert types["created_at"].startswith("timestamp")
+    assert types["network_offer_id"] == "bigint"
+
+
+def test_daily_report_adds_up_to_the_raw_rows(meltano, postgres, simulator):
+    types = column_types(postgres, "everflow", "daily_report")
+    assert types["date"] == "date"
+    imp, clicks = query(
+        postgres,
+        "select sum(imp), sum(total_click) from everflow.daily_report"
+        " where date <= %s::date",
+        iso(_end() - DAY)[:10],
+    )[0]
+    assert imp == len(simulator.truth["impressions"])
+    assert clicks == len(simulator.truth["clicks"])
+
+
 def test_second_run_asks_only_for_newer_rows(meltano, postgres, simulator):
     end = _end()
-    newer = uniform(32, end - DAY + 1, end, 5_000)
-    simulator.add_impressions(newer)
+    newer = {
+        "impressions": uniform(32, end - DAY + 1, end, 5_000),
+        "clicks": uniform(38, end - DAY + 1, end, 1_000, kind="clicks"),
+    }
+    simulator.add_impressions(newer["impressions"])
+    simulator.add_clicks(newer["clicks"])
     simulator.reset_log()
     meltano("run", "tap-everflow", "target-postgres", TAP_EVERFLOW_END_DATE=iso(end))
 
-    froms = [r.body["from"] for r in simulator.requests if r.body]
-    assert min(froms) == iso(end - DAY + 1).replace("T", " ").rstrip("Z")
-    count, distinct = query(
-        postgres,
-        "select count(*), count(distinct transaction_id) from everflow.impressions",
-    )[0]
-    assert count == distinct == len(simulator.truth) + len(newer)
+    for stream in ("impressions", "clicks"):
+        froms = [
+            r.body["from"]
+            for r in simulator.requests
+            if r.body and r.path.endswith(f"/{stream}/stream")
+        ]
+        assert min(froms) == iso(end - DAY + 1).replace("T", " ").rstrip("Z")
+        assert_table_holds(postgres, stream, simulator.truth[stream] + newer[stream])
 
-    state = meltano("state", "get", JOB).stdout
-    bookmark = json.loads(state)["singer_state"]["bookmarks"]["impressions"]
-    assert bookmark["complete_through"].startswith(iso(end)[:19])
+    state = json.loads(meltano("state", "get", JOB).stdout)["singer_state"]
+    bookmarks = state["bookmarks"]
+    assert bookmarks["impressions"]["complete_through"].startswith(iso(end)[:19])
+    assert bookmarks["clicks"]["complete_through"].startswith(iso(end)[:19])
+    assert "replication_key_value" in bookmarks["conversions"]
 
 
 def test_flattening_variant_stores_nested_fields_as_columns(meltano, postgres):
@@ -155,15 +239,18 @@ def test_flattening_variant_stores_nested_fields_as_columns(meltano, postgres):
         TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA="everflow_flat",
         TAP_EVERFLOW_END_DATE=iso(_end()),
     )
-    types = column_types(postgres, "everflow_flat")
+    types = column_types(postgres, "everflow_flat", "impressions")
     assert types["relationship__offer__network_offer_id"] == "bigint"
     assert types["relationship__geolocation__country_code"] in {
         "text",
         "character varying",
     }
-    flat, nested = query(
-        postgres,
-        "select (select count(*) from everflow_flat.impressions),"
-        " (select count(*) from everflow.impressions)",
-    )[0]
-    assert flat == nested
+    clicks = column_types(postgres, "everflow_flat", "clicks")
+    assert clicks["relationship__geolocation__is_mobile"] == "boolean"
+    for table in ("impressions", "clicks"):
+        flat, nested = query(
+            postgres,
+            f"select (select count(*) from everflow_flat.{table}),"  # noqa: S608
+            f" (select count(*) from everflow.{table})",
+        )[0]
+        assert flat == nested
