@@ -234,7 +234,10 @@ def walk(
     span = min(initial_span or limits.max_span, limits.max_span)
     cursor = start
     planned: deque[Slice] = deque()  # announced windows, contiguous, after cursor
-    rows_seen: Sequence[Row] = ()  # stand-in sample for answers that overflow empty
+    # Recent rows of earlier answers: the values to split on when an answer
+    # overflows without rows. Kept across windows, so that the values of a
+    # quiet stretch before a burst are still known.
+    rows_seen: Sequence[Row] = ()
     traffic: TrafficSample | None = None
     dense = False  # the last window's density, not the growth cap, sized ``span``
 
@@ -262,7 +265,7 @@ def walk(
         answer = fetch(window)
         requests = 1
         while limits.overflowed(answer) and window.seconds > 1:
-            rows_seen = answer.rows or rows_seen
+            rows_seen = _remember(answer.rows, rows_seen, limits)
             if time_of and answer.rows and requests == 1:
                 # The widest answer's rows cover the most traffic to plan with.
                 traffic = TrafficSample(window, [time_of(r) for r in answer.rows])
@@ -287,12 +290,22 @@ def walk(
                 window.start, window.end, list(answer.rows), requests
             )
         yield done
-        rows_seen = done.rows or rows_seen
+        rows_seen = _remember(done.rows, rows_seen, limits)
         span = next_span(window.seconds, len(done.rows), limits)
         dense = len(done.rows) * limits.max_growth >= limits.fill * limits.max_rows
         if traffic:
             traffic = traffic.calibrated(window, len(done.rows))
         cursor = window.end + 1
+
+
+def _remember(
+    rows: Sequence[Row], seen: Sequence[Row], limits: Limits
+) -> Sequence[Row]:
+    """The newest rows first, then older ones, up to twice the row cap."""
+    if not rows:
+        return seen
+    keep = 2 * limits.max_rows
+    return [*rows[:keep], *seen[: max(0, keep - len(rows))]]
 
 
 class TrafficSample:

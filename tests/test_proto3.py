@@ -1,0 +1,128 @@
+"""Fuzzing the response parsing: a record conforms to its schema, or the sync
+stops with a clear error; nothing in between."""
+
+from __future__ import annotations
+
+import jsonschema
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from singer_sdk.exceptions import RetriableAPIError
+
+from tap_everflow.errors import EverflowResponseError
+from tap_everflow.proto3 import record_conformer
+from tap_everflow.streams import (
+    ClicksStream,
+    ConversionsStream,
+    ImpressionsStream,
+    OffersStream,
+)
+from tap_everflow.tap import TapEverflow
+
+SCHEMAS = {
+    stream.name: stream.schema
+    for stream in (ImpressionsStream, ClicksStream, ConversionsStream, OffersStream)
+}
+DERIVED = {
+    "impressions": ["occurred_at"],
+    "clicks": ["occurred_at"],
+    "conversions": ["converted_at"],
+    "offers": ["created_at", "saved_at"],
+}
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**40), 2**40),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=8),
+    st.sampled_from(["", "0", "17", "-3", "2.50", "true", "false"]),
+)
+json_values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    ),
+    max_leaves=12,
+)
+
+
+def value_for(schema: dict) -> st.SearchStrategy:
+    """Plausible values for a field (often right, sometimes wrong or missing)."""
+    kinds = [k for k in schema.get("type", ["string"]) if k != "null"]
+    kind = kinds[0] if kinds else "string"
+    if kind == "object" and schema.get("properties"):
+        return st.one_of(row_for(schema), json_values)
+    return json_values
+
+
+def row_for(schema: dict) -> st.SearchStrategy:
+    """A row with each declared field present (random value) or missing."""
+    fields = {
+        name: st.one_of(st.just(...), value_for(sub))
+        for name, sub in schema["properties"].items()
+    }
+    extras = st.dictionaries(st.text(min_size=1, max_size=6), json_values, max_size=3)
+    return st.builds(
+        lambda drawn, extra: {
+            **extra,
+            **{k: v for k, v in drawn.items() if v is not ...},
+        },
+        st.fixed_dictionaries(fields),
+        extras,
+    )
+
+
+FUZZ = settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+@pytest.mark.parametrize("stream", sorted(SCHEMAS))
+def test_random_rows_conform_or_fail_clearly(stream):
+    schema = SCHEMAS[stream]
+    conform = record_conformer(schema, derived=DERIVED[stream])
+    source = {
+        "type": "object",
+        "properties": {
+            k: v for k, v in schema["properties"].items() if k not in DERIVED[stream]
+        },
+    }
+    checked = {**source, "required": list(source["properties"])}
+
+    @FUZZ
+    @given(row=st.one_of(row_for(schema), json_values))
+    def check(row):
+        try:
+            record, failure = conform(row), ""
+        except EverflowResponseError as exc:
+            record, failure = None, str(exc)
+        if record is None:
+            assert "does not keep the contract" in failure
+            assert "\n" not in failure
+            return
+        jsonschema.validate(record, checked)
+        assert set(record) == set(source["properties"])
+
+    check()
+
+
+@FUZZ
+@given(payload=json_values)
+def test_random_answers_are_read_or_retried(payload):
+    stream = TapEverflow(
+        config={"api_key": "fuzz-key-0123456789", "start_date": "2026-11-01"}
+    ).streams["impressions"]
+    try:
+        answer, failure = stream.read_answer(payload), ""
+    except RetriableAPIError as exc:
+        answer, failure = None, str(exc)
+    if answer is None:
+        assert "unexpected JSON shape" in failure
+        return
+    assert isinstance(answer.rows, list)
+    if isinstance(payload, dict):
+        assert answer.rows == (payload.get("impressions") or [])
