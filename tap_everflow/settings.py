@@ -275,7 +275,7 @@ def _schema_problems(config: t.Mapping[str, t.Any], schema: dict) -> list[str]:
             )
         elif error.validator == "required":
             found.append(f"{where or 'config'}: {missing} is required.")
-        elif error.validator == "enum":
+        elif error.validator == "enum" and where.endswith("resource_type"):
             found.append(
                 f"{where}: {error.instance!r} is not a resource type Everflow "
                 f"accepts; use one of: {', '.join(RESOURCE_TYPES)}."

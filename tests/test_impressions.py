@@ -368,6 +368,9 @@ def test_retries_give_up_with_a_clear_line(make_simulator, tap):
         ({"api_url": "ftp://example.com/v1"}, "http(s) URL"),
         ({"lag_minutes": "soon"}, "lag_minutes"),
         ({"api_key": 12345}, "api_key must be"),
+        ({"max_concurrent_requests": 11}, "max_concurrent_requests: 11 is greater"),
+        ({"daily_report_timezone_id": 5}, "daily_report_timezone_id: 5 is not one of"),
+        ({"conversions_lookback_days": -1}, "conversions_lookback_days"),
     ],
 )
 def test_bad_settings_fail_at_startup(tap, settings, expected):
