@@ -1,14 +1,35 @@
-"""A local server that keeps the Everflow API contract, and the traffic it serves."""
+"""A local server that keeps the Everflow API contract, and the data it serves."""
 
+from tests.simulator.catalog import (
+    advertiser_id_for,
+    advertiser_name,
+    affiliate_name,
+    offer_name,
+)
+from tests.simulator.records import (
+    advertiser_entities,
+    affiliate_entities,
+    make_impression,
+    make_record,
+    offer_entities,
+)
 from tests.simulator.server import EverflowSimulator, Fault, RequestLog
-from tests.simulator.traffic import bursty, make_impression, quiet, uniform
+from tests.simulator.traffic import bursty, quiet, uniform
 
 __all__ = [
     "EverflowSimulator",
     "Fault",
     "RequestLog",
+    "advertiser_entities",
+    "advertiser_id_for",
+    "advertiser_name",
+    "affiliate_entities",
+    "affiliate_name",
     "bursty",
     "make_impression",
+    "make_record",
+    "offer_entities",
+    "offer_name",
     "quiet",
     "uniform",
 ]

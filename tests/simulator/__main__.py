@@ -1,8 +1,11 @@
-"""Serve simulated Everflow traffic, to try the tap by hand.
+"""Serve a simulated Everflow account, to try the tap by hand.
 
     python -m tests.simulator --profile bursty --days 3 --rows 50000
 
-then point the tap at the printed api_url with the printed api_key.
+then point the tap at the printed api_url with the printed api_key. The
+account holds impressions and clicks in the chosen profile, conversions
+spread evenly over the same days, and the offers, affiliates and
+advertisers all of them refer to.
 """
 
 from __future__ import annotations
@@ -10,11 +13,18 @@ from __future__ import annotations
 import argparse
 import time
 
+from tests.simulator.records import (
+    advertiser_entities,
+    affiliate_entities,
+    offer_entities,
+)
 from tests.simulator.server import EverflowSimulator
 from tests.simulator.traffic import bursty, quiet, uniform
 
 DAY = 86_400
 PROFILES = {"uniform": uniform, "quiet": quiet, "bursty": bursty}
+# Every profile draws offer and affiliate ids from at most these ranges.
+OFFERS, AFFILIATES = 20, 30
 
 
 def main() -> None:
@@ -22,7 +32,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--profile", choices=sorted(PROFILES), default="bursty")
     parser.add_argument("--days", type=float, default=3, help="days of traffic")
-    parser.add_argument("--rows", type=int, default=50_000)
+    parser.add_argument("--rows", type=int, default=50_000, help="impressions")
+    parser.add_argument("--clicks", type=int, help="default: rows / 10")
+    parser.add_argument("--conversions", type=int, help="default: rows / 250")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--api-key", default="simulator-key")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds")
@@ -32,9 +44,21 @@ def main() -> None:
     now = int(time.time())
     end = now - now % DAY - 1
     start = end - int(args.days * DAY) + 1
-    rows = PROFILES[args.profile](args.seed, start, end, args.rows)
+    profile = PROFILES[args.profile]
+    clicks = args.rows // 10 if args.clicks is None else args.clicks
+    conversions = args.rows // 250 if args.conversions is None else args.conversions
+    truth = {
+        "impressions": profile(args.seed, start, end, args.rows),
+        "clicks": profile(args.seed, start, end, clicks, kind="clicks"),
+        "conversions": uniform(args.seed, start, end, conversions, kind="conversions"),
+    }
+    # Entities were created and edited during the year before the traffic.
+    since = start - 365 * DAY
     simulator = EverflowSimulator(
-        impressions=rows,
+        **truth,
+        offers=offer_entities(args.seed, since, end, OFFERS),
+        affiliates=affiliate_entities(args.seed, since, end, AFFILIATES),
+        advertisers=advertiser_entities(args.seed, since, end),
         api_key=args.api_key,
         now=now,
         latency=args.latency,
@@ -43,7 +67,9 @@ def main() -> None:
     simulator.start(args.port)
     start_date = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(start))
     end_date = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(end))
-    print(f"{len(rows):,} {args.profile} impressions from {start_date} to {end_date}")
+    held = ", ".join(f"{len(rows):,} {kind}" for kind, rows in truth.items())
+    print(f"{args.profile}: {held} from {start_date} to {end_date}")
+    print(f"{OFFERS} offers, {AFFILIATES} affiliates, 5 advertisers")
     print(f"api_url: {simulator.url}")
     print(f"api_key: {args.api_key}")
     print("Ctrl-C to stop.")

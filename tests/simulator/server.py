@@ -1,91 +1,60 @@
 """A local HTTP server that keeps the Everflow API contract (../shared/everflow-api.md).
 
-It serves a fixed "truth" of raw impressions and behaves like the real API
-where the contract lets a server choose: at most 10,000 rows per answer
-(which ones, and whether the overflow is flagged, varies), rows in random
-order, zero values omitted or sent as null, unknown fields added, both
-response shapes, and injected faults. Every request is logged so tests can
-check what the tap asked for.
+It serves a fixed "truth" (raw impressions and clicks, conversions, offers,
+affiliates and advertisers) and behaves like the real API where the contract
+lets a server choose: at most 10,000 rows per raw answer (which ones, and
+whether the overflow is flagged, varies), rows in random order, zero values
+omitted or sent as null, unknown fields added, both response shapes for
+impressions, and injected faults. Paged endpoints keep a stable order, and
+the aggregated report is computed from the same truth. Every request is
+logged so tests can check what the tap asked for.
 """
 
 from __future__ import annotations
 
 import bisect
-import calendar
-import datetime as dt
+import functools
 import json
 import random
 import threading
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from operator import itemgetter
 from typing import Any, ClassVar
-from zoneinfo import ZoneInfo
+from urllib.parse import parse_qsl, urlsplit
 
-Record = dict[str, Any]
+from tests.simulator.report import entity_table
+from tests.simulator.rules import (
+    DAY,
+    MAX_ROWS,
+    TIMEZONES,
+    Record,
+    Refused,
+    flag,
+    matcher,
+    paging,
+    parse_json,
+    raw_window,
+    year_window,
+)
 
-MAX_ROWS = 10_000
-MAX_SPAN_SECONDS = 14 * 86_400
-TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
-IMPRESSIONS_PATH = "/v1/networks/reporting/impressions/stream"
 TIMEZONES_PATH = "/v1/meta/timezones"
-
-TIMEZONES = (
-    {
-        "timezone_id": 67,
-        "timezone_name": "(GMT+00:00) UTC",
-        "timezone": "UTC",
-        "utc_offset": "+00:00",
-    },
-    {
-        "timezone_id": 80,
-        "timezone_name": "(GMT-05:00) New York",
-        "timezone": "America/New_York",
-        "utc_offset": "-05:00",
-    },
-    {
-        "timezone_id": 90,
-        "timezone_name": "(GMT-08:00) Los Angeles",
-        "timezone": "America/Los_Angeles",
-        "utc_offset": "-08:00",
-    },
-)
-_ZONES = {tz["timezone_id"]: ZoneInfo(tz["timezone"]) for tz in TIMEZONES}
-
-
-def _related(entity: str, key: str) -> Any:
-    def value(row: Record) -> Any:
-        return row["relationship"][entity][key]
-
-    return value
-
-
-# What each filter resource type compares against in an impression. Types the
-# contract allows but an impression does not carry (creative, campaign, ...)
-# match no impression, as a real server's join would find nothing.
-FILTER_FIELDS = {
-    "offer": _related("offer", "network_offer_id"),
-    "affiliate": _related("affiliate", "network_affiliate_id"),
-    "advertiser": _related("advertiser", "network_advertiser_id"),
-    "source_id": itemgetter("source_id"),
-    "country": _related("geolocation", "country_code"),
-    "region": _related("geolocation", "region_name"),
-    "city": _related("geolocation", "city_name"),
-    "device_platform": _related("device_information", "platform_name"),
-    "device_type": _related("device_information", "device_type"),
-    "browser": _related("device_information", "browser_name"),
+IMPRESSIONS_PATH = "/v1/networks/reporting/impressions/stream"
+CLICKS_PATH = "/v1/networks/reporting/clicks/stream"
+CONVERSIONS_PATH = "/v1/networks/reporting/conversions"
+ENTITY_TABLE_PATH = "/v1/networks/reporting/entity/table"
+# Entity list endpoints, by the key of their answer, with the id they sort by.
+ENTITIES = {
+    "offers": ("/v1/networks/offers", "network_offer_id"),
+    "affiliates": ("/v1/networks/affiliates", "network_affiliate_id"),
+    "advertisers": ("/v1/networks/advertisers", "network_advertiser_id"),
 }
-RESOURCE_TYPES = frozenset(
-    {
-        *FILTER_FIELDS,
-        "creative",
-        "offer_group",
-        "campaign",
-        "channel",
-    }
-)
+
+CONVERTED_CLICK_RETENTION_DAYS = 365  # clicks with has_conversion outlive others
+CONVERSION_RETENTION_DAYS = 365
 
 OVERFLOW_MODES = ("exact", "exact_flagged", "flag_partial", "flag_empty")
 RESPONSE_SHAPES = ("object", "array")
@@ -160,49 +129,57 @@ class RequestLog:
     status: int
     rows: int = 0
     overflowed: bool = False  # the answer signalled overflow (cap reached or flag)
-    matched: int = 0  # rows that matched, before the cap
+    matched: int = 0  # rows that matched, before the cap (or paging)
     fault: str | None = None
-
-
-class Refused(Exception):
-    """A refused request: answered with ``status`` and ``{"error": message}``."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
-class BadRequest(Refused):
-    """The request breaks the contract: 400."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(HTTPStatus.BAD_REQUEST, message)
+    query: dict[str, str] = field(default_factory=dict)  # the query string
 
 
 @dataclass
 class _Answer:
     status: int
     payload: Any = None
-    raw: bytes | None = None
-    content_type: str = "application/json"
     log: dict = field(default_factory=dict)
 
 
-class _RawTable:
-    """Rows kept sorted by ``unix_timestamp``, for fast window lookups."""
+# Answers a request from its body and its parsed query string.
+_Route = Callable[[bytes, Mapping[str, str]], _Answer]
 
-    def __init__(self, rows: list[Record]) -> None:
-        self.rows = sorted(rows, key=itemgetter("unix_timestamp"))
-        self.times = [row["unix_timestamp"] for row in self.rows]
+
+class _Table:
+    """Rows sorted by a time field (then a key field), for fast window lookups."""
+
+    def __init__(
+        self, rows: list[Record], time_field: str, key_field: str | None = None
+    ) -> None:
+        self.time_field = time_field
+        self.key_field = key_field
+        self._load(rows)
+
+    def _load(self, rows: list[Record]) -> None:
+        order = (self.time_field,) + ((self.key_field,) if self.key_field else ())
+        self.rows = sorted(rows, key=itemgetter(*order))
+        self.times = [row[self.time_field] for row in self.rows]
 
     def add(self, rows: list[Record]) -> None:
-        self.__init__([*self.rows, *rows])
+        self._load([*self.rows, *rows])
 
     def between(self, start: int, end: int) -> list[Record]:
         lo = bisect.bisect_left(self.times, start)
         hi = bisect.bisect_right(self.times, end)
         return self.rows[lo:hi]
+
+    def update(self, key: str, fields: Mapping[str, Any]) -> Record:
+        """Replace the row with this key by a copy carrying ``fields``."""
+        for index, row in enumerate(self.rows):
+            if row[self.key_field] == key:
+                unknown = sorted(fields.keys() - row.keys())
+                if unknown:
+                    msg = f"unknown fields {unknown}"
+                    raise ValueError(msg)
+                updated = {**row, **fields}
+                self._load([*self.rows[:index], updated, *self.rows[index + 1 :]])
+                return updated
+        raise KeyError(key)
 
 
 class EverflowSimulator:
@@ -210,24 +187,32 @@ class EverflowSimulator:
 
     Args:
         impressions: The raw impressions the account holds (the truth).
+        clicks: The raw clicks it holds.
+        conversions: Its conversions (see ``update_conversion``).
+        offers: The offers ``GET /v1/networks/offers`` lists.
+        affiliates: The affiliates ``GET /v1/networks/affiliates`` lists.
+        advertisers: The advertisers ``GET /v1/networks/advertisers`` lists.
         api_key: The only key accepted (401 otherwise).
-        now: The server's clock, epoch seconds: rows older than
-            ``retention_days`` before it are no longer served.
+        now: The server's clock, epoch seconds: raw rows older than
+            ``retention_days`` before it (clicks that led to a conversion:
+            365 days) and conversions older than 365 days are not served.
         seed: Seed of every random choice the server makes.
-        max_rows: Row cap per answer.
+        max_rows: Row cap per raw answer, and group cap of the entity table.
         retention_days: How long raw rows are kept.
-        overflow_mode: How an overflowing window is answered: ``exact``
+        overflow_mode: How an overflowing raw window is answered: ``exact``
             (``max_rows`` rows, no flag), ``exact_flagged`` (and the flag),
             ``flag_partial`` (the flag with fewer rows), ``flag_empty`` (the
             flag and no rows), or ``mixed`` (any of these, per request).
-        response_shape: ``object`` (``{"impressions": [...]}``), ``array``
-            (a bare list) or ``mixed``. A bare list cannot carry the flag, so
-            its overflow is always ``exact``.
-        shuffle: Return rows in random order (the contract promises none).
+        response_shape: For impressions, ``object`` (``{"impressions":
+            [...]}``), ``array`` (a bare list) or ``mixed``. A bare list
+            cannot carry the flag, so its overflow is always ``exact``.
+            Clicks are always an object, as the contract shows them.
+        shuffle: Return raw rows in random order (the contract promises none).
         omit_rate: Chance that a zero-valued field is left out.
         null_rate: Chance that a zero-valued field is sent as null.
         extra_field_rate: Chance that a record carries unknown fields.
-        has_impression_package: Without it the endpoint answers 403.
+        has_impression_package: Without it the impressions endpoint
+            answers 403.
         fault_rate: Chance that a request gets a random transient fault.
         latency: Seconds added to every answer.
     """
@@ -236,6 +221,11 @@ class EverflowSimulator:
         self,
         impressions: list[Record] | None = None,
         *,
+        clicks: list[Record] | None = None,
+        conversions: list[Record] | None = None,
+        offers: list[Record] | None = None,
+        affiliates: list[Record] | None = None,
+        advertisers: list[Record] | None = None,
         api_key: str = "simulator-key",
         now: int | None = None,
         seed: int = 0,
@@ -271,7 +261,18 @@ class EverflowSimulator:
         self.fault_rate = fault_rate
         self.latency = latency
         self.requests: list[RequestLog] = []
-        self._impressions = _RawTable(impressions or [])
+        self._tables = {
+            "impressions": _Table(impressions or [], "unix_timestamp"),
+            "clicks": _Table(clicks or [], "unix_timestamp"),
+            "conversions": _Table(
+                conversions or [], "conversion_unix_timestamp", "conversion_id"
+            ),
+        }
+        given = {"offers": offers, "affiliates": affiliates, "advertisers": advertisers}
+        self._entities = {
+            kind: sorted(given[kind] or [], key=itemgetter(key))
+            for kind, (_path, key) in ENTITIES.items()
+        }
         self._faults: list[Fault] = []
         self._random = random.Random(f"everflow-simulator/{seed}")
         self._lock = threading.Lock()
@@ -293,8 +294,12 @@ class EverflowSimulator:
         """Listen on ``port`` (0: any free port) in a background thread."""
         handler = type("Handler", (_Handler,), {"simulator": self})
         self._server = _Server(("127.0.0.1", port), handler)
+        # stop() waits for the loop to notice, up to one poll interval.
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="everflow-simulator", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="everflow-simulator",
+            daemon=True,
         )
         self._thread.start()
         return self
@@ -315,9 +320,39 @@ class EverflowSimulator:
     # -- controls for tests ------------------------------------------------
 
     def add_impressions(self, rows: list[Record]) -> None:
-        """Add rows to the account, as new traffic arriving."""
+        """Add impressions to the account, as new traffic arriving."""
         with self._lock:
-            self._impressions.add(rows)
+            self._tables["impressions"].add(rows)
+
+    def add_clicks(self, rows: list[Record]) -> None:
+        """Add clicks to the account, as new traffic arriving."""
+        with self._lock:
+            self._tables["clicks"].add(rows)
+
+    def add_conversions(self, rows: list[Record]) -> None:
+        """Add conversions to the account, as new traffic arriving."""
+        with self._lock:
+            self._tables["conversions"].add(rows)
+
+    def update_conversion(self, conversion_id: str, **fields: Any) -> Record:
+        """Change a conversion after the fact (its status, payout, ...).
+
+        The stored record is replaced by an updated copy: the list given to
+        the constructor or ``add_conversions`` keeps the original.
+
+        Args:
+            conversion_id: The conversion to change.
+            **fields: New values of existing top-level fields.
+
+        Returns:
+            The updated conversion.
+
+        Raises:
+            KeyError: No conversion has this id.
+            ValueError: A field name the conversion does not have.
+        """
+        with self._lock:
+            return self._tables["conversions"].update(conversion_id, fields)
 
     def queue_faults(self, *faults: Fault) -> None:
         """Serve these faults, in order, to the next requests."""
@@ -331,8 +366,33 @@ class EverflowSimulator:
 
     @property
     def impressions(self) -> list[Record]:
-        """Every row the account holds (retention not applied)."""
-        return list(self._impressions.rows)
+        """Every impression the account holds (retention not applied)."""
+        return list(self._tables["impressions"].rows)
+
+    @property
+    def clicks(self) -> list[Record]:
+        """Every click the account holds (retention not applied)."""
+        return list(self._tables["clicks"].rows)
+
+    @property
+    def conversions(self) -> list[Record]:
+        """Every conversion, as updated, by time then id (retention not applied)."""
+        return list(self._tables["conversions"].rows)
+
+    @property
+    def offers(self) -> list[Record]:
+        """Every offer, by id."""
+        return list(self._entities["offers"])
+
+    @property
+    def affiliates(self) -> list[Record]:
+        """Every affiliate, by id."""
+        return list(self._entities["affiliates"])
+
+    @property
+    def advertisers(self) -> list[Record]:
+        """Every advertiser, by id."""
+        return list(self._entities["advertisers"])
 
     # -- request handling (called from the server's threads) ----------------
 
@@ -348,12 +408,29 @@ class EverflowSimulator:
         with self._lock:
             self.requests.append(entry)
 
-    def answer(self, method: str, path: str, headers: Any, body: bytes) -> _Answer:
+    def answer(
+        self,
+        method: str,
+        path: str,
+        headers: Any,
+        body: bytes,
+        query: Mapping[str, str] | None = None,
+    ) -> _Answer:
         """Route one request; a refused one gets its status and reason."""
         path = path.split("?", 1)[0].rstrip("/")
-        routes = {
+        routes: dict[str, tuple[str, _Route]] = {
             TIMEZONES_PATH: ("GET", self._timezones_answer),
             IMPRESSIONS_PATH: ("POST", self._impressions_answer),
+            CLICKS_PATH: (
+                "POST",
+                functools.partial(self._raw_answer, "clicks", "object"),
+            ),
+            CONVERSIONS_PATH: ("POST", self._conversions_answer),
+            ENTITY_TABLE_PATH: ("POST", self._table_answer),
+            **{
+                entity_path: ("GET", functools.partial(self._entities_answer, kind))
+                for kind, (entity_path, _key) in ENTITIES.items()
+            },
         }
         try:
             if path not in routes:
@@ -363,29 +440,45 @@ class EverflowSimulator:
             allowed, handler = routes[path]
             if method != allowed:
                 raise Refused(HTTPStatus.METHOD_NOT_ALLOWED, f"use {allowed}")
-            return handler(body)
+            return handler(body, query or {})
         except Refused as refusal:
             return _Answer(refusal.status, {"error": refusal.message})
 
-    def _timezones_answer(self, _body: bytes) -> _Answer:
+    def _fork_random(self) -> random.Random:
+        """A generator of this answer's choices (call with the lock held)."""
+        return random.Random(self._random.getrandbits(64))
+
+    def _timezones_answer(self, _body: bytes, _query: Mapping[str, str]) -> _Answer:
         return _Answer(HTTPStatus.OK, {"timezones": list(TIMEZONES)})
 
-    def _impressions_answer(self, body: bytes) -> _Answer:
+    def _impressions_answer(self, body: bytes, query: Mapping[str, str]) -> _Answer:
         if not self.has_impression_package:
             raise Refused(
                 HTTPStatus.FORBIDDEN,
                 "the network has no impression package: raw impressions "
                 "are not available",
             )
-        request = _parse_json(body)
-        start, end = _window(request)
-        keep = _matcher(request.get("query") or {})
-        oldest = self.now - int(self.retention_days * 86_400)
+        return self._raw_answer("impressions", self.response_shape, body, query)
+
+    def _raw_answer(
+        self, kind: str, shape: str, body: bytes, _query: Mapping[str, str]
+    ) -> _Answer:
+        """A raw stream: the 14-day window, retention, the row cap, shapes."""
+        request = parse_json(body)
+        window = raw_window(request)
+        keep = matcher(request)
+        oldest = self.now - int(self.retention_days * DAY)
+        oldest_converted = min(oldest, self.now - CONVERTED_CLICK_RETENTION_DAYS * DAY)
+        table = self._tables[kind]
         with self._lock:
-            candidates = self._impressions.between(max(start, oldest), end)
-            matched = [row for row in candidates if keep(row)]
-            rng = random.Random(self._random.getrandbits(64))
-        shape = self.response_shape
+            candidates = table.between(max(window.start, oldest_converted), window.end)
+            rng = self._fork_random()
+        matched = [
+            row
+            for row in candidates
+            if (row[table.time_field] >= oldest or row.get("has_conversion"))
+            and keep(row)
+        ]
         if shape == "mixed":
             shape = rng.choice(RESPONSE_SHAPES)
         flagged = False
@@ -409,7 +502,7 @@ class EverflowSimulator:
         served = [self._serve(row, rng) for row in rows]
         payload: Any = served
         if shape == "object":
-            payload = {"impressions": served}
+            payload = {kind: served}
             if flagged:
                 payload["incomplete_results"] = True
         log = {
@@ -417,6 +510,76 @@ class EverflowSimulator:
             "matched": len(matched),
             "overflowed": flagged or len(served) >= self.max_rows,
         }
+        return _Answer(HTTPStatus.OK, payload, log=log)
+
+    def _conversions_answer(self, body: bytes, query: Mapping[str, str]) -> _Answer:
+        page, size = paging(query)
+        request = parse_json(body)
+        window = year_window(request, datetimes=True)
+        keep = matcher(request)
+        # Keyed by is_event: which of conversions and events are asked for.
+        shown = {
+            False: flag(request, "show_conversions"),
+            True: flag(request, "show_events"),
+        }
+        oldest = self.now - CONVERSION_RETENTION_DAYS * DAY
+        with self._lock:
+            candidates = self._tables["conversions"].between(
+                max(window.start, oldest), window.end
+            )
+            rng = self._fork_random()
+        matched = [
+            row for row in candidates if shown[bool(row.get("is_event"))] and keep(row)
+        ]
+        return self._paged("conversions", matched, page, size, rng)
+
+    def _entities_answer(
+        self, kind: str, _body: bytes, query: Mapping[str, str]
+    ) -> _Answer:
+        page, size = paging(query)
+        with self._lock:
+            rows = self._entities[kind]
+            rng = self._fork_random()
+        return self._paged(kind, rows, page, size, rng)
+
+    def _paged(
+        self, key: str, rows: list[Record], page: int, size: int, rng: random.Random
+    ) -> _Answer:
+        """One page of ``rows``, whose order must be stable across requests."""
+        chunk = rows[(page - 1) * size : page * size]
+        payload = {
+            key: [self._serve(row, rng) for row in chunk],
+            "paging": {"page": page, "page_size": size, "total_count": len(rows)},
+        }
+        # proto3 applies to the envelope too: an empty page, or a zero
+        # total, may be missing or null.
+        payload = _degrade(payload, rng, self.omit_rate, self.null_rate)
+        return _Answer(
+            HTTPStatus.OK, payload, log={"rows": len(chunk), "matched": len(rows)}
+        )
+
+    def _table_answer(self, body: bytes, _query: Mapping[str, str]) -> _Answer:
+        request = parse_json(body)
+        window = year_window(request, datetimes=False)
+        with self._lock:
+            rows = {
+                kind: table.between(window.start, window.end)
+                for kind, table in self._tables.items()
+            }
+            rng = self._fork_random()
+        table, summary = entity_table(request, window, rows)
+        groups = len(table)
+        flagged = groups > self.max_rows
+        if flagged:
+            table = rng.sample(table, self.max_rows)
+        payload: Record = {
+            "table": [self._serve(row, rng) for row in table],
+            "summary": summary,
+        }
+        if flagged:
+            payload["incomplete_results"] = True
+        payload = _degrade(payload, rng, self.omit_rate, self.null_rate)
+        log = {"rows": len(table), "matched": groups, "overflowed": flagged}
         return _Answer(HTTPStatus.OK, payload, log=log)
 
     def _serve(self, row: Record, rng: random.Random) -> Record:
@@ -455,102 +618,6 @@ def _degrade(
     return out
 
 
-def _parse_json(body: bytes) -> dict:
-    try:
-        request = json.loads(body or b"null")
-    except ValueError as exc:
-        msg = f"the body is not valid JSON: {exc}"
-        raise BadRequest(msg) from None
-    if not isinstance(request, dict):
-        msg = "the body must be a JSON object"
-        raise BadRequest(msg)
-    return request
-
-
-def _window(request: dict) -> tuple[int, int]:
-    """The request's inclusive [from, to] as UTC epochs, checked."""
-    zone_id = request.get("timezone_id")
-    if zone_id is None:
-        msg = "timezone_id is required"
-        raise BadRequest(msg)
-    zone = _ZONES.get(zone_id)
-    if zone is None:
-        msg = f"unknown timezone_id {zone_id!r}"
-        raise BadRequest(msg)
-    start = _epoch(request, "from", zone)
-    end = _epoch(request, "to", zone)
-    if end < start:
-        msg = "from must be before to"
-        raise BadRequest(msg)
-    if end - start > MAX_SPAN_SECONDS:
-        msg = "the range between from and to must not exceed 14 days"
-        raise BadRequest(msg)
-    return start, end
-
-
-def _epoch(request: dict, key: str, zone: ZoneInfo) -> int:
-    text = request.get(key)
-    if not isinstance(text, str):
-        msg = f"{key} is required, as YYYY-MM-DD HH:MM:SS"
-        raise BadRequest(msg)
-    try:
-        parsed = time.strptime(text, TIME_FORMAT)
-    except ValueError:
-        msg = f"{key} {text!r} is not YYYY-MM-DD HH:MM:SS"
-        raise BadRequest(msg) from None
-    if zone.key == "UTC":
-        return calendar.timegm(parsed)
-    local = dt.datetime(*parsed[:6], tzinfo=zone)
-    return int(local.timestamp())
-
-
-def _conditions(items: Any, what: str) -> dict[str, set[str]]:
-    """Group ``[{resource_type, filter_id_value}]`` by type, values as strings."""
-    if items is None:
-        return {}
-    if not isinstance(items, list):
-        msg = f"query.{what} must be a list"
-        raise BadRequest(msg)
-    grouped: dict[str, set[str]] = {}
-    for item in items:
-        if not isinstance(item, dict):
-            msg = f"query.{what} entries must be objects"
-            raise BadRequest(msg)
-        kind = item.get("resource_type")
-        if kind not in RESOURCE_TYPES:
-            msg = f"unknown resource_type {kind!r} in query.{what}"
-            raise BadRequest(msg)
-        value = item.get("filter_id_value")
-        if value is None or value == "":
-            msg = f"filter_id_value is required in query.{what}"
-            raise BadRequest(msg)
-        grouped.setdefault(kind, set()).add(str(value))
-    return grouped
-
-
-def _matcher(query: Any) -> Any:
-    """Filters: same type OR, types AND. Exclusions remove any match."""
-    if not isinstance(query, dict):
-        msg = "query must be an object"
-        raise BadRequest(msg)
-    filters = _conditions(query.get("filters"), "filters")
-    exclusions = _conditions(query.get("exclusions"), "exclusions")
-
-    def value(row: Record, kind: str) -> str | None:
-        field_of = FILTER_FIELDS.get(kind)
-        return None if field_of is None else str(field_of(row))
-
-    def keep(row: Record) -> bool:
-        for kind, values in filters.items():
-            if value(row, kind) not in values:
-                return False
-        return not any(
-            value(row, kind) in values for kind, values in exclusions.items()
-        )
-
-    return keep
-
-
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
@@ -579,9 +646,13 @@ class _Handler(BaseHTTPRequestHandler):
             body = json.loads(raw_body) if raw_body else None
         except ValueError:
             body = None
-        path = self.path.split("?", 1)[0]
+        target = urlsplit(self.path)
+        path = target.path
+        query = dict(parse_qsl(target.query, keep_blank_values=True))
         fault = sim.next_fault()
-        entry = RequestLog(method, path, body if isinstance(body, dict) else None, 0)
+        entry = RequestLog(
+            method, path, body if isinstance(body, dict) else None, 0, query=query
+        )
         if fault is not None:
             entry.fault = fault.describe()
         if sim.latency:
@@ -592,7 +663,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if fault is not None:
             time.sleep(fault.seconds)
-        answer = sim.answer(method, path, self.headers, raw_body)
+        answer = sim.answer(method, path, self.headers, raw_body, query)
         entry.status = answer.status
         for key, value in answer.log.items():
             setattr(entry, key, value)

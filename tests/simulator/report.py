@@ -1,0 +1,194 @@
+"""The aggregated report (``entity/table``), computed from the simulator's truth.
+
+Impressions count as ``imp``; clicks as ``total_click`` and ``unique_click``
+(``is_unique``) and add their payout and revenue; approved conversions count
+as ``cv`` (events as ``event``) and add theirs, other conversions are left
+out. A group (a row of the table) exists when a record counted in it.
+Amounts are summed as they are, whatever their ``currency_id`` (the
+simulator converts no currency).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from tests.simulator.catalog import COUNTRY_NAMES
+from tests.simulator.records import KINDS
+from tests.simulator.rules import BadRequest, Record, Window, local_epoch, matcher
+
+# (record, time) -> (id, label) of the group the record falls in.
+Column = Callable[[Record, int], tuple[str, str]]
+
+
+def _party(entity: str, key: str) -> Column:
+    def value(row: Record, _ts: int) -> tuple[str, str]:
+        party = (row.get("relationship") or {}).get(entity) or {}
+        found = party.get(key)
+        return ("" if found is None else str(found)), party.get("name") or ""
+
+    return value
+
+
+def _country(row: Record, _ts: int) -> tuple[str, str]:
+    geo = (row.get("relationship") or {}).get("geolocation") or {}
+    code = geo.get("country_code") or ""
+    return code, COUNTRY_NAMES.get(code, code)
+
+
+def _days(window: Window) -> Column:
+    """Label records with their day in the request's zone."""
+    first = dt.datetime.fromtimestamp(window.start, window.zone).date()
+    last = dt.datetime.fromtimestamp(window.end, window.zone).date()
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    # Local midnights as epochs: a record's day is found by bisection,
+    # which stays right across DST changes.
+    midnights = [
+        local_epoch(dt.datetime(d.year, d.month, d.day), window.zone) for d in days
+    ]
+    labels = [d.isoformat() for d in days]
+
+    def value(_row: Record, ts: int) -> tuple[str, str]:
+        label = labels[bisect.bisect_right(midnights, ts) - 1]
+        return label, label
+
+    return value
+
+
+_COLUMNS: dict[str, Column] = {
+    "offer": _party("offer", "network_offer_id"),
+    "affiliate": _party("affiliate", "network_affiliate_id"),
+    "advertiser": _party("advertiser", "network_advertiser_id"),
+    "country": _country,
+}
+COLUMN_TYPES = (*_COLUMNS, "date")
+
+
+def _cents(amount: Any) -> int:
+    return round((amount or 0) * 100)
+
+
+@dataclass
+class _Totals:
+    imp: int = 0
+    total_click: int = 0
+    unique_click: int = 0
+    cv: int = 0
+    event: int = 0
+    payout_cents: int = 0
+    revenue_cents: int = 0
+
+    def add_impression(self, _row: Record) -> None:
+        self.imp += 1
+
+    def add_click(self, row: Record) -> None:
+        self.total_click += 1
+        self.unique_click += int(row.get("is_unique") or 0)
+        self.payout_cents += _cents(row.get("payout"))
+        self.revenue_cents += _cents(row.get("revenue"))
+
+    def add_conversion(self, row: Record) -> None:
+        if row.get("is_event"):
+            self.event += 1
+        else:
+            self.cv += 1
+        self.payout_cents += _cents(row.get("payout"))
+        self.revenue_cents += _cents(row.get("revenue"))
+
+    def reporting(self) -> Record:
+        cvr = round(self.cv / self.total_click * 100, 4) if self.total_click else 0.0
+        return {
+            "imp": self.imp,
+            "total_click": self.total_click,
+            "unique_click": self.unique_click,
+            "cv": self.cv,
+            "cvr": cvr,
+            "event": self.event,
+            "revenue": self.revenue_cents / 100,
+            "payout": self.payout_cents / 100,
+            "profit": (self.revenue_cents - self.payout_cents) / 100,
+        }
+
+
+_ADD = {
+    "impressions": _Totals.add_impression,
+    "clicks": _Totals.add_click,
+    "conversions": _Totals.add_conversion,
+}
+
+
+def _counted(kind: str, row: Record) -> bool:
+    # Conversions that are not approved neither count nor form a group.
+    return kind != "conversions" or row.get("status") == "approved"
+
+
+def _columns(request: dict, window: Window) -> list[tuple[str, Column]]:
+    asked = request.get("columns")
+    if not isinstance(asked, list) or not asked:
+        msg = 'columns is required, as [{"column": "offer"}, ...]'
+        raise BadRequest(msg)
+    names = [item.get("column") if isinstance(item, dict) else None for item in asked]
+    for name in names:
+        if name not in COLUMN_TYPES:
+            msg = f"unknown column {name!r}, expected one of {list(COLUMN_TYPES)}"
+            raise BadRequest(msg)
+    if len(set(names)) < len(names):
+        msg = "columns must not repeat"
+        raise BadRequest(msg)
+    return [
+        (name, _days(window) if name == "date" else _COLUMNS[name]) for name in names
+    ]
+
+
+def entity_table(
+    request: dict, window: Window, rows: Mapping[str, list[Record]]
+) -> tuple[list[Record], Record]:
+    """Aggregate the truth in ``window`` by the request's columns.
+
+    Args:
+        request: The request body (``columns``, ``currency_id``, ``query``).
+        window: The checked ``from``/``to`` window.
+        rows: The rows of each kind (impressions, clicks, conversions)
+            whose time lies in the window.
+
+    Returns:
+        The table rows, one per group, sorted by their columns, and the
+        summary over all of them.
+
+    Raises:
+        BadRequest: On bad columns, currency or query.
+    """
+    columns = _columns(request, window)
+    currency = request.get("currency_id")
+    if currency is not None and not (isinstance(currency, str) and len(currency) == 3):
+        msg = "currency_id must be an ISO 4217 code"
+        raise BadRequest(msg)
+    keep = matcher(request)
+    groups: dict[tuple[tuple[str, str], ...], _Totals] = {}
+    summary = _Totals()
+    for kind, add in _ADD.items():
+        time_field = KINDS[kind].time_field
+        for row in rows[kind]:
+            if not (_counted(kind, row) and keep(row)):
+                continue
+            ts = row[time_field]
+            key = tuple(column(row, ts) for _, column in columns)
+            totals = groups.get(key)
+            if totals is None:
+                totals = groups[key] = _Totals()
+            add(totals, row)
+            add(summary, row)
+    table = [
+        {
+            "columns": [
+                {"column_type": name, "id": id_, "label": label}
+                for (name, _), (id_, label) in zip(columns, key, strict=True)
+            ],
+            "reporting": groups[key].reporting(),
+        }
+        for key in sorted(groups)
+    ]
+    return table, summary.reporting()
