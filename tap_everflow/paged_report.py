@@ -7,8 +7,9 @@ import typing as t
 from tap_everflow.errors import EverflowResponseError
 from tap_everflow.paging import PAGE_SIZE, Page, total_count
 from tap_everflow.raw_report import API_TIME_FORMAT, UTC_TIMEZONE_ID
+from tap_everflow.traffic import Limits, next_span
 from tap_everflow.windowed import WindowedStream, utc
-from tap_everflow.windowing import CompletedWindow, Limits, next_span
+from tap_everflow.windowing import CompletedWindow
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator

@@ -14,15 +14,20 @@ All times are epoch seconds (UTC); both ends of a window are inclusive.
 from __future__ import annotations
 
 import typing as t
-from bisect import bisect_left, bisect_right
 from collections import Counter, deque
 from dataclasses import dataclass, field
+
+from tap_everflow.traffic import Limits, TrafficEstimate
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 Row = t.Any  # a record as the API returned it; only ``Dimension.value_of`` reads it
 Constraint = tuple[tuple[str, frozenset[str]], ...]  # resource type -> values
+# Rows of earlier answers kept to split by when an overflow comes without rows.
+REMEMBERED_ROWS = 2_000
+# Rows of a complete window whose times show its traffic's trend.
+TIMED_ROWS = 2_000
 
 
 def _with(constraint: Constraint, key: str, values: frozenset[str]) -> Constraint:
@@ -153,6 +158,10 @@ class Answer:
     rows: Sequence[Row]
     incomplete: bool = False
 
+    def overflowed(self, limits: Limits) -> bool:
+        """Whether the answer must not be trusted as complete."""
+        return self.incomplete or len(self.rows) >= limits.max_rows
+
 
 @dataclass(frozen=True)
 class Shortfall:
@@ -172,33 +181,6 @@ class CompletedWindow:
     rows: list[Row]
     requests: int
     shortfalls: list[Shortfall] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Limits:
-    """The API's limits and how boldly windows grow.
-
-    ``max_span`` is the longest window in seconds: ``to - from`` may be at most
-    14 days, and with both ends inclusive a window of ``14 * 86400`` seconds has
-    ``to - from`` one second under that.
-    """
-
-    max_rows: int = 10_000
-    max_span: int = 14 * 86_400
-    fill: float = 0.9  # aim windows at this share of max_rows
-    max_growth: float = 4.0  # a sparse window lets the next one grow this much
-    max_requests_per_second: int = 1_000  # stop splitting a pathological second
-
-    def overflowed(self, answer: Answer) -> bool:
-        """Whether an answer must not be trusted as complete."""
-        return answer.incomplete or len(answer.rows) >= self.max_rows
-
-
-def next_span(seconds: int, rows: int, limits: Limits) -> int:
-    """Size the next window from the density of a completed one."""
-    target = limits.fill * limits.max_rows
-    growth = limits.max_growth if rows == 0 else min(limits.max_growth, target / rows)
-    return max(1, min(limits.max_span, int(seconds * growth)))
 
 
 def walk(
@@ -221,9 +203,9 @@ def walk(
     the window it has not yet received is complete.
 
     ``time_of`` reads a row's epoch second. With it, the rows of an overflowing
-    answer serve as a sample of the traffic: the window is cut where they split
-    in half, and the following windows are sized from the sample (see
-    :class:`TrafficSample`), which keeps bursty traffic to few requests.
+    answer serve as a sample of the traffic: the window is cut where its first
+    part holds what one request can answer, and later windows are sized from
+    the sample where it shows bursts (see :mod:`tap_everflow.traffic`).
 
     ``prefetch`` announces a slice that ``fetch`` will be asked for later, so
     that the caller can request it ahead (concurrently). Once the traffic is
@@ -231,26 +213,22 @@ def walk(
     ahead; a planned window is never re-planned, so nothing announced is wasted.
     Parts of an overflowing second are announced as soon as they are known.
     """
-    span = min(initial_span or limits.max_span, limits.max_span)
+    traffic = TrafficEstimate(
+        limits, min(initial_span or limits.max_span, limits.max_span)
+    )
     cursor = start
     planned: deque[Slice] = deque()  # announced windows, contiguous, after cursor
     # Recent rows of earlier answers: the values to split on when an answer
     # overflows without rows. Kept across windows, so that the values of a
     # quiet stretch before a burst are still known.
     rows_seen: Sequence[Row] = ()
-    traffic: TrafficSample | None = None
-    dense = False  # the last window's density, not the growth cap, sized ``span``
-
-    def sized(first: int, bound: int) -> Slice:
-        last = min(bound, first + limits.max_span - 1)
-        planned_end = traffic.window_end(first, limits) if traffic else None
-        return Slice(first, min(last, planned_end or first + span - 1), root)
 
     def plan_ahead(first_unplanned: int) -> None:
-        # Speculate only on known traffic: a calibrated sample, or a dense window.
-        confident = dense or (traffic is not None and traffic.rows_per_sample > 0)
-        while confident and len(planned) < lookahead and first_unplanned <= end:
-            window = sized(first_unplanned, end)
+        while len(planned) < lookahead and first_unplanned <= end:
+            planned_end = traffic.planned_end(first_unplanned, end)
+            if planned_end is None:
+                return  # unforeseeable: sized once the windows before are known
+            window = Slice(first_unplanned, planned_end, root)
             planned.append(window)
             if prefetch:
                 prefetch(window)
@@ -260,20 +238,22 @@ def walk(
         if planned and planned[0].start == cursor:
             window = planned.popleft()
         else:  # nothing announced from here: size a window up to what was
-            window = sized(cursor, planned[0].start - 1 if planned else end)
+            bound = planned[0].start - 1 if planned else end
+            window = Slice(cursor, traffic.window_end(cursor, bound), root)
         plan_ahead(planned[-1].end + 1 if planned else window.end + 1)
         answer = fetch(window)
         requests = 1
-        while limits.overflowed(answer) and window.seconds > 1:
+        while answer.overflowed(limits) and window.seconds > 1:
             rows_seen = _remember(answer.rows, rows_seen, limits)
-            if time_of and answer.rows and requests == 1:
-                # The widest answer's rows cover the most traffic to plan with.
-                traffic = TrafficSample(window, [time_of(r) for r in answer.rows])
-            # The second half is left unplanned: re-sized once the first is known.
-            window = Slice(cursor, _halfway(window, traffic), root)
+            if time_of:
+                times = [time_of(row) for row in answer.rows]
+                traffic.overflowed(window.start, window.end, times)
+            # The rest is left unplanned: sized once the first part is known.
+            cut = traffic.cut(window.start, window.end, attempt=requests)
+            window = Slice(cursor, cut, root)
             answer = fetch(window)
             requests += 1
-        if limits.overflowed(answer):
+        if answer.overflowed(limits):
             done = _split_second(
                 cursor,
                 answer,
@@ -291,90 +271,33 @@ def walk(
             )
         yield done
         rows_seen = _remember(done.rows, rows_seen, limits)
-        span = next_span(window.seconds, len(done.rows), limits)
-        dense = len(done.rows) * limits.max_growth >= limits.fill * limits.max_rows
-        if traffic:
-            traffic = traffic.calibrated(window, len(done.rows))
+        traffic.completed(
+            window.start, window.end, len(done.rows), _times(done.rows, time_of)
+        )
         cursor = window.end + 1
+
+
+def _times(rows: Sequence[Row], time_of: Callable[[Row], int] | None) -> list[int]:
+    """The times of an even share of ``rows``: enough to see a trend, cheaply."""
+    if time_of is None:
+        return []
+    step = -(-len(rows) // TIMED_ROWS)  # ceiling division
+    return [time_of(row) for row in rows[::step]] if rows else []
 
 
 def _remember(
     rows: Sequence[Row], seen: Sequence[Row], limits: Limits
 ) -> Sequence[Row]:
-    """The newest rows first, then older ones, up to twice the row cap."""
+    """The newest rows first, then older ones: a bounded sample to split with.
+
+    Every ``step``-th row only, so that few rows of old windows stay in memory.
+    """
     if not rows:
         return seen
-    keep = 2 * limits.max_rows
-    return [*rows[:keep], *seen[: max(0, keep - len(rows))]]
-
-
-class TrafficSample:
-    """Row times from an overflowing answer, used to plan the windows it covers.
-
-    When a server returns a random subset of an overflowing window's rows, their
-    times show where the traffic is. Once a window inside the sampled range has
-    been fetched completely, its true row count calibrates the sample (rows per
-    sampled row), and later windows are cut to hold about ``fill * max_rows``
-    rows each. A server that returns some other subset only makes the plan less
-    accurate: overflowing windows are still split, so completeness never
-    depends on the sample.
-    """
-
-    MIN_CALIBRATION = 20  # sampled rows needed in a window to trust its ratio
-
-    def __init__(
-        self, window: Slice, times: Iterable[int], rows_per_sample: float = 0.0
-    ) -> None:
-        """Keep the sorted ``times`` sampled from ``window``."""
-        self.start = window.start
-        self.end = window.end
-        self.times = sorted(times)
-        self.rows_per_sample = rows_per_sample
-
-    def count(self, start: int, end: int) -> int:
-        """Sampled rows between ``start`` and ``end``, inclusive."""
-        return bisect_right(self.times, end) - bisect_left(self.times, start)
-
-    def calibrated(self, window: Slice, rows: int) -> TrafficSample | None:
-        """This sample, scaled by a completed window's true row count.
-
-        Returns None once the walk has passed the sampled range.
-        """
-        if window.end >= self.end:
-            return None
-        sampled = self.count(window.start, window.end)
-        if sampled < self.MIN_CALIBRATION:
-            return self
-        return TrafficSample(Slice(self.start, self.end), self.times, rows / sampled)
-
-    def window_end(self, cursor: int, limits: Limits) -> int | None:
-        """Last second of a window from ``cursor`` holding about the target rows.
-
-        None when the sample is not calibrated yet or not ahead of ``cursor``.
-        """
-        if not self.rows_per_sample or not self.start <= cursor <= self.end:
-            return None
-        wanted = int(limits.fill * limits.max_rows / self.rows_per_sample)
-        index = bisect_left(self.times, cursor) + wanted
-        if index >= len(self.times):
-            return self.end
-        return max(cursor, self.times[index] - 1)
-
-
-def _halfway(window: Slice, traffic: TrafficSample | None) -> int:
-    """Last second of the first half of an overflowing window.
-
-    The median time of the sampled rows inside the window splits its traffic
-    in half; without enough of them, the midpoint does.
-    """
-    if traffic and traffic.start <= window.start:
-        first = bisect_left(traffic.times, window.start)
-        inside = traffic.count(window.start, window.end)
-        if inside >= TrafficSample.MIN_CALIBRATION:
-            median = traffic.times[first + (inside - 1) // 2]
-            if median < window.end:
-                return median
-    return window.start + window.seconds // 2 - 1
+    keep = min(2 * limits.max_rows, REMEMBERED_ROWS)
+    step = -(-len(rows) // keep)  # ceiling division
+    newest = rows[::step] if step > 1 else rows
+    return [*newest, *seen[: max(0, keep - len(newest))]]
 
 
 def _split_second(
@@ -401,7 +324,7 @@ def _split_second(
         if known is None:
             known = fetch(Slice(second, second, part))
             done.requests += 1
-        if not limits.overflowed(known):
+        if not known.overflowed(limits):
             done.rows.extend(known.rows)
             continue
         sample = known.rows or sample

@@ -12,13 +12,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tap_everflow.traffic import Limits
 from tap_everflow.windowing import (
     Answer,
     Dimension,
-    Limits,
     Partition,
     Slice,
-    next_span,
     split_partition,
     walk,
 )
@@ -265,17 +264,50 @@ def test_walk_respects_user_filters_and_exclusions(
         assert len(request.partition.exclusions) <= 1
 
 
-def test_requests_stay_near_the_lower_bound_on_steady_traffic():
-    """Adaptive windows take few more requests than ceil(rows / max_rows)."""
-    limits = Limits(max_rows=2_000)
-    rng = random.Random(7)
+def _steady(rng: random.Random, start: int, end: int, count: int) -> list[Row]:
+    return [Row(i, rng.randint(start, end), "1", "1") for i in range(count)]
+
+
+def _daily(rng: random.Random, start: int, end: int, count: int) -> list[Row]:
+    """A daily cycle: the busiest hour holds nine times the quietest's rows."""
+    rows: list[Row] = []
+    while len(rows) < count:
+        second = rng.randint(start, end)
+        if rng.random() < (1 + 0.8 * math.sin(2 * math.pi * second / 86_400)) / 1.8:
+            rows.append(Row(len(rows), second, "1", "1"))
+    return rows
+
+
+def _bursts(rng: random.Random, start: int, end: int, count: int) -> list[Row]:
+    """Half the rows steady, half in two one-hour bursts a day (20x denser)."""
+    rows = _steady(rng, start, end, count // 2)
+    hours = range(start + 3_600, end - 3_600, 43_200)
+    per_hour = count // 2 // len(hours)
+    for hour in hours:
+        rows += [
+            Row(len(rows), rng.randint(hour, hour + 3_599), "1", "1")
+            for _ in range(per_hour)
+        ]
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("make_rows", "bound"), [(_steady, 1.2), (_daily, 1.5), (_bursts, 1.5)]
+)
+def test_requests_stay_near_the_lower_bound(make_rows, bound):
+    """A million rows in 14 days, the API's limits, a random 10,000 of any more.
+
+    The bounds are regression guards on the measured ratios (about 1.13,
+    1.4 and 1.35: see the README's performance section).
+    """
+    limits = Limits()
     start, end = 1_790_000_000, 1_790_000_000 + 14 * 86_400 - 1
-    rows = [Row(i, rng.randint(start, end), "1", "1") for i in range(200_000)]
+    rows = make_rows(random.Random(7), start, end, 1_000_000)
     api = FakeApi(rows, limits, modes=("exact",), seed=1)
-    windows = list(walk(start, end, api.fetch, limits=limits, time_of=TIME_OF))
+    windows = walk(start, end, api.fetch, limits=limits, time_of=TIME_OF, lookahead=8)
     assert sum(len(w.rows) for w in windows) == len(rows)
     lower_bound = math.ceil(len(rows) / limits.max_rows)
-    assert len(api.slices) <= 1.3 * lower_bound
+    assert len(api.slices) <= bound * lower_bound
 
 
 def test_lookahead_announces_windows_once_the_traffic_is_known():
@@ -352,15 +384,3 @@ def test_split_does_not_mix_exclusion_types():
         exclusions=[{"resource_type": "country", "filter_id_value": "US"}]
     )
     assert split_partition(root, rows, DIMENSIONS[:1]) is None
-
-
-@pytest.mark.parametrize(
-    ("seconds", "rows", "expected"),
-    [(100, 0, 400), (100, 9_000, 100), (100, 18_000, 50), (100, 100, 400)],
-)
-def test_next_span_tracks_density(seconds, rows, expected):
-    assert next_span(seconds, rows, Limits()) == expected
-
-
-def test_next_span_never_exceeds_fourteen_days():
-    assert next_span(10 * 86_400, 0, Limits()) == 14 * 86_400

@@ -1,0 +1,396 @@
+"""Where the rows are: sizing raw-report windows from what answers showed.
+
+Two sources of knowledge, both by-products of requests already made:
+
+- the last complete window (:class:`Density`): its rate, exact, and its trend,
+  followed for a while (daily cycles); it cannot see a burst coming;
+- the row times of an overflowing answer (:class:`TrafficSample`): when a server
+  returns a random subset of an overflowing window's rows, they show the shape
+  of its traffic, bursts included, up to sampling noise, and in relative terms
+  until complete windows inside it calibrate the scale.
+
+:class:`TrafficEstimate` sizes the next window by density while the sample
+agrees with it. Where the sample shows the traffic changing (a CUSUM test), the
+window holds the density's rows up to the change and sampled rows after it,
+with a margin for sampling noise. A server that returns some other subset only
+makes the plan less accurate: overflowing windows are still split, so
+completeness never depends on the estimate. Pure (no I/O); times are inclusive
+epoch seconds.
+"""
+
+from __future__ import annotations
+
+import math
+import typing as t
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+if t.TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+# Sampled rows a sample needs inside complete windows before its scale is trusted.
+MIN_CALIBRATION = 20
+# Windows are planned ahead without a fine sample's support only this many
+# measured windows' lengths beyond the last complete one.
+FORESIGHT = 3
+# A sample supports planning ahead if a window holds this many of its rows.
+MIN_SAMPLE_POINTS = 50
+# Standard deviations of sampling noise kept as a margin when sizing by a sample.
+NOISE_Z = 2.0
+# How many standard deviations of sampling noise a change in traffic must show.
+CHANGE_Z = 3.0
+# A trend needs this many rows, and halves differing by this many deviations.
+MIN_TREND_ROWS = 200
+TREND_Z = 3.0
+# A falling trend is not extrapolated below this share of the measured rate.
+MIN_RATE_SHARE = 0.25
+# Where the first overflow of unknown scale is cut: at this quantile of its
+# rows. Deep, because one small complete window then calibrates everything.
+BLIND_CUT = 1 / 16
+# An overflowing window planned to hold less is guessed to hold this many times
+# the row cap when it is cut.
+OVERFLOW_GUESS = 1.2
+# A window planned from the estimate overflowed anyway: cut again at most here.
+RETRY_CUT = 1 / 4
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The API's limits and how boldly windows grow.
+
+    ``max_span`` is the longest window in seconds: ``to - from`` may be at most
+    14 days, and with both ends inclusive a window of ``14 * 86400`` seconds has
+    ``to - from`` one second under that.
+    """
+
+    max_rows: int = 10_000
+    max_span: int = 14 * 86_400
+    fill: float = 0.93  # aim windows at this share of max_rows
+    max_growth: float = 4.0  # a sparse window lets the next one grow this much
+    max_requests_per_second: int = 1_000  # stop splitting a pathological second
+
+    @property
+    def target_rows(self) -> float:
+        """Rows a window is planned to hold."""
+        return self.fill * self.max_rows
+
+
+def next_span(seconds: int, rows: int, limits: Limits) -> int:
+    """Size the next window from the density of a completed one."""
+    target = limits.target_rows
+    growth = limits.max_growth if rows == 0 else min(limits.max_growth, target / rows)
+    return max(1, min(limits.max_span, int(seconds * growth)))
+
+
+@dataclass(frozen=True)
+class Density:
+    """The traffic where the last complete window ended, and its trend.
+
+    ``rate`` is rows per second at second ``origin`` (just after the window),
+    ``slope`` how fast the rate changes (rows per second, per second): daily
+    cycles make the next windows denser or sparser than the last, and a
+    linear trend follows them, for as long as the window it was measured in
+    (a cycle turns: extrapolating further would be a guess), and a falling rate
+    not below ``MIN_RATE_SHARE`` of the measured one.
+    """
+
+    origin: int
+    rate: float
+    slope: float = 0.0
+    horizon: int = 0  # seconds measured, and followed after ``origin``
+
+    @classmethod
+    def of(
+        cls, start: int, end: int, rows: int, times: Sequence[int] | None
+    ) -> Density:
+        """Measure a complete window ``start..end`` of ``rows`` rows.
+
+        ``times`` are the times of all its rows or of an even share of them.
+        Without times (or with too few to tell) the trend is flat; a trend
+        counts only when the window's halves differ beyond chance.
+        """
+        seconds = end - start + 1
+        flat = cls(end + 1, rows / seconds, horizon=seconds)
+        if not times or len(times) < MIN_TREND_ROWS or seconds < 2:
+            return flat
+        middle = start + seconds // 2
+        early = sum(1 for second in times if second < middle)
+        late = len(times) - early
+        if abs(late - early) <= TREND_Z * math.sqrt(len(times)):
+            return flat
+        scale = rows / len(times)
+        early_rate = scale * early / (middle - start)
+        late_rate = scale * late / (end - middle + 1)
+        # The rates hold at the middles of the halves, ``seconds / 2`` apart.
+        slope = (late_rate - early_rate) / (seconds / 2)
+        rate = max(0.0, late_rate + slope * (end - middle + 1) / 2)
+        return cls(end + 1, rate, slope, horizon=seconds)
+
+    def _cumulative(self, seconds: float) -> float:
+        """Rows expected in the first ``seconds`` after ``origin``."""
+        trend = min(seconds, self.horizon)
+        if self.slope < 0:  # the rate falls to its floor, then stays there
+            floor = MIN_RATE_SHARE * self.rate
+            trend = min(trend, (self.rate - floor) / -self.slope)
+        rows = self.rate * trend + self.slope * trend * trend / 2
+        return rows + (self.rate + self.slope * trend) * (seconds - trend)
+
+    def rows(self, start: int, end: int) -> float:
+        """Rows expected in ``start..end`` (not before ``origin``)."""
+        before = self._cumulative(start - self.origin)
+        return self._cumulative(end + 1 - self.origin) - before
+
+    def end_for(self, start: int, rows: float, last: int) -> int:
+        """The last second, from ``start`` up to ``last``, keeping under ``rows``."""
+        if self.rows(start, last) <= rows:
+            return last
+        low, high = start, last  # a window is one second at least
+        while low < high:
+            middle = (low + high + 1) // 2
+            if self.rows(start, middle) <= rows:
+                low = middle
+            else:
+                high = middle - 1
+        return low
+
+
+class TrafficSample:
+    """The row times of one overflowing answer, sorted.
+
+    Its scale (true rows per sampled row) is learned from the complete windows
+    that fall inside its range: their true row counts over their sampled rows.
+    """
+
+    def __init__(self, start: int, end: int, times: Iterable[int]) -> None:
+        """Keep the sorted ``times`` of rows sampled from ``start..end``."""
+        self.start = start
+        self.end = end
+        self.times = sorted(times)
+        self.known_rows = 0  # rows of the complete windows inside the range
+        self.known_points = 0  # sampled rows in those windows
+
+    def covers(self, start: int, end: int) -> bool:
+        """Whether ``start..end`` lies inside the sampled range."""
+        return self.start <= start and end <= self.end
+
+    def count(self, start: int, end: int) -> int:
+        """Sampled rows between ``start`` and ``end``, inclusive."""
+        return bisect_right(self.times, end) - bisect_left(self.times, start)
+
+    def calibrate(self, start: int, end: int, rows: int) -> None:
+        """Learn from a complete window of ``rows`` rows (ignored if outside)."""
+        if self.covers(start, end):
+            self.known_rows += rows
+            self.known_points += self.count(start, end)
+
+    @property
+    def ratio(self) -> float | None:
+        """True rows per sampled row, once enough complete windows tell."""
+        if self.known_points < MIN_CALIBRATION or not self.known_rows:
+            return None  # too little known; or rows not the server's (no scale)
+        return self.known_rows / self.known_points
+
+    def end_after(self, cursor: int, points: int) -> int:
+        """Last second of a window from ``cursor`` holding at most ``points``.
+
+        The window ends just before the second of the next sampled row, or at
+        the end of the sampled range.
+        """
+        index = bisect_left(self.times, cursor) + points
+        if index >= len(self.times):
+            return self.end
+        return max(cursor, self.times[index] - 1)
+
+    def change(
+        self, start: int, end: int, density: Density, ratio: float
+    ) -> int | None:
+        """The first second of ``start..end`` where the traffic leaves ``density``.
+
+        A CUSUM test: once the sampled rows since the lowest (highest) point of
+        their running surplus over what ``density`` predicts exceed (fall short
+        of) it by more than sampling noise, the traffic changed at that point.
+        None when the sample agrees with the density up to ``end``.
+        """
+        lowest = highest = 0.0  # the running surplus at its extremes
+        low_at = high_at = start  # ...and the seconds where they were reached
+        low_expected = high_expected = 0.0  # sampled rows expected by then
+        index = bisect_left(self.times, start)
+        stop = bisect_right(self.times, end)
+        for seen, second in enumerate([*self.times[index:stop], end + 1]):
+            expected = density.rows(start, second - 1) / ratio
+            surplus = seen - expected  # just before ``second``
+            if surplus < lowest:
+                lowest, low_at, low_expected = surplus, second, expected
+            if surplus - lowest > _noise(expected - low_expected):
+                return low_at  # a burst began where the surplus was lowest
+            if highest - surplus > _noise(expected - high_expected):
+                return high_at  # a lull began where it was highest
+            if surplus + 1 > highest:
+                highest, high_at, high_expected = surplus + 1, second + 1, expected
+        return None
+
+    def quantile_end(self, start: int, end: int, share: float) -> int | None:
+        """Last second of the first ``share`` of the rows sampled in a window.
+
+        None when the sample holds no row there. Always before ``end``, so the
+        window really shrinks; a second holding that share alone is the window.
+        """
+        first = bisect_left(self.times, start)
+        inside = bisect_right(self.times, end) - first
+        if not inside:
+            return None
+        cut = self.times[first + int(share * inside)] - 1
+        return min(end - 1, max(start, cut))
+
+
+def sample_points(rows: float, ratio: float) -> int:
+    """Sampled rows a stretch may hold so it holds under ``rows``, noise allowed.
+
+    A stretch holding ``k`` sampled rows holds about ``ratio * k`` rows, give or
+    take ``ratio * sqrt(k)``: solve ``ratio * (k + NOISE_Z * sqrt(k)) = rows``.
+    """
+    wanted = rows / ratio
+    root = (-NOISE_Z + math.sqrt(NOISE_Z**2 + 4 * wanted)) / 2
+    return int(root * root)
+
+
+def _noise(points: float) -> float:
+    """A deviation from ``points`` expected sampled rows beyond chance."""
+    return CHANGE_Z * math.sqrt(max(points, 1.0)) + 1
+
+
+class TrafficEstimate:
+    """What the walk knows about the traffic ahead of its cursor."""
+
+    def __init__(self, limits: Limits, initial_span: int) -> None:
+        """Start knowing nothing: windows of ``initial_span`` seconds."""
+        self.limits = limits
+        self.initial_span = initial_span
+        self.density: Density | None = None  # of the last complete window
+        self.longest = initial_span  # a window may grow to this many seconds
+        self.dense = False  # the density, not the growth cap, sizes windows
+        self.samples: list[TrafficSample] = []  # oldest first
+        # Windows (by start) planned with a change of traffic inside, and where.
+        self._changes: dict[int, int] = {}
+
+    def overflowed(self, start: int, end: int, times: Iterable[int]) -> None:
+        """An answer for ``start..end`` overflowed; its rows were at ``times``."""
+        sample = TrafficSample(start, end, times)
+        if sample.times:
+            self.samples.append(sample)
+
+    def completed(
+        self, start: int, end: int, rows: int, times: Sequence[int] | None = None
+    ) -> None:
+        """A window came back complete with ``rows`` rows.
+
+        ``times`` are the times of all its rows or of an even share of them.
+
+        Where the window was planned with a change of traffic inside, only the
+        part after the change tells the density the traffic changed to.
+        """
+        for sample in self.samples:
+            sample.calibrate(start, end, rows)
+        self.samples = [s for s in self.samples if s.end > end]
+        change = self._changes.pop(start, None)
+        measured_from = start
+        if times and change is not None and start < change <= end:
+            after = [second for second in times if second >= change]
+            if len(after) >= MIN_TREND_ROWS:  # else too few rows to tell
+                rows = round(rows * len(after) / len(times))
+                measured_from, times = change, after
+        self.density = Density.of(measured_from, end, rows, times)
+        self.longest = int(self.limits.max_growth * (end - start + 1))
+        self.dense = self.density.rows(end + 1, end + self.longest) >= (
+            self.limits.target_rows
+        )
+
+    def _calibrated(self, start: int, end: int) -> TrafficSample | None:
+        """The newest (finest) calibrated sample covering ``start..end``."""
+        for sample in reversed(self.samples):
+            if sample.ratio is not None and sample.covers(start, end):
+                return sample
+        return None
+
+    def window_end(self, cursor: int, bound: int) -> int:
+        """Last second of the next window from ``cursor`` (at most ``bound``)."""
+        return self._plan(cursor, bound)[0]
+
+    def planned_end(self, cursor: int, bound: int) -> int | None:
+        """Last second of a window planned ahead from ``cursor``, if foreseeable.
+
+        A window is planned ahead (and fetched before the windows before it
+        are complete) only where the traffic is known to continue as in the
+        last complete window: its density sized the window, and any sample
+        agrees. Elsewhere the window waits for its predecessor's count.
+        """
+        end, foreseeable = self._plan(cursor, bound)
+        return end if foreseeable else None
+
+    def _plan(self, cursor: int, bound: int) -> tuple[int, bool]:
+        last = min(bound, cursor + self.limits.max_span - 1)
+        target = self.limits.target_rows
+        self._changes.pop(cursor, None)
+        if self.density is None:
+            by_density = min(last, cursor + self.initial_span - 1)
+        else:
+            longest = min(last, cursor + self.longest - 1)
+            by_density = self.density.end_for(cursor, target, longest)
+        sample = self._calibrated(cursor, by_density) or self._calibrated(
+            cursor, cursor
+        )
+        if sample is None:
+            return by_density, self._foreseeable(by_density, informed=False)
+        ratio = t.cast("float", sample.ratio)
+        if self.density is None:
+            points = sample_points(target, ratio)
+            return min(last, sample.end_after(cursor, points)), False
+        overlap_end = min(by_density, sample.end)
+        change = sample.change(cursor, overlap_end, self.density, ratio)
+        if change is None:  # the sample sees what the density says
+            informed = target / ratio >= MIN_SAMPLE_POINTS
+            return by_density, self._foreseeable(by_density, informed=informed)
+        # Rows at the known density up to the change, sampled rows after it.
+        rows_before = self.density.rows(cursor, change - 1)
+        if rows_before >= target:
+            return min(last, change - 1), False
+        self._changes[cursor] = change
+        points = sample_points(target - rows_before, ratio)
+        return min(last, sample.end_after(change, points)), False
+
+    def _foreseeable(self, end: int, *, informed: bool) -> bool:
+        """Whether a window sized by density, ending at ``end``, can be planned.
+
+        The density must have sized it (not the growth cap), and either a
+        fine enough sample agrees with it or it lies close to where the
+        density was measured: far ahead, a trend may have turned.
+        """
+        if not self.dense or self.density is None:
+            return False
+        return informed or end < self.density.origin + FORESIGHT * self.density.horizon
+
+    def cut(self, start: int, end: int, attempt: int) -> int:
+        """Last second of the first part of an overflowing window.
+
+        The newest sample (this answer's rows, when it had any) says where the
+        rows are; a calibrated sample says how many there are, so the part is
+        cut to hold the target. Without a scale, or when a planned window
+        overflowed more than once, the part is cut deep.
+        """
+        share = BLIND_CUT
+        calibrated = self._calibrated(start, end) or self._calibrated(start, start)
+        if calibrated is not None:
+            rows = t.cast("float", calibrated.ratio) * calibrated.count(start, end)
+            # It overflowed, so it holds more than estimated, by how much is
+            # unknown: a part cut short only costs fill; one cut long, a request.
+            share = self.limits.target_rows / max(
+                rows, OVERFLOW_GUESS * self.limits.max_rows
+            )
+        if attempt > 1:
+            share = min(share, RETRY_CUT ** (attempt - 1))
+        newest = self.samples[-1] if self.samples else None
+        if newest is not None and newest.covers(start, end):
+            cut = newest.quantile_end(start, end, share)
+            if cut is not None:
+                return cut
+        return start + max(0, int(share * (end - start + 1)) - 1)

@@ -1,0 +1,194 @@
+"""Unit and property tests of the pure traffic estimate that sizes windows."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tap_everflow.traffic import (
+    NOISE_Z,
+    Density,
+    Limits,
+    TrafficEstimate,
+    TrafficSample,
+    next_span,
+    sample_points,
+)
+
+START = 1_790_000_000
+DAY = 86_400
+
+
+@pytest.mark.parametrize(
+    ("seconds", "rows", "expected"),
+    [(100, 0, 400), (100, 9_300, 100), (100, 18_600, 50), (100, 100, 400)],
+)
+def test_next_span_tracks_density(seconds, rows, expected):
+    assert next_span(seconds, rows, Limits()) == expected
+
+
+def test_next_span_never_exceeds_fourteen_days():
+    assert next_span(10 * DAY, 0, Limits()) == 14 * DAY
+
+
+def test_steady_window_has_a_flat_density():
+    rng = random.Random(1)
+    times = [rng.randint(START, START + 9_999) for _ in range(5_000)]
+    density = Density.of(START, START + 9_999, 5_000, times)
+    assert density.slope == 0
+    assert density.rate == pytest.approx(0.5)
+    assert density.rows(START + 10_000, START + 19_999) == pytest.approx(5_000)
+
+
+def test_rising_traffic_is_extrapolated():
+    """Rows whose rate grows linearly: the next window is expected denser."""
+    rng = random.Random(2)
+    # Density proportional to (t - START + 1000): sample by inverse transform.
+    times = [
+        START + int(1_000 * (math.sqrt(1 + rng.random() * 120) - 1))
+        for _ in range(6_000)
+    ]
+    end = START + 9_999
+    density = Density.of(START, end, 6_000, times)
+    assert density.slope > 0
+    assert density.rate > 6_000 / 10_000 * 1.3  # above the window's average
+    assert density.rows(end + 1, end + 10_000) > 6_000 * 1.3
+
+
+def test_falling_trend_stops_at_a_floor():
+    density = Density(START, rate=1.0, slope=-0.01, horizon=10_000)
+    late = density.rows(START + 5_000, START + 5_999)
+    assert late == pytest.approx(250)  # a quarter of the rate, not zero
+
+
+@given(
+    rate=st.floats(0.001, 50),
+    slope=st.floats(-0.01, 0.01),
+    horizon=st.integers(0, 100_000),
+    offset=st.integers(0, 50_000),
+    rows=st.floats(1, 20_000),
+    length=st.integers(1, 200_000),
+)
+def test_end_for_is_the_longest_window_under_the_rows(  # noqa: PLR0917
+    rate, slope, horizon, offset, rows, length
+):
+    density = Density(START, rate, slope, horizon)
+    start = START + offset
+    last = start + length - 1
+    end = density.end_for(start, rows, last)
+    assert start <= end <= last
+    assert end == start or density.rows(start, end) <= rows + 1e-6
+    assert end == last or density.rows(start, end + 1) > rows - 1e-6
+
+
+@given(ratio=st.floats(1.0, 500.0), rows=st.floats(1, 10_000))
+def test_sample_points_keep_a_noise_margin(ratio, rows):
+    k = sample_points(rows, ratio)
+    assert ratio * (k + NOISE_Z * math.sqrt(k)) <= rows + 1e-6
+    assert ratio * (k + 1 + NOISE_Z * math.sqrt(k + 1)) > rows - 1e-6
+
+
+def _calibrated_sample(times: list[int], start: int, end: int, ratio: float):
+    sample = TrafficSample(start, end, times)
+    sample.known_rows, sample.known_points = int(ratio * 1_000), 1_000
+    return sample
+
+
+def test_steady_sample_rarely_shows_a_change():
+    """False alarms on steady traffic stay rare (each costs some fill)."""
+    end = START + 14 * DAY - 1
+    density = Density(START, rate=10_000 * 100 / (14 * DAY))
+    alarms = tests = 0
+    for seed in range(10):
+        rng = random.Random(seed)
+        times = [rng.randint(START, end) for _ in range(10_000)]
+        sample = _calibrated_sample(times, START, end, 100.0)
+        for first in range(START, START + 13 * DAY, 11_250):  # ~93 sampled rows
+            tests += 1
+            alarms += sample.change(first, first + 11_249, density, 100.0) is not None
+    assert alarms / tests < 0.25
+
+
+def test_burst_is_found_where_it_starts():
+    rng = random.Random(4)
+    end = START + 14 * DAY - 1
+    burst = START + 100_000
+    times = [rng.randint(START, end) for _ in range(10_000)]
+    times += [rng.randint(burst, burst + 3_600) for _ in range(300)]
+    sample = _calibrated_sample(times, START, end, 100.0)
+    density = Density(START, rate=10_000 * 100 / (14 * DAY))
+    change = sample.change(burst - 20_000, burst + 20_000, density, 100.0)
+    assert change is not None
+    # Never after the burst's first minutes: those rows are not expected.
+    assert burst - 20_000 <= change <= burst + 300
+
+
+def test_quantile_end_always_shrinks_the_window():
+    sample = TrafficSample(START, START + 99, [START + 5] * 50 + [START + 90] * 50)
+    assert sample.quantile_end(START, START + 99, 0.5) == START + 89
+    assert sample.quantile_end(START + 5, START + 99, 0.1) == START + 5
+    assert sample.quantile_end(START + 91, START + 99, 0.5) is None
+
+
+def test_estimate_isolates_a_second_that_overflows_alone():
+    """A second sampled as holding more than the cap gets a window of its own."""
+    limits = Limits()
+    rng = random.Random(5)
+    end = START + 14 * DAY - 1
+    hot = START + 200_000
+    times = [rng.randint(START, end) for _ in range(9_800)] + [hot] * 200
+    estimate = TrafficEstimate(limits, limits.max_span)
+    estimate.overflowed(START, end, times)
+    # Complete windows calibrate the sample: 100 rows per sampled row.
+    first_end = START + 50_000
+    sampled = estimate.samples[0].count(START, first_end)
+    estimate.completed(START, first_end, 100 * sampled)
+    before = estimate.window_end(hot - 30_000, end)
+    assert before < hot
+    assert estimate.window_end(hot, end) == hot
+
+
+def test_blind_overflow_is_cut_deep_and_planned_overflow_just_short():
+    limits = Limits()
+    end = START + 14 * DAY - 1
+    times = list(range(START, end, 121))  # ~10,000 evenly spread rows
+    estimate = TrafficEstimate(limits, limits.max_span)
+    estimate.overflowed(START, end, times)
+    blind = estimate.cut(START, end, attempt=1)
+    assert (blind - START) / (end - START) == pytest.approx(1 / 16, abs=0.01)
+
+
+@given(
+    times=st.lists(st.integers(0, 5_000), max_size=300),
+    completed=st.lists(
+        st.tuples(st.integers(0, 5_000), st.integers(0, 400), st.integers(0, 2_000)),
+        max_size=6,
+    ),
+    cursor=st.integers(0, 5_000),
+    length=st.integers(1, 5_000),
+    attempt=st.integers(1, 4),
+)
+def test_plans_and_cuts_stay_inside_their_windows(
+    times, completed, cursor, length, attempt
+):
+    """Whatever the estimate saw, windows fit their bounds and cuts shrink."""
+    limits = Limits(max_rows=100, max_span=3_000)
+    estimate = TrafficEstimate(limits, limits.max_span)
+    estimate.overflowed(START, START + 5_000, [START + x for x in times])
+    for first, seconds, rows in completed:
+        timed = sorted(
+            START + first + (i * seconds) // max(rows, 1) for i in range(rows)
+        )
+        estimate.completed(START + first, START + first + seconds, rows, timed)
+    start = START + cursor
+    bound = start + length - 1
+    end = estimate.window_end(start, bound)
+    assert start <= end <= min(bound, start + limits.max_span - 1)
+    planned = estimate.planned_end(start, bound)
+    assert planned is None or start <= planned <= bound
+    if length > 1:
+        assert start <= estimate.cut(start, bound, attempt) < bound
