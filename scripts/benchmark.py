@@ -93,6 +93,10 @@ class Dataset:
     # How the simulator answers a window with more than 10,000 rows (see
     # tests/simulator/server.py); "exact" is the contract's first behaviour.
     overflow_mode: str = "exact"
+    # Share of zero values sent as null. Everflow sends zeros or omits them,
+    # never null (everflow-docs/api-conventions.txt), hence 0 by default; the
+    # tap reads nulls too, on a slower path.
+    null_rate: float = 0.0
     seed: int = 1
 
     @property
@@ -158,6 +162,7 @@ def _simulator_main(conn: Connection, dataset: Dataset) -> None:
         api_key=API_KEY,
         now=int(time.time()),
         overflow_mode=dataset.overflow_mode,
+        null_rate=dataset.null_rate,
     )
     del rows
     # A million long-lived dicts would make every full collection scan them
@@ -556,6 +561,11 @@ class Options:
     sequential_baseline: bool
     py_spy: Path | None
     overflow_mode: str
+    null_rate: float
+
+    def dataset(self, traffic: str, rows: int) -> Dataset:
+        """The traffic of a profile, as these options shape it."""
+        return Dataset(traffic, rows, self.days, self.overflow_mode, self.null_rate)
 
 
 def run_floor(sim: SimulatorProcess, tap_result: Result, workdir: Path) -> list[Result]:
@@ -583,9 +593,7 @@ def uniform_profile(
     """Zero latency: the tap, the floor, and the tap on fewer rows (RSS scaling)."""
     results = []
     if options.scale_rows:
-        small = sims.get(
-            Dataset("uniform", options.scale_rows, options.days, options.overflow_mode)
-        )
+        small = sims.get(options.dataset("uniform", options.scale_rows))
         small.set_latency(0)
         results.append(
             measure(
@@ -596,9 +604,7 @@ def uniform_profile(
                 lambda: tap.run(small, options.concurrency),
             )
         )
-    sim = sims.get(
-        Dataset("uniform", options.rows, options.days, options.overflow_mode)
-    )
+    sim = sims.get(options.dataset("uniform", options.rows))
     sim.set_latency(0)
     tap_result = measure(
         "uniform", "tap", sim, options.days, lambda: tap.run(sim, options.concurrency)
@@ -615,9 +621,7 @@ def latency_profile(
 ) -> list[Result]:
     """Server latency on every request: concurrency pays off here."""
     name = f"latency {options.latency:g}s"
-    sim = sims.get(
-        Dataset("uniform", options.latency_rows, options.days, options.overflow_mode)
-    )
+    sim = sims.get(options.dataset("uniform", options.latency_rows))
     sim.set_latency(options.latency)
     tap_result = measure(
         name, "tap", sim, options.days, lambda: tap.run(sim, options.concurrency)
@@ -635,7 +639,7 @@ def bursty_profile(
     options: Options, sims: Simulators, tap: Tap, workdir: Path
 ) -> list[Result]:
     """Burst hours and seconds over the row cap, split by offer and affiliate."""
-    sim = sims.get(Dataset("bursty", options.rows, options.days, options.overflow_mode))
+    sim = sims.get(options.dataset("bursty", options.rows))
     sim.set_latency(0)
     tap_result = measure(
         "bursty", "tap", sim, options.days, lambda: tap.run(sim, options.concurrency)
@@ -914,6 +918,12 @@ def parse_options(argv: list[str] | None) -> Options:
         help="how the simulator answers a window of more than 10,000 rows",
     )
     parser.add_argument(
+        "--null-rate",
+        type=float,
+        default=0.0,
+        help="share of zero values the simulator sends as null (Everflow: none)",
+    )
+    parser.add_argument(
         "--quick", action="store_true", help="smoke run: 100,000 rows by default"
     )
     parser.add_argument(
@@ -940,6 +950,7 @@ def parse_options(argv: list[str] | None) -> Options:
         sequential_baseline=args.sequential_baseline,
         py_spy=args.py_spy,
         overflow_mode=args.overflow_mode,
+        null_rate=args.null_rate,
     )
 
 
@@ -969,7 +980,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"\n## tap-everflow benchmark: {options.days} days, "
         f"max_concurrent_requests={concurrency}, overflow answers "
-        f"{options.overflow_mode!r}, {os.cpu_count()} CPUs\n"
+        f"{options.overflow_mode!r}, null rate {options.null_rate:g}, "
+        f"{os.cpu_count()} CPUs\n"
     )
     print(table(results))
     print("\nTargets:\n")

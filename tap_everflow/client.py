@@ -96,7 +96,7 @@ class EverflowStream(RESTStream):
         429 and 5xx, and 200 answers whose body is not complete JSON (truncated,
         an HTML error page) or not this endpoint's shape, are retried; other 4xx
         stop the sync with advice the user can act on. The answer, read by
-        :meth:`read_answer`, is kept on the response as ``everflow_answer``.
+        :meth:`decode_answer`, is kept on the response as ``everflow_answer``.
         """
         self.throttle.observe(response.headers)
         status = response.status_code
@@ -114,7 +114,7 @@ class EverflowStream(RESTStream):
             msg = f"{self.name}: {advice} (HTTP {status}: {detail})."
             raise EverflowAPIError(msg)
         try:
-            payload = msgspec.json.decode(response.content)
+            answer = self.decode_answer(response.content)
         except msgspec.DecodeError:
             msg = (
                 f"Everflow answered {self.path} with a body that is not complete "
@@ -122,7 +122,11 @@ class EverflowStream(RESTStream):
                 f"{response.headers.get('content-type', 'no content type')})"
             )
             raise RetriableAPIError(msg, response) from None
-        response.everflow_answer = self.read_answer(payload)  # type: ignore[attr-defined]
+        response.everflow_answer = answer  # type: ignore[attr-defined]
+
+    def decode_answer(self, content: bytes) -> t.Any:
+        """This endpoint's answer from its body; ``msgspec.DecodeError`` if not JSON."""
+        return self.read_answer(msgspec.json.decode(content))
 
     def read_answer(self, payload: t.Any) -> t.Any:
         """This endpoint's answer from its JSON; RetriableAPIError if foreign."""

@@ -43,7 +43,7 @@ class PagedReportStream(WindowedStream):
 
     def read_answer(self, payload: t.Any) -> Page:
         """One page of the report."""
-        return Page(self.rows_in(payload), total_count(payload))
+        return Page(self.conform_rows(self.rows_in(payload)), total_count(payload))
 
     def complete_windows(
         self, start: int, end: int, context: Context | None

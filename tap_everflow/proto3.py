@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import typing as t
 
+import msgspec
+
 from tap_everflow.errors import EverflowResponseError
 
 Conform = t.Callable[[t.Any], t.Any]
@@ -170,3 +172,61 @@ def record_conformer(schema: dict, *, derived: t.Iterable[str] = ()) -> Conform:
             raise EverflowResponseError(msg) from None
 
     return conform_record
+
+
+def deselected_paths(
+    schema: dict, is_selected: t.Callable[[tuple[str, ...]], bool]
+) -> list[tuple[str, ...]]:
+    """Paths (property names) of the properties not selected, at any depth.
+
+    ``is_selected`` answers for a breadcrumb such as ``("properties", "a",
+    "properties", "b")`` (the SDK's selection mask). A deselected object's own
+    properties are not listed: it goes as a whole.
+    """
+    paths: list[tuple[str, ...]] = []
+
+    def walk(node: dict, path: tuple[str, ...], breadcrumb: tuple[str, ...]) -> None:
+        for name, sub in node.get("properties", {}).items():
+            crumb = (*breadcrumb, "properties", name)
+            if not is_selected(crumb):
+                paths.append((*path, name))
+            else:
+                walk(sub, (*path, name), crumb)
+
+    walk(schema, (), ())
+    return paths
+
+
+def struct_type(schema: dict, name: str = "Record") -> t.Any:
+    """A msgspec type that decodes JSON as :func:`conformer` conforms it, or fails.
+
+    Objects with declared properties become Structs whose defaults are the
+    proto3 zero values (a field the API omitted holds zero); undeclared fields
+    are ignored. msgspec raises ``ValidationError`` for anything else (a null,
+    a value of another type), which the conformer then handles, more slowly.
+    """
+    kind = _kind(schema)
+    if kind == "object" and schema.get("properties"):
+        fields = []
+        for prop, sub in schema["properties"].items():
+            sub_type = struct_type(sub, f"{name}_{prop}")
+            fields.append((prop, sub_type, _zero(sub, sub_type)))
+        return msgspec.defstruct(name, fields, gc=False)
+    if kind == "object":
+        values = schema.get("additionalProperties")
+        value_type = struct_type(values) if isinstance(values, dict) else t.Any
+        return dict[str, value_type]
+    if kind == "array":
+        return list[struct_type(schema.get("items", {}), f"{name}_item")]
+    # A number keeps the JSON form: 2 stays an integer, as the conformer has it.
+    return {"integer": int, "number": int | float, "string": str, "boolean": bool}[kind]
+
+
+def _zero(schema: dict, decoded: t.Any) -> t.Any:
+    """The proto3 zero value of ``schema`` (a factory where it is mutable)."""
+    kind = _kind(schema)
+    if kind == "object" and schema.get("properties"):
+        return msgspec.field(default_factory=decoded)
+    if kind in ("object", "array"):
+        return msgspec.field(default_factory=dict if kind == "object" else list)
+    return {"integer": 0, "number": 0, "string": "", "boolean": False}[kind]

@@ -12,6 +12,7 @@ from singer_sdk.exceptions import ConfigValidationError, RetriableAPIError
 
 from tap_everflow.daily_report import DailyReportStream
 from tap_everflow.errors import EverflowError
+from tap_everflow.memory import return_large_blocks
 from tap_everflow.redact import MASK, redact_logs
 from tap_everflow.settings import CONFIG_SCHEMA, problems, setting
 from tap_everflow.streams import (
@@ -82,6 +83,7 @@ class TapEverflow(Tap):
         What was emitted before the failure stays valid: STATE messages only
         ever cover rows already written.
         """
+        return_large_blocks()
         try:
             super().sync_all()
         except (EverflowError, RetriableAPIError, requests.RequestException) as exc:

@@ -5,16 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import time
 import typing as t
+from functools import cached_property
+from operator import attrgetter
 
+import msgspec
+from singer_sdk import singerlib as singer
 from singer_sdk.helpers.conform import TypeConformanceLevel
 
 from tap_everflow.client import EverflowStream
 from tap_everflow.errors import EverflowResponseError
-from tap_everflow.proto3 import record_conformer
+from tap_everflow.proto3 import deselected_paths, record_conformer, struct_type
 from tap_everflow.settings import parse_time, setting
 
 if t.TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Iterator
 
     from singer_sdk.helpers.types import Context
 
@@ -22,6 +26,8 @@ if t.TYPE_CHECKING:
 
 # Stream state key: every row up to and including this time has been emitted.
 COMPLETE_THROUGH = "complete_through"
+# The end of an ISO 8601 UTC time, by second of the hour: "MM:SS+00:00".
+MINUTES_SECONDS = tuple(f"{s // 60:02d}:{s % 60:02d}+00:00" for s in range(3600))
 
 
 def utc(epoch: int) -> dt.datetime:
@@ -37,7 +43,8 @@ class WindowedStream(EverflowStream):
     The ``complete_through`` state key records the end of the last finished
     window, so that the next run starts after it rather than re-reading the
     bookmark's second. Subclasses say how to fetch the complete windows of a
-    range (:meth:`complete_windows`).
+    range (:meth:`complete_windows`); their rows arrive as records already
+    (:meth:`conform_rows`), built from the selected properties only.
     """
 
     replication_key = "occurred_at"
@@ -49,6 +56,8 @@ class WindowedStream(EverflowStream):
     retention_days: t.ClassVar[str | int] = "retention_days"
     # Days re-read before the bookmark on every run: rows that change later.
     lookback_days: t.ClassVar[str | int] = 0
+    # When the window being emitted was complete: its records' time_extracted.
+    _extracted_at: dt.datetime
 
     @property
     def check_sorted(self) -> bool:
@@ -58,8 +67,56 @@ class WindowedStream(EverflowStream):
     def complete_windows(
         self, start: int, end: int, context: Context | None
     ) -> Iterator[CompletedWindow]:
-        """Consecutive windows covering ``start..end``, each with all its rows."""
+        """Consecutive windows covering ``start..end``, each with all its records."""
         raise NotImplementedError
+
+    @cached_property
+    def row_schema(self) -> dict:
+        """The schema of the rows the API sends: the stream's, less derived fields.
+
+        All of it, selected or not: splitting a window reads ids from rows.
+        """
+        properties = dict(self.schema["properties"])
+        properties.pop(self.replication_key, None)
+        return {**self.schema, "properties": properties}
+
+    @cached_property
+    def row_type(self) -> type[msgspec.Struct]:
+        """Rows as msgspec Structs: compact, typed, zero-filled (see proto3)."""
+        return struct_type(self.row_schema, f"{self.name}_row")
+
+    @cached_property
+    def _conform(self) -> t.Callable[[t.Any], dict]:
+        return record_conformer(self.row_schema)
+
+    def conform_rows(self, rows: list) -> list[msgspec.Struct]:
+        """Rows as decoded JSON, conformed (proto3 rules) into :attr:`row_type`."""
+        conform, row_type = self._conform, self.row_type
+        return [msgspec.convert(conform(row), row_type) for row in rows]
+
+    @cached_property
+    def _deselected(self) -> list[tuple[str, ...]]:
+        """Paths of the properties the catalog leaves out, parents first."""
+        return deselected_paths(self.schema, self.mask.__getitem__)
+
+    def _generate_record_messages(self, record: dict) -> Iterator[singer.RecordMessage]:
+        """RECORD messages through the stream maps, as the SDK writes them.
+
+        The SDK's version first walks every record against the selection mask
+        and the schema's types; records here are built with the declared types
+        and the deselected properties already removed (:meth:`_records`), so
+        that walk, a third of the tap's time per record, is skipped.
+        """
+        extracted = self._extracted_at
+        for stream_map in self.stream_maps:
+            mapped = stream_map.transform(record)
+            if mapped is not None:
+                yield singer.RecordMessage(
+                    stream=stream_map.stream_alias,
+                    record=mapped,
+                    version=self._stream_version,
+                    time_extracted=extracted,
+                )
 
     def _days(self, value: str | int) -> int:
         return int(setting(self.config, value) if isinstance(value, str) else value)
@@ -139,47 +196,45 @@ class WindowedStream(EverflowStream):
     def _window_by_window(
         self, sync_range: tuple[int, int], context: Context | None
     ) -> Iterator[dict]:
-        conform = record_conformer(self.schema, derived=[self.replication_key])
         rows_so_far = 0
         requests_so_far = 0
         with self.get_http_request_counter() as counter:
             counter.with_context(context)
             for window in self.complete_windows(*sync_range, context):
                 counter.increment(window.requests)
-                records = self._window_records(window, conform)
-                rows_so_far += len(records)
+                self._extracted_at = dt.datetime.now(dt.timezone.utc)
+                rows = self._window_rows(window)
+                rows_so_far += len(rows)
                 requests_so_far += window.requests
                 self._report(
-                    window, len(records), sync_range, rows_so_far, requests_so_far
+                    window, len(rows), sync_range, rows_so_far, requests_so_far
                 )
-                yield from records
+                yield from self._records(rows)
                 # Only now, with every record of the window emitted, is it complete.
                 self.get_context_state(context)[COMPLETE_THROUGH] = utc(
                     window.end
                 ).isoformat()
 
-    def _window_records(
-        self, window: CompletedWindow, conform: Callable[[t.Any], dict]
-    ) -> list[dict]:
-        """The window's rows as records: conformed, deduplicated, time-ordered."""
+    def _window_rows(self, window: CompletedWindow) -> list[msgspec.Struct]:
+        """The window's rows, deduplicated and in time order."""
         key_field = self.primary_keys[0]
-        by_id: dict[str, dict] = {}
+        time_of, key_of = attrgetter(self.time_field), attrgetter(key_field)
+        by_id: dict[str, msgspec.Struct] = {}
         outside = 0
         for row in window.rows:
-            record = conform(row)
-            epoch = record[self.time_field]
+            epoch = time_of(row)
             if not window.start <= epoch <= window.end:
                 outside += 1
                 continue
-            key = record[key_field]
+            key = key_of(row)
             if not key:
                 msg = (
                     f"{self.name}: Everflow sent a row without {key_field} at "
-                    f"{utc(record[self.time_field]).isoformat()}; rows cannot be "
-                    "told apart. Please report it to Everflow."
+                    f"{utc(epoch).isoformat()}; rows cannot be told apart. Please "
+                    "report it to Everflow."
                 )
                 raise EverflowResponseError(msg)
-            by_id.setdefault(key, record)
+            by_id.setdefault(key, row)
         if outside:
             self.logger.warning(
                 "%s: ignored %d rows whose %s lies outside the requested window "
@@ -190,16 +245,27 @@ class WindowedStream(EverflowStream):
                 utc(window.start).isoformat(),
                 utc(window.end).isoformat(),
             )
-        records = sorted(
-            by_id.values(), key=lambda r: (r[self.time_field], r[key_field])
-        )
-        stamp_epoch, stamp = None, ""
-        for record in records:  # sorted, so consecutive rows share the string
-            if record[self.time_field] != stamp_epoch:
-                stamp_epoch = record[self.time_field]
-                stamp = utc(stamp_epoch).isoformat()
+        return sorted(by_id.values(), key=attrgetter(self.time_field, key_field))
+
+    def _records(self, rows: list[msgspec.Struct]) -> Iterator[dict]:
+        """Sorted rows as records, one at a time: each lives only while emitted."""
+        deselected = self._deselected
+        stamp_epoch, stamp, hour, hour_prefix = None, "", None, ""
+        for row in rows:
+            record = msgspec.to_builtins(row)
+            for *parents, name in deselected:
+                holder = record
+                for parent in parents:
+                    holder = holder.get(parent) or {}
+                holder.pop(name, None)
+            epoch = record[self.time_field]
+            if epoch != stamp_epoch:  # sorted: consecutive rows share the string
+                if epoch // 3600 != hour:
+                    hour = epoch // 3600
+                    hour_prefix = utc(hour * 3600).strftime("%Y-%m-%dT%H:")
+                stamp_epoch, stamp = epoch, hour_prefix + MINUTES_SECONDS[epoch % 3600]
             record[self.replication_key] = stamp
-        return records
+            yield record
 
     def _report(
         self,

@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 
 from tap_everflow.streams import ImpressionsStream
-from tests.conftest import DAY, HOUR, iso, now, parse_messages, tap_config
+from tests.conftest import DAY, HOUR, catalog, iso, now, parse_messages, tap_config
 from tests.simulator import bursty, quiet, uniform
 
 FOURTEEN_DAYS = 14 * DAY
@@ -409,3 +409,39 @@ def test_endless_rate_limiting_stops_with_advice(make_simulator, tap):
     assert "kept answering 429" in last
     assert "max_requests_per_second" in last
     assert "Traceback" not in run.stderr
+
+
+def test_deselected_properties_and_stream_maps_shape_the_records(make_simulator, tap):
+    """Records leave out what the catalog deselects and go through stream maps."""
+    start, end = period(1)
+    truth = uniform(3, start, end, 2_000)
+    sim = make_simulator(truth)
+    config = window_config(
+        sim,
+        start,
+        end,
+        stream_maps={
+            "impressions": {
+                "sub1": "__NULL__",
+                "offer_name": "relationship['offer']['name']",
+            }
+        },
+    )
+    chosen = catalog(config, ("impressions",))
+    deselected = [["properties", "tracking_url"]]
+    deselected.append(["properties", "relationship", "properties", "geolocation"])
+    for entry in chosen["streams"]:
+        entry["metadata"] += [
+            {"breadcrumb": crumb, "metadata": {"selected": False}}
+            for crumb in deselected
+        ]
+    catalog_path = str(tap.write("catalog", chosen))
+    run = tap.run(config, None, "--catalog", catalog_path, streams=None)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert set(run.ids) == {r["transaction_id"] for r in truth}
+    for record in run.records:
+        assert "tracking_url" not in record
+        assert "sub1" not in record
+        assert "geolocation" not in record["relationship"]
+        assert record["offer_name"] == record["relationship"]["offer"]["name"]
+        assert record["user_ip"]  # the rest is all there
