@@ -184,7 +184,7 @@ class DailyReportStream(EverflowStream):
                 dimensions=dimensions,
                 limits=DAY_LIMITS,
                 prefetch=ahead.prefetch if workers > 1 else None,
-                lookahead=workers,
+                concurrency=workers,
             ):
                 day = dt.date.fromordinal(window.start).isoformat()
                 for shortfall in window.shortfalls:

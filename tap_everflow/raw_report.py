@@ -82,7 +82,7 @@ class RawReportStream(WindowedStream):
                 dimensions=self.dimensions,
                 time_of=attrgetter(self.time_field),
                 prefetch=ahead.prefetch if workers > 1 else None,
-                lookahead=workers,
+                concurrency=workers,
             )
 
     def _request_window(self, window: Slice, context: Context | None) -> Answer:

@@ -320,9 +320,9 @@ class TrafficEstimate:
         """Last second of a window planned ahead from ``cursor``, if foreseeable.
 
         A window is planned ahead (and fetched before the windows before it
-        are complete) only where the traffic is known to continue as in the
-        last complete window: its density sized the window, and any sample
-        agrees. Elsewhere the window waits for its predecessor's count.
+        are complete) where a fine enough sample sized it or agrees with the
+        density, or where the density sized it close to where it was measured.
+        Elsewhere the window waits for its predecessor's count.
         """
         end, foreseeable = self._plan(cursor, bound)
         return end if foreseeable else None
@@ -345,18 +345,18 @@ class TrafficEstimate:
         if self.density is None:
             points = sample_points(target, ratio)
             return min(last, sample.end_after(cursor, points)), False
+        informed = target / ratio >= MIN_SAMPLE_POINTS  # a fine enough sample
         overlap_end = min(by_density, sample.end)
         change = sample.change(cursor, overlap_end, self.density, ratio)
         if change is None:  # the sample sees what the density says
-            informed = target / ratio >= MIN_SAMPLE_POINTS
             return by_density, self._foreseeable(by_density, informed=informed)
         # Rows at the known density up to the change, sampled rows after it.
         rows_before = self.density.rows(cursor, change - 1)
         if rows_before >= target:
-            return min(last, change - 1), False
+            return min(last, change - 1), informed
         self._changes[cursor] = change
         points = sample_points(target - rows_before, ratio)
-        return min(last, sample.end_after(change, points)), False
+        return min(last, sample.end_after(change, points)), informed
 
     def _foreseeable(self, end: int, *, informed: bool) -> bool:
         """Whether a window sized by density, ending at ``end``, can be planned.

@@ -194,7 +194,7 @@ def walk(
     initial_span: int | None = None,
     time_of: Callable[[Row], int] | None = None,
     prefetch: Callable[[Slice], None] | None = None,
-    lookahead: int = 1,
+    concurrency: int = 1,
 ) -> Iterator[CompletedWindow]:
     """Yield consecutive complete windows covering ``start..end`` in time order.
 
@@ -209,8 +209,9 @@ def walk(
 
     ``prefetch`` announces a slice that ``fetch`` will be asked for later, so
     that the caller can request it ahead (concurrently). Once the traffic is
-    known well enough, up to ``lookahead`` windows are planned and announced
-    ahead; a planned window is never re-planned, so nothing announced is wasted.
+    known well enough, windows are planned and announced ahead, so that up to
+    ``concurrency`` requests run at once: the window being read and the ones
+    after it; a planned window is never re-planned, so nothing announced is wasted.
     Parts of an overflowing second are announced as soon as they are known.
     """
     traffic = TrafficEstimate(
@@ -224,7 +225,7 @@ def walk(
     rows_seen: Sequence[Row] = ()
 
     def plan_ahead(first_unplanned: int) -> None:
-        while len(planned) < lookahead and first_unplanned <= end:
+        while len(planned) < concurrency - 1 and first_unplanned <= end:
             planned_end = traffic.planned_end(first_unplanned, end)
             if planned_end is None:
                 return  # unforeseeable: sized once the windows before are known

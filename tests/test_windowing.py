@@ -160,10 +160,10 @@ PROPERTY_SETTINGS = settings(
     modes=st.sampled_from([("exact",), ("exact_flagged",), ("exact", "exact_flagged")]),
     seed=st.integers(0, 1000),
     sampled=st.booleans(),
-    lookahead=st.integers(1, 6),
+    concurrency=st.integers(1, 6),
 )
 def test_walk_yields_exactly_the_truth(  # noqa: PLR0917 - hypothesis arguments
-    data, exclusions_any, modes, seed, sampled, lookahead
+    data, exclusions_any, modes, seed, sampled, concurrency
 ):
     """With overflowing answers that carry a sample, every row comes back once."""
     rows, start, end, limits = data
@@ -178,7 +178,7 @@ def test_walk_yields_exactly_the_truth(  # noqa: PLR0917 - hypothesis arguments
             limits=limits,
             time_of=TIME_OF if sampled else None,
             prefetch=announced.append,
-            lookahead=lookahead,
+            concurrency=concurrency,
         )
     )
     _check_windows(windows, start, end, limits)
@@ -199,9 +199,9 @@ def test_walk_yields_exactly_the_truth(  # noqa: PLR0917 - hypothesis arguments
     data=traffic(),
     seed=st.integers(0, 1000),
     exclusions_any=st.booleans(),
-    lookahead=st.integers(1, 6),
+    concurrency=st.integers(1, 6),
 )
-def test_walk_never_hides_a_loss(data, seed, exclusions_any, lookahead):
+def test_walk_never_hides_a_loss(data, seed, exclusions_any, concurrency):
     """Under every overflow form, rows are lost only where a shortfall says so."""
     rows, start, end, limits = data
     api = FakeApi(
@@ -217,7 +217,7 @@ def test_walk_never_hides_a_loss(data, seed, exclusions_any, lookahead):
             limits=limits,
             time_of=TIME_OF,
             prefetch=announced.append,
-            lookahead=lookahead,
+            concurrency=concurrency,
         )
     )
     _check_windows(windows, start, end, limits)
@@ -304,7 +304,7 @@ def test_requests_stay_near_the_lower_bound(make_rows, bound):
     start, end = 1_790_000_000, 1_790_000_000 + 14 * 86_400 - 1
     rows = make_rows(random.Random(7), start, end, 1_000_000)
     api = FakeApi(rows, limits, modes=("exact",), seed=1)
-    windows = walk(start, end, api.fetch, limits=limits, time_of=TIME_OF, lookahead=8)
+    windows = walk(start, end, api.fetch, limits=limits, time_of=TIME_OF, concurrency=8)
     assert sum(len(w.rows) for w in windows) == len(rows)
     lower_bound = math.ceil(len(rows) / limits.max_rows)
     assert len(api.slices) <= bound * lower_bound
@@ -325,7 +325,7 @@ def test_lookahead_announces_windows_once_the_traffic_is_known():
         limits=limits,
         time_of=TIME_OF,
         prefetch=announced.append,
-        lookahead=8,
+        concurrency=8,
     )
     assert sum(len(w.rows) for w in windows) == len(rows)
     _check_announced(announced, api.slices)
