@@ -132,6 +132,18 @@ class EverflowStream(RESTStream):
         """This endpoint's answer from its JSON; RetriableAPIError if foreign."""
         return payload
 
+    def generate_child_contexts(
+        self, record: dict, context: Context | None
+    ) -> t.Iterable[Context | None]:
+        """Child contexts of ``record``: none, as no Everflow stream has children.
+
+        The SDK's default makes a context per record even without child
+        streams, and then copies it: a tenth of the CPU spent per record.
+        """
+        if self.child_streams:
+            return super().generate_child_contexts(record, context)
+        return ()
+
     def rows_in(self, payload: t.Any) -> list:
         """The rows of an object answer, under this stream's ``records_key``.
 

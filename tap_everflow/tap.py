@@ -7,12 +7,12 @@ import typing as t
 
 import requests
 from singer_sdk import Tap
-from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.exceptions import ConfigValidationError, RetriableAPIError
 
 from tap_everflow.daily_report import DailyReportStream
 from tap_everflow.errors import EverflowError
 from tap_everflow.memory import return_large_blocks
+from tap_everflow.record_lines import LineWriter
 from tap_everflow.redact import MASK, redact_logs
 from tap_everflow.settings import CONFIG_SCHEMA, problems, setting
 from tap_everflow.streams import (
@@ -45,7 +45,7 @@ class TapEverflow(Tap):
     name = "tap-everflow"
     package_name = "tap-everflow"
     config_jsonschema = CONFIG_SCHEMA
-    message_writer_class = MsgSpecWriter
+    message_writer_class = LineWriter
 
     def __init__(
         self,
@@ -81,7 +81,8 @@ class TapEverflow(Tap):
         """Sync, ending a failure with one line and exit code 1, never a traceback.
 
         What was emitted before the failure stays valid: STATE messages only
-        ever cover rows already written.
+        ever cover rows already written. Records still held in the writer
+        (see :mod:`tap_everflow.record_lines`) are written either way.
         """
         return_large_blocks()
         try:
@@ -97,6 +98,9 @@ class TapEverflow(Tap):
                 message = message.replace(self.config["api_key"], MASK)
             self.logger.error("%s", message)
             sys.exit(1)
+        finally:
+            if isinstance(self.message_writer, LineWriter):
+                self.message_writer.flush()  # records held, even if the sync failed
 
 
 if __name__ == "__main__":

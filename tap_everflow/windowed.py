@@ -9,12 +9,15 @@ from functools import cached_property
 from operator import attrgetter
 
 import msgspec
+from msgspec.structs import asdict
 from singer_sdk import singerlib as singer
 from singer_sdk.helpers.conform import TypeConformanceLevel
+from singer_sdk.mapper import SameRecordTransform
 
 from tap_everflow.client import EverflowStream
 from tap_everflow.errors import EverflowResponseError
 from tap_everflow.proto3 import deselected_paths, record_conformer, struct_type
+from tap_everflow.record_lines import LineWriter
 from tap_everflow.settings import parse_time, setting
 
 if t.TYPE_CHECKING:
@@ -58,6 +61,8 @@ class WindowedStream(EverflowStream):
     lookback_days: t.ClassVar[str | int] = 0
     # When the window being emitted was complete: its records' time_extracted.
     _extracted_at: dt.datetime
+    # Writes the window's records as lines, where no stream map alters them.
+    _write_line: t.Callable[[dict], None] | None = None
 
     @property
     def check_sorted(self) -> bool:
@@ -99,6 +104,21 @@ class WindowedStream(EverflowStream):
         """Paths of the properties the catalog leaves out, parents first."""
         return deselected_paths(self.schema, self.mask.__getitem__)
 
+    @cached_property
+    def _line_writer(self) -> LineWriter | None:
+        """The tap's writer where records go out as built, without a stream map.
+
+        Only stream maps and flattening change records after :meth:`_records`.
+        """
+        writer = self._tap.message_writer
+        stream_map, *others = self.stream_maps
+        unmapped = (
+            not others
+            and type(stream_map) is SameRecordTransform
+            and not stream_map.flattening_enabled
+        )
+        return writer if unmapped and isinstance(writer, LineWriter) else None
+
     def _generate_record_messages(self, record: dict) -> Iterator[singer.RecordMessage]:
         """RECORD messages through the stream maps, as the SDK writes them.
 
@@ -117,6 +137,19 @@ class WindowedStream(EverflowStream):
                     version=self._stream_version,
                     time_extracted=extracted,
                 )
+
+    def _write_record_message(self, record: dict) -> None:
+        """Write a RECORD message; straight as a line where no map alters records.
+
+        The SDK's version builds a message object per record and hands it
+        through its writer's layers (see :mod:`tap_everflow.record_lines`);
+        the line written is the same.
+        """
+        if self._write_line is None:
+            super()._write_record_message(record)
+            return
+        self._write_line(record)
+        self.state_manager.is_flushed = False
 
     def _days(self, value: str | int) -> int:
         return int(setting(self.config, value) if isinstance(value, str) else value)
@@ -203,6 +236,10 @@ class WindowedStream(EverflowStream):
             for window in self.complete_windows(*sync_range, context):
                 counter.increment(window.requests)
                 self._extracted_at = dt.datetime.now(dt.timezone.utc)
+                if writer := self._line_writer:
+                    self._write_line = writer.lines(
+                        self.name, self._stream_version, self._extracted_at
+                    )
                 rows = self._window_rows(window)
                 rows_so_far += len(rows)
                 requests_so_far += window.requests
@@ -210,6 +247,8 @@ class WindowedStream(EverflowStream):
                     window, len(rows), sync_range, rows_so_far, requests_so_far
                 )
                 yield from self._records(rows)
+                if writer:
+                    writer.flush()  # the window's records, before a slow next one
                 # Only now, with every record of the window emitted, is it complete.
                 self.get_context_state(context)[COMPLETE_THROUGH] = utc(
                     window.end
@@ -245,26 +284,36 @@ class WindowedStream(EverflowStream):
                 utc(window.start).isoformat(),
                 utc(window.end).isoformat(),
             )
-        return sorted(by_id.values(), key=attrgetter(self.time_field, key_field))
+        # By key, then (stable) by time: as by (time, key), with cheaper compares.
+        rows = sorted(by_id.values(), key=key_of)
+        rows.sort(key=time_of)
+        return rows
 
     def _records(self, rows: list[msgspec.Struct]) -> Iterator[dict]:
-        """Sorted rows as records, one at a time: each lives only while emitted."""
+        """Sorted rows as records, one at a time: each lives only while emitted.
+
+        Written straight as lines (:attr:`_write_line`), a record may keep its nested
+        objects as Structs, which encode the same: only a stream map reads them.
+        """
         deselected = self._deselected
+        shallow = self._write_line is not None and all(len(p) == 1 for p in deselected)
+        to_record = asdict if shallow else msgspec.to_builtins
+        time_field, replication_key = self.time_field, self.replication_key
         stamp_epoch, stamp, hour, hour_prefix = None, "", None, ""
         for row in rows:
-            record = msgspec.to_builtins(row)
+            record = to_record(row)
             for *parents, name in deselected:
                 holder = record
                 for parent in parents:
                     holder = holder.get(parent) or {}
                 holder.pop(name, None)
-            epoch = record[self.time_field]
+            epoch = record[time_field]
             if epoch != stamp_epoch:  # sorted: consecutive rows share the string
                 if epoch // 3600 != hour:
                     hour = epoch // 3600
                     hour_prefix = utc(hour * 3600).strftime("%Y-%m-%dT%H:")
                 stamp_epoch, stamp = epoch, hour_prefix + MINUTES_SECONDS[epoch % 3600]
-            record[self.replication_key] = stamp
+            record[replication_key] = stamp
             yield record
 
     def _report(
