@@ -52,6 +52,10 @@ class EverflowStream(RESTStream):
         super().__init__(*args, **kwargs)
         # Set when the sync stops early, so requests running ahead give up.
         self.stopping = threading.Event()
+        # Bodies are read in validate_response, once there is room for them.
+        self.requests_session.stream = True
+        # Called before an answer is read: waits while enough answers are held.
+        self.make_room: t.Callable[[], None] = _no_wait
 
     @property
     def throttle(self) -> RequestThrottle:
@@ -113,6 +117,7 @@ class EverflowStream(RESTStream):
             detail = _error_message(response)
             msg = f"{self.name}: {advice} (HTTP {status}: {detail})."
             raise EverflowAPIError(msg)
+        self.make_room()
         try:
             answer = self.decode_answer(response.content)
         except msgspec.DecodeError:
@@ -214,6 +219,10 @@ class EverflowStream(RESTStream):
         )
         response = self.request_decorator(self._request)(request, context)
         return response.everflow_answer
+
+
+def _no_wait() -> None:
+    """Room for any answer: the default, where nothing runs ahead."""
 
 
 class RateLimitedError(RetriableAPIError):

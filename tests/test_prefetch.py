@@ -1,0 +1,99 @@
+"""Requests run ahead concurrently; answers read ahead of their use stay few."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from tap_everflow.prefetch import Prefetcher
+
+WAIT = 10  # seconds: far longer than any step needs; reaching it means a hang
+
+
+class FakeRequests:
+    """Calls that wait for the API (a barrier), then read their answer."""
+
+    def __init__(self, in_flight: int) -> None:
+        self.prefetcher: Prefetcher[int, int]
+        self.all_in_flight = threading.Barrier(in_flight, timeout=WAIT)
+        self.lock = threading.Lock()
+        self.read: set[int] = set()
+        self.used: set[int] = set()
+        self.most_read_ahead = 0
+
+    def call(self, key: int) -> int:
+        if threading.current_thread() is not threading.main_thread():
+            self.all_in_flight.wait()  # every announced request is at the API
+        self.prefetcher.make_room()
+        with self.lock:
+            self.read.add(key)
+            self.most_read_ahead = max(self.most_read_ahead, len(self.read - self.used))
+        return key * 10
+
+    def use(self, key: int) -> int:
+        answer = self.prefetcher.fetch(key)
+        with self.lock:
+            self.used.add(key)
+        return answer
+
+    def reads_settled(self, count: int) -> None:
+        deadline = time.monotonic() + WAIT
+        while len(self.read) < count:
+            assert time.monotonic() < deadline, f"only {len(self.read)} reads"
+            time.sleep(0.01)
+        time.sleep(0.05)  # any read beyond ``count`` would show up now
+
+
+def test_requests_run_at_once_but_few_answers_are_read_ahead():
+    api = FakeRequests(in_flight=6)
+    with Prefetcher(api.call, workers=6, held=2) as ahead:
+        api.prefetcher = ahead
+        for key in range(6):
+            ahead.prefetch(key)
+        api.reads_settled(2)
+        assert len(api.read) == 2  # the other four wait, unread, for room
+        assert [api.use(key) for key in range(6)] == [0, 10, 20, 30, 40, 50]
+    assert api.most_read_ahead <= 2 + 1  # the held ones and the one waited for
+
+
+def test_the_answer_waited_for_is_read_even_when_room_is_full():
+    """Parts of an overflowing window are announced after later windows."""
+    api = FakeRequests(in_flight=5)
+    with Prefetcher(api.call, workers=5, held=2) as ahead:
+        api.prefetcher = ahead
+        for key in range(5):
+            ahead.prefetch(key)
+        api.reads_settled(2)
+        last = max({0, 1, 2, 3, 4} - api.read)
+        got: list[int] = []
+        consumer = threading.Thread(target=lambda: got.append(api.use(last)))
+        consumer.start()
+        consumer.join(WAIT)
+        assert got == [10 * last], "the consumer waits for an answer left unread"
+        rest = [key for key in range(5) if key != last]
+        assert [api.use(key) for key in rest] == [10 * key for key in rest]
+
+
+def test_an_answer_not_announced_is_fetched_on_the_spot():
+    api = FakeRequests(in_flight=1)
+    with Prefetcher(api.call, workers=2, held=1) as ahead:
+        api.prefetcher = ahead
+        assert api.use(7) == 70
+
+
+def test_closing_releases_requests_waiting_for_room():
+    api = FakeRequests(in_flight=4)
+    closed = threading.Event()
+
+    def sync_that_stops_early() -> None:
+        with Prefetcher(api.call, workers=4, held=1) as ahead:
+            api.prefetcher = ahead
+            for key in range(4):
+                ahead.prefetch(key)
+            api.reads_settled(1)
+        closed.set()
+
+    worker = threading.Thread(target=sync_that_stops_early)
+    worker.start()
+    worker.join(WAIT)
+    assert closed.is_set(), "threads waiting for room kept the prefetcher open"
