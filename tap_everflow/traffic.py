@@ -190,6 +190,11 @@ class TrafficSample:
             return None  # too little known; or rows not the server's (no scale)
         return self.known_rows / self.known_points
 
+    @property
+    def ratio_error(self) -> float:
+        """Relative standard error of :attr:`ratio`: its sampled rows' noise."""
+        return 1 / math.sqrt(max(self.known_points, 1))
+
     def end_after(self, cursor: int, points: int) -> int:
         """Last second of a window from ``cursor`` holding at most ``points``.
 
@@ -201,16 +206,17 @@ class TrafficSample:
             return self.end
         return max(cursor, self.times[index] - 1)
 
-    def change(
-        self, start: int, end: int, density: Density, ratio: float
-    ) -> int | None:
+    def change(self, start: int, end: int, density: Density) -> int | None:
         """The first second of ``start..end`` where the traffic leaves ``density``.
 
         A CUSUM test: once the sampled rows since the lowest (highest) point of
         their running surplus over what ``density`` predicts exceed (fall short
         of) it by more than sampling noise, the traffic changed at that point.
-        None when the sample agrees with the density up to ``end``.
+        The noise includes that of the calibrated ratio: a ratio learned from
+        few sampled rows is off by more, and all along the stretch. None when
+        the sample agrees with the density up to ``end``.
         """
+        ratio, error = t.cast("float", self.ratio), self.ratio_error
         lowest = highest = 0.0  # the running surplus at its extremes
         low_at = high_at = start  # ...and the seconds where they were reached
         low_expected = high_expected = 0.0  # sampled rows expected by then
@@ -221,9 +227,9 @@ class TrafficSample:
             surplus = seen - expected  # just before ``second``
             if surplus < lowest:
                 lowest, low_at, low_expected = surplus, second, expected
-            if surplus - lowest > _noise(expected - low_expected):
+            if surplus - lowest > _noise(expected - low_expected, error):
                 return low_at  # a burst began where the surplus was lowest
-            if highest - surplus > _noise(expected - high_expected):
+            if highest - surplus > _noise(expected - high_expected, error):
                 return high_at  # a lull began where it was highest
             if surplus + 1 > highest:
                 highest, high_at, high_expected = surplus + 1, second + 1, expected
@@ -243,20 +249,27 @@ class TrafficSample:
         return min(end - 1, max(start, cut))
 
 
-def sample_points(rows: float, ratio: float) -> int:
+def sample_points(rows: float, ratio: float, ratio_error: float = 0.0) -> int:
     """Sampled rows a stretch may hold so it holds under ``rows``, noise allowed.
 
     A stretch holding ``k`` sampled rows holds about ``ratio * k`` rows, give or
-    take ``ratio * sqrt(k)``: solve ``ratio * (k + NOISE_Z * sqrt(k)) = rows``.
+    take ``ratio * sqrt(k + (ratio_error * k) ** 2)`` (its own sampling noise and
+    the ratio's): the largest ``k`` keeping that many deviations under ``rows``.
     """
-    wanted = rows / ratio
-    root = (-NOISE_Z + math.sqrt(NOISE_Z**2 + 4 * wanted)) / 2
-    return int(root * root)
+    low, high = 0, max(0, int(rows / ratio))
+    while low < high:
+        k = (low + high + 1) // 2
+        if ratio * (k + NOISE_Z * math.sqrt(k + (ratio_error * k) ** 2)) <= rows:
+            low = k
+        else:
+            high = k - 1
+    return low
 
 
-def _noise(points: float) -> float:
+def _noise(points: float, ratio_error: float) -> float:
     """A deviation from ``points`` expected sampled rows beyond chance."""
-    return CHANGE_Z * math.sqrt(max(points, 1.0)) + 1
+    variance = max(points, 1.0) + (ratio_error * points) ** 2
+    return CHANGE_Z * math.sqrt(variance) + 1
 
 
 class TrafficEstimate:
@@ -341,13 +354,13 @@ class TrafficEstimate:
         )
         if sample is None:
             return by_density, self._foreseeable(by_density, informed=False)
-        ratio = t.cast("float", sample.ratio)
+        ratio, error = t.cast("float", sample.ratio), sample.ratio_error
         if self.density is None:
-            points = sample_points(target, ratio)
+            points = sample_points(target, ratio, error)
             return min(last, sample.end_after(cursor, points)), False
         informed = target / ratio >= MIN_SAMPLE_POINTS  # a fine enough sample
         overlap_end = min(by_density, sample.end)
-        change = sample.change(cursor, overlap_end, self.density, ratio)
+        change = sample.change(cursor, overlap_end, self.density)
         if change is None:  # the sample sees what the density says
             return by_density, self._foreseeable(by_density, informed=informed)
         # Rows at the known density up to the change, sampled rows after it.
@@ -355,7 +368,7 @@ class TrafficEstimate:
         if rows_before >= target:
             return min(last, change - 1), informed
         self._changes[cursor] = change
-        points = sample_points(target - rows_before, ratio)
+        points = sample_points(target - rows_before, ratio, error)
         return min(last, sample.end_after(change, points)), informed
 
     def _foreseeable(self, end: int, *, informed: bool) -> bool:
