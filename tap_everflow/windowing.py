@@ -249,8 +249,14 @@ def walk(
             if time_of:
                 times = [time_of(row) for row in answer.rows]
                 traffic.overflowed(window.start, window.end, times)
-            # The rest is left unplanned: sized once the first part is known.
             cut = traffic.cut(window.start, window.end, attempt=requests)
+            if planned and planned[0].start == window.end + 1:
+                # Windows after it are under way: the rest must be a window of
+                # its own, so it is requested now, not after the first part.
+                planned.appendleft(Slice(cut + 1, window.end, root))
+                if prefetch:
+                    prefetch(planned[0])
+            # Else the rest is left unplanned: sized once the first part is known.
             window = Slice(cursor, cut, root)
             answer = fetch(window)
             requests += 1
