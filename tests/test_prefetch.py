@@ -30,6 +30,11 @@ class FakeRequests:
             self.most_read_ahead = max(self.most_read_ahead, len(self.read - self.used))
         return key * 10
 
+    def announce(self, prefetcher: Prefetcher[int, int], keys: range) -> None:
+        self.prefetcher = prefetcher
+        for key in keys:
+            prefetcher.prefetch(key)
+
     def use(self, key: int) -> int:
         answer = self.prefetcher.fetch(key)
         with self.lock:
@@ -47,9 +52,7 @@ class FakeRequests:
 def test_requests_run_at_once_but_few_answers_are_read_ahead():
     api = FakeRequests(in_flight=6)
     with Prefetcher(api.call, workers=6, held=2) as ahead:
-        api.prefetcher = ahead
-        for key in range(6):
-            ahead.prefetch(key)
+        api.announce(ahead, range(6))
         api.reads_settled(2)
         assert len(api.read) == 2  # the other four wait, unread, for room
         assert [api.use(key) for key in range(6)] == [0, 10, 20, 30, 40, 50]
@@ -60,9 +63,7 @@ def test_the_answer_waited_for_is_read_even_when_room_is_full():
     """Parts of an overflowing window are announced after later windows."""
     api = FakeRequests(in_flight=5)
     with Prefetcher(api.call, workers=5, held=2) as ahead:
-        api.prefetcher = ahead
-        for key in range(5):
-            ahead.prefetch(key)
+        api.announce(ahead, range(5))
         api.reads_settled(2)
         last = max({0, 1, 2, 3, 4} - api.read)
         got: list[int] = []
@@ -87,9 +88,7 @@ def test_closing_releases_requests_waiting_for_room():
 
     def sync_that_stops_early() -> None:
         with Prefetcher(api.call, workers=4, held=1) as ahead:
-            api.prefetcher = ahead
-            for key in range(4):
-                ahead.prefetch(key)
+            api.announce(ahead, range(4))
             api.reads_settled(1)
         closed.set()
 
