@@ -54,8 +54,6 @@ class EverflowStream(RESTStream):
         self.stopping = threading.Event()
         # Bodies are read in validate_response, once there is room for them.
         self.requests_session.stream = True
-        # Called before an answer is read: waits while enough answers are held.
-        self.make_room: t.Callable[[], None] = _no_wait
 
     @property
     def throttle(self) -> RequestThrottle:
@@ -93,6 +91,14 @@ class EverflowStream(RESTStream):
     def backoff_max_tries(self) -> int:
         """The first try plus max_retries."""
         return int(setting(self.config, "max_retries")) + 1
+
+    @staticmethod
+    def make_room() -> None:
+        """Called before an answer is read: waits while enough answers are held.
+
+        Room for any answer here, where nothing runs ahead; a stream walking
+        windows ahead sets its prefetcher's (see :mod:`tap_everflow.prefetch`).
+        """
 
     def validate_response(self, response: requests.Response) -> None:
         """Check an answer; it is then read once, here, inside the retry loop.
@@ -219,10 +225,6 @@ class EverflowStream(RESTStream):
         )
         response = self.request_decorator(self._request)(request, context)
         return response.everflow_answer
-
-
-def _no_wait() -> None:
-    """Room for any answer: the default, where nothing runs ahead."""
 
 
 class RateLimitedError(RetriableAPIError):

@@ -75,16 +75,19 @@ class RawReportStream(WindowedStream):
         workers = int(setting(self.config, "max_concurrent_requests"))
         with Prefetcher(lambda w: self._request_window(w, context), workers) as ahead:
             self.make_room = ahead.make_room  # windows read ahead: ~14 MB each
-            yield from walk(
-                start,
-                end,
-                ahead.fetch,
-                root=root,
-                dimensions=self.dimensions,
-                time_of=attrgetter(self.time_field),
-                prefetch=ahead.prefetch if workers > 1 else None,
-                concurrency=workers,
-            )
+            try:
+                yield from walk(
+                    start,
+                    end,
+                    ahead.fetch,
+                    root=root,
+                    dimensions=self.dimensions,
+                    time_of=attrgetter(self.time_field),
+                    prefetch=ahead.prefetch if workers > 1 else None,
+                    concurrency=workers,
+                )
+            finally:
+                del self.make_room  # back to the class's: nothing runs ahead
 
     def _request_window(self, window: Slice, context: Context | None) -> Answer:
         body = {
