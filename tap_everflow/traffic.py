@@ -325,6 +325,13 @@ class TrafficEstimate:
                 return sample
         return None
 
+    def expected_rows(self, start: int, end: int) -> float | None:
+        """Rows in ``start..end`` by the finest calibrated sample, if any."""
+        sample = self._calibrated(start, end)
+        if sample is None:
+            return None
+        return t.cast("float", sample.ratio) * sample.count(start, end)
+
     def window_end(self, cursor: int, bound: int) -> int:
         """Last second of the next window from ``cursor`` (at most ``bound``)."""
         return self._plan(cursor, bound)[0]

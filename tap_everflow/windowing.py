@@ -17,7 +17,7 @@ import typing as t
 from collections import Counter, deque
 from dataclasses import dataclass, field
 
-from tap_everflow.traffic import Limits, TrafficEstimate
+from tap_everflow.traffic import Limits, TrafficEstimate, sample_points
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -270,6 +270,7 @@ def walk(
                 dimensions=dimensions,
                 limits=limits,
                 sample=rows_seen,
+                expected_rows=traffic.expected_rows(cursor, cursor),
             )
             done.requests += requests - 1
         else:
@@ -317,12 +318,16 @@ def _split_second(
     dimensions: Sequence[Dimension],
     limits: Limits,
     sample: Sequence[Row],
+    expected_rows: float | None,
 ) -> CompletedWindow:
     """Collect an overflowing second by splitting it into disjoint parts.
 
     An overflowing answer's rows show which values to split on. Some servers
     flag an overflow without returning rows; then the latest rows seen (from
-    neighbouring windows) stand in as the sample.
+    neighbouring windows) stand in as the sample. ``expected_rows`` (the
+    second's rows as the traffic estimate has it, if known) lets the first
+    split pack the second into as few parts as it takes; a part that
+    overflows anyway is halved.
     """
     done = CompletedWindow(second, second, [], requests=1)
     pending: list[tuple[Partition, Answer | None]] = [(root, answer)]
@@ -335,7 +340,14 @@ def _split_second(
             done.rows.extend(known.rows)
             continue
         sample = known.rows or sample
-        parts = split_partition(part, sample, dimensions)
+        parts = split_partition(
+            part,
+            sample,
+            dimensions,
+            expected_rows=expected_rows,
+            part_rows=limits.max_rows - 1,  # a full answer counts as overflowing
+        )
+        expected_rows = None  # known for the whole second only
         budget_left = limits.max_requests_per_second - done.requests - len(pending)
         if not parts or len(parts) > budget_left:
             # Keep what the API did return: real rows, though not all of them.
@@ -353,12 +365,19 @@ def split_partition(
     partition: Partition,
     rows: Sequence[Row],
     dimensions: Sequence[Dimension],
+    *,
+    expected_rows: float | None = None,
+    part_rows: float = Limits().max_rows - 1,
 ) -> list[Partition] | None:
     """Split a partition into disjoint parts that together cover it.
 
     ``rows`` is a sample of the partition's traffic (an overflowing answer), used
-    to pick a split that halves the traffic. Returns None when no dimension can
-    split it further.
+    to weigh its values. An overflow only says the partition holds more rows than
+    fit: then the split halves the sampled traffic. With ``expected_rows`` (how
+    many it holds, estimated), values are packed into as few parts as hold
+    ``part_rows`` each, and a value holding more than that on its own is split
+    by the next dimension at once rather than requested first. Returns None when
+    no dimension can split it further.
     """
     for dimension in dimensions:
         key = dimension.resource_type
@@ -366,23 +385,97 @@ def split_partition(
         if included is not None and len(included) == 1:
             continue  # exhausted: split the next dimension within this value
         excluded = partition.excluded(key)
-        counts = Counter(
-            value
-            for row in rows
-            if (value := dimension.value_of(row)) is not None and value not in excluded
-        )
+        rows_of: dict[str, list[Row]] = {}
+        for row in rows:
+            value = dimension.value_of(row)
+            if value is not None and value not in excluded:
+                rows_of.setdefault(value, []).append(row)
+        if included is None and (
+            not rows_of or any(k != key for k, _ in partition.exclusions)
+        ):
+            continue
+        values = sorted(rows_of if included is None else included - excluded)
+        if expected_rows is not None and expected_rows > part_rows and rows:
+            parts = _packed(
+                partition,
+                key,
+                values,
+                rows_of,
+                dimensions,
+                sampled=len(rows),
+                expected_rows=expected_rows,
+                part_rows=part_rows,
+            )
+            if len(parts) > 1:
+                return parts
+        counts = Counter({value: len(found) for value, found in rows_of.items()})
+        first = _heavier_half(values, counts)
         if included is not None:
-            first = _heavier_half(sorted(included - excluded), counts)
-            parts = [
+            halves = [
                 partition.restrict(key, first),
                 partition.restrict(key, included - first),
             ]
-            return [p for p in parts if p.included(key)]
-        if not counts or any(k != key for k, _ in partition.exclusions):
-            continue
-        first = _heavier_half(sorted(counts), counts)
+            return [p for p in halves if p.included(key)]
         return [partition.restrict(key, first), partition.exclude(key, first)]
     return None
+
+
+def _packed(
+    partition: Partition,
+    key: str,
+    values: Sequence[str],
+    rows_of: Mapping[str, Sequence[Row]],
+    dimensions: Sequence[Dimension],
+    *,
+    sampled: int,
+    expected_rows: float,
+    part_rows: float,
+) -> list[Partition]:
+    """Parts of ``partition`` by ``key``, each expected to hold ``part_rows``.
+
+    Values go, heaviest first, into the first part with room for them (first
+    fit decreasing: few parts, each nearly full). Where the partition does not
+    filter ``key``, the first part is the remainder: the rows of no value taken
+    by the other parts (values not sampled included), asked for by exclusion.
+    A value heavier than a part is split by the next dimension. ``sampled``
+    rows (``rows_of`` and rows of no value) stand for ``expected_rows``; a
+    part's sampled rows are noisy, so parts keep a margin (as windows do).
+    """
+    rows_per_sampled = expected_rows / sampled
+    # Sampled rows a part may hold: its share of the sample is noisy too.
+    capacity = sample_points(part_rows, rows_per_sampled)
+    weight = {value: len(rows_of.get(value, ())) for value in values}
+    ranked = sorted(values, key=lambda value: (-weight[value], value))
+    heavy = [value for value in ranked if weight[value] > capacity]
+    remainder = partition.included(key) is None
+    groups: list[set[str]] = [set()] if remainder else []
+    loads = [sampled - sum(weight.values())] if remainder else []
+    for value in ranked[len(heavy) :]:
+        room = next(
+            (i for i, load in enumerate(loads) if load + weight[value] <= capacity),
+            None,
+        )
+        if room is None:
+            groups.append(set())
+            loads.append(0)
+            room = len(groups) - 1
+        groups[room].add(value)
+        loads[room] += weight[value]
+    parts: list[Partition] = []
+    for value in heavy:
+        alone = partition.restrict(key, frozenset({value}))
+        parts += split_partition(
+            alone,
+            rows_of[value],
+            dimensions,
+            expected_rows=rows_per_sampled * weight[value],
+            part_rows=part_rows,
+        ) or [alone]
+    if remainder:
+        taken = frozenset(heavy).union(*groups[1:])
+        parts.append(partition.exclude(key, taken))
+        groups = groups[1:]
+    return parts + [partition.restrict(key, frozenset(group)) for group in groups]
 
 
 def _heavier_half(values: Sequence[str], counts: Counter[str]) -> frozenset[str]:

@@ -384,3 +384,87 @@ def test_split_does_not_mix_exclusion_types():
         exclusions=[{"resource_type": "country", "filter_id_value": "US"}]
     )
     assert split_partition(root, rows, DIMENSIONS[:1]) is None
+
+
+@PROPERTY_SETTINGS
+@given(
+    seed=st.integers(0, 2**32),
+    offers=st.integers(1, 8),
+    affiliates=st.integers(1, 8),
+    sampled=st.integers(1, 400),
+    scale=st.floats(1.0, 50.0),
+    user_offers=st.sets(st.sampled_from("1234"), max_size=3),
+    excluded=st.sets(st.sampled_from("12345"), max_size=2),
+    excluded_type=st.sampled_from(["offer", "affiliate"]),
+    exclusions_any=st.booleans(),
+)
+def test_packed_split_covers_the_partition_once(  # noqa: PLR0917
+    seed,
+    offers,
+    affiliates,
+    sampled,
+    scale,
+    user_offers,
+    excluded,
+    excluded_type,
+    exclusions_any,
+):
+    """Parts are disjoint, cover the partition, and fit if they can be split."""
+    rng = random.Random(seed)
+    root = Partition.from_query(
+        [{"resource_type": "offer", "filter_id_value": v} for v in user_offers],
+        [{"resource_type": excluded_type, "filter_id_value": v} for v in excluded],
+    )
+    api = FakeApi([], Limits(), modes=("exact",), seed=0, exclusions_any=exclusions_any)
+    # Skewed traffic: low ids are much heavier, as in real networks.
+    universe = [
+        Row(
+            i, 1, str(int(offers ** rng.random())), str(int(affiliates ** rng.random()))
+        )
+        for i in range(sampled * 3)
+    ] + [Row(-1, 1, "99", "99")]  # values no sample shows still belong somewhere
+    sample = [r for r in universe[:-1] if api.matches(r, root)][:sampled]
+    part_rows = 1_000.0
+    expected = scale * part_rows
+    parts = split_partition(
+        root, sample, DIMENSIONS, expected_rows=expected, part_rows=part_rows
+    )
+    if parts is None or not sample:
+        return
+    for row in universe:
+        owners = [p for p in parts if api.matches(row, p)]
+        assert len(owners) == (1 if api.matches(row, root) else 0)
+    for part in parts:
+        assert len(part.exclusions) <= 1  # never exclusions of two types
+        held = sum(api.matches(r, part) for r in sample) * expected / len(sample)
+        exhausted = all(
+            len(part.included(d.resource_type) or ()) == 1 for d in DIMENSIONS
+        )
+        if expected > part_rows and not exhausted:
+            assert held <= part_rows * (1 + 1e-9)
+
+
+def test_overfull_second_is_packed_into_few_parts():
+    """A second of 10,000 rows at a cap of 1,000 is packed, not halved.
+
+    Its 40 offers show about 25 sampled rows each, so parts keep a margin:
+    about 15 requests (halving took 37; 11 at best).
+    """
+    limits = Limits(max_rows=1_000)
+    rng = random.Random(5)
+    start, end = 1_790_000_000, 1_790_000_000 + 86_399
+    hot = start + 50_000
+    rows = [
+        Row(i, rng.randint(start, end), str(rng.randint(1, 20)), "1")
+        for i in range(20_000)
+    ]
+    rows += [Row(-i, hot, str(1 + i % 40), "1") for i in range(1, 10_001)]
+    api = FakeApi(rows, limits, modes=("exact",), seed=2)
+    walked = walk(
+        start, end, api.fetch, dimensions=DIMENSIONS, limits=limits, time_of=TIME_OF
+    )
+    windows = list(walked)
+    assert sorted(r.id for w in windows for r in w.rows) == sorted(r.id for r in rows)
+    (second,) = [w for w in windows if w.start == w.end == hot]
+    assert not second.shortfalls
+    assert second.requests <= 18
