@@ -300,12 +300,16 @@ class TrafficEstimate:
         ``times`` are the times of all its rows or of an even share of them.
 
         Where the window was planned with a change of traffic inside, only the
-        part after the change tells the density the traffic changed to.
+        part after the change tells the density the traffic changed to. A
+        second that overflowed alone is a spike, not a rate to plan the next
+        windows by: the density stays that of the window before it.
         """
         for sample in self.samples:
             sample.calibrate(start, end, rows)
         self.samples = [s for s in self.samples if s.end > end]
         change = self._changes.pop(start, None)
+        if start == end and rows >= self.limits.max_rows:
+            return
         measured_from = start
         if times and change is not None and start < change <= end:
             after = [second for second in times if second >= change]

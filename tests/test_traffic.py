@@ -162,22 +162,42 @@ def test_quantile_end_always_shrinks_the_window():
     assert sample.quantile_end(START + 91, START + 99, 0.5) is None
 
 
+HOT = START + 200_000
+END = START + 14 * DAY - 1
+
+
+def _sampled_spike() -> TrafficEstimate:
+    """14 days sampled at 1 row in 100, with 200 sampled rows in second ``HOT``."""
+    rng = random.Random(5)
+    times = [rng.randint(START, END) for _ in range(9_800)] + [HOT] * 200
+    estimate = TrafficEstimate(Limits(), Limits().max_span)
+    estimate.overflowed(START, END, times)
+    return estimate
+
+
+def _calibrate(estimate: TrafficEstimate, end: int) -> None:
+    """Complete ``START..end`` at 100 rows per sampled row."""
+    estimate.completed(START, end, 100 * estimate.samples[0].count(START, end))
+
+
 def test_estimate_isolates_a_second_that_overflows_alone():
     """A second sampled as holding more than the cap gets a window of its own."""
-    limits = Limits()
-    rng = random.Random(5)
-    end = START + 14 * DAY - 1
-    hot = START + 200_000
-    times = [rng.randint(START, end) for _ in range(9_800)] + [hot] * 200
-    estimate = TrafficEstimate(limits, limits.max_span)
-    estimate.overflowed(START, end, times)
-    # Complete windows calibrate the sample: 100 rows per sampled row.
-    first_end = START + 50_000
-    sampled = estimate.samples[0].count(START, first_end)
-    estimate.completed(START, first_end, 100 * sampled)
-    before = estimate.window_end(hot - 30_000, end)
-    assert before < hot
-    assert estimate.window_end(hot, end) == hot
+    estimate = _sampled_spike()
+    _calibrate(estimate, START + 50_000)
+    assert estimate.window_end(HOT - 30_000, END) < HOT
+    assert estimate.window_end(HOT, END) == HOT
+
+
+def test_a_spike_second_is_estimated_but_sizes_no_window_after_it():
+    """A lone overfull second: its rows are foreseen, its rate is not the traffic."""
+    estimate = _sampled_spike()
+    _calibrate(estimate, HOT - 1)
+    assert estimate.expected_rows(HOT, HOT) == pytest.approx(20_000, rel=0.01)
+    estimate.completed(HOT, HOT, 20_000)
+    # 9,800 background rows sampled of 980,000 in 14 days: ~0.8 a second.
+    assert estimate.density is not None
+    assert estimate.density.rate == pytest.approx(0.8, rel=0.1)
+    assert estimate.window_end(HOT + 1, END) - HOT > 3_600
 
 
 def test_blind_overflow_is_cut_deep_and_planned_overflow_just_short():
