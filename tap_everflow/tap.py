@@ -80,14 +80,18 @@ class TapEverflow(Tap):
     def sync_all(self) -> None:
         """Sync, ending a failure with one line and exit code 1, never a traceback.
 
-        What was emitted before the failure stays valid: STATE messages only
-        ever cover rows already written. Records still held in the writer
-        (see :mod:`tap_everflow.record_lines`) are written either way.
+        What was emitted before the failure stays valid, and a last STATE
+        message says so: STATE messages only ever cover rows already written.
+        Records still held in the writer (see :mod:`tap_everflow.record_lines`)
+        are written either way.
         """
         return_large_blocks()
         try:
             super().sync_all()
         except (EverflowError, RetriableAPIError, requests.RequestException) as exc:
+            # Bookmarks only ever cover records already written (held ones are
+            # written first): saving them spares the next run re-reading those.
+            self.state_writer.write_state(self.state)
             message = str(exc)
             if isinstance(exc, RetriableAPIError | requests.RequestException):
                 message = (

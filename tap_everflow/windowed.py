@@ -67,7 +67,7 @@ class WindowedStream(EverflowStream):
     @property
     def check_sorted(self) -> bool:
         """Windows re-read by the lookback start before the bookmark."""
-        return not self.lookback_days
+        return not self._days(self.lookback_days)
 
     def complete_windows(
         self, start: int, end: int, context: Context | None
@@ -250,9 +250,12 @@ class WindowedStream(EverflowStream):
                 if writer:
                     writer.flush()  # the window's records, before a slow next one
                 # Only now, with every record of the window emitted, is it complete.
-                self.get_context_state(context)[COMPLETE_THROUGH] = utc(
-                    window.end
-                ).isoformat()
+                # A window re-read by the lookback ends before what an earlier
+                # run completed: that stays the mark to resume (and look back) from.
+                state = self.get_context_state(context)
+                previous = state.get(COMPLETE_THROUGH)
+                if not previous or parse_time(previous).timestamp() < window.end:
+                    state[COMPLETE_THROUGH] = utc(window.end).isoformat()
 
     def _window_rows(self, window: CompletedWindow) -> list[msgspec.Struct]:
         """The window's rows, deduplicated and in time order."""
@@ -298,16 +301,16 @@ class WindowedStream(EverflowStream):
         deselected = self._deselected
         shallow = self._write_line is not None and all(len(p) == 1 for p in deselected)
         to_record = asdict if shallow else msgspec.to_builtins
-        time_field, replication_key = self.time_field, self.replication_key
+        time_of, replication_key = attrgetter(self.time_field), self.replication_key
         stamp_epoch, stamp, hour, hour_prefix = None, "", None, ""
         for row in rows:
+            epoch = time_of(row)  # from the row: the time field may be deselected
             record = to_record(row)
             for *parents, name in deselected:
                 holder = record
                 for parent in parents:
                     holder = holder.get(parent) or {}
                 holder.pop(name, None)
-            epoch = record[time_field]
             if epoch != stamp_epoch:  # sorted: consecutive rows share the string
                 if epoch // 3600 != hour:
                     hour = epoch // 3600

@@ -430,7 +430,8 @@ def test_deselected_properties_and_stream_maps_shape_the_records(make_simulator,
         },
     )
     chosen = catalog(config, ("impressions",))
-    deselected = [["properties", "tracking_url"]]
+    # The time field too: the tap still reads it to stamp occurred_at.
+    deselected = [["properties", "tracking_url"], ["properties", "unix_timestamp"]]
     deselected.append(["properties", "relationship", "properties", "geolocation"])
     for entry in chosen["streams"]:
         entry["metadata"] += [
@@ -445,5 +446,10 @@ def test_deselected_properties_and_stream_maps_shape_the_records(make_simulator,
         assert "tracking_url" not in record
         assert "sub1" not in record
         assert "geolocation" not in record["relationship"]
+        assert "unix_timestamp" not in record
         assert record["offer_name"] == record["relationship"]["offer"]["name"]
         assert record["user_ip"]  # the rest is all there
+    times = {r["transaction_id"]: iso(r["unix_timestamp"]) for r in truth}
+    assert [r["occurred_at"][:19] for r in run.records] == sorted(
+        times[r["transaction_id"]][:19] for r in run.records
+    )

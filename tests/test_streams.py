@@ -13,6 +13,7 @@ from tap_everflow.streams import (
 )
 from tests.conftest import DAY, iso, tap_config
 from tests.simulator import (
+    Fault,
     advertiser_entities,
     affiliate_entities,
     bursty,
@@ -104,13 +105,19 @@ def test_no_conversions_is_an_empty_stream(make_simulator, tap):
     assert conversion_requests(sim)
 
 
-def test_conversions_changed_later_are_read_again(make_simulator, tap):
+def _conversions_synced_once(make_simulator, tap, seed: int):
+    """Sync 20 days of conversions (5-day lookback): sim, config, run, rows, end."""
     start, end = period(20)
-    truth = uniform(44, start, end, 3_000, kind="conversions")
+    truth = uniform(seed, start, end, 3_000, kind="conversions")
     sim = make_simulator([], conversions=truth)
     config = window_config(sim, start, end, conversions_lookback_days=5)
     first = tap.run(config, streams=("conversions",))
     assert first.returncode == 0, first.stderr[-3000:]
+    return sim, config, first, truth, end
+
+
+def test_conversions_changed_later_are_read_again(make_simulator, tap):
+    sim, config, first, truth, end = _conversions_synced_once(make_simulator, tap, 44)
     assert_same_rows(records_of(first, "conversions"), truth, "conversion_id")
 
     # Three days before the end, a conversion is rejected after the fact.
@@ -124,6 +131,28 @@ def test_conversions_changed_later_are_read_again(make_simulator, tap):
     again = {r["conversion_id"]: r for r in records_of(second, "conversions")}
     assert again[changed["conversion_id"]]["status"] == "rejected"
     assert again[changed["conversion_id"]]["payout"] == 0
+    froms = [r.body["from"] for r in conversion_requests(sim)]
+    assert min(froms) == iso(end - 5 * DAY + 1).replace("T", " ").rstrip("Z")
+
+
+def test_a_sync_stopped_in_its_lookback_resumes_without_moving_back(
+    make_simulator, tap
+):
+    sim, config, first, _, end = _conversions_synced_once(make_simulator, tap, 48)
+    done = first.states[-1]["bookmarks"]["conversions"]["complete_through"]
+
+    # The lookback's first window (a day) is read again, then Everflow fails.
+    sim.queue_faults(Fault.delay(0), Fault.status(400, "bad request"))
+    stopped = tap.run(config, first.states[-1], streams=("conversions",))
+    assert stopped.returncode == 1
+    assert records_of(stopped, "conversions")
+    assert stopped.messages[-1]["type"] == "STATE"  # written as the sync stopped
+    state = stopped.states[-1]
+    assert state["bookmarks"]["conversions"]["complete_through"] == done
+
+    sim.reset_log()
+    resumed = tap.run(config, state, streams=("conversions",))
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
     froms = [r.body["from"] for r in conversion_requests(sim)]
     assert min(froms) == iso(end - 5 * DAY + 1).replace("T", " ").rstrip("Z")
 
