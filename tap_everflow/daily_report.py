@@ -152,7 +152,9 @@ class DailyReportStream(EverflowStream):
         today = dt.datetime.now(zone).date()
         last = today
         if end_date := self.config.get("end_date"):
-            last = min(today, parse_time(end_date).astimezone(zone).date())
+            last = min(
+                today, parse_time(end_date, end_of_day=True).astimezone(zone).date()
+            )
         retention = today - dt.timedelta(days=365)
         first = retention
         if start_date := self.config.get("start_date"):

@@ -51,7 +51,7 @@ DEFAULTS: dict[str, t.Any] = {
 }
 
 
-def _query_items(name: str, what: str) -> th.Property:
+def _query_items(name: str, what: str, combined: str) -> th.Property:
     return th.Property(
         name,
         th.ArrayType(
@@ -75,8 +75,7 @@ def _query_items(name: str, what: str) -> th.Property:
         default=[],
         description=(
             f"{what} passed to Everflow's raw reports as "
-            "`{resource_type, filter_id_value}` items. Same resource type: OR; "
-            "different types: AND."
+            f"`{{resource_type, filter_id_value}}` items. {combined}"
         ),
     )
 
@@ -116,8 +115,9 @@ CONFIG_SCHEMA = th.PropertiesList(
         "end_date",
         th.DateTimeType,
         description=(
-            "Latest time to extract (ISO 8601, inclusive). Defaults to now minus "
-            "lag_minutes; a later value is clamped to that."
+            "Latest time to extract (ISO 8601, inclusive; a bare date includes "
+            "that whole day). Defaults to now minus lag_minutes; a later value is "
+            "clamped to that."
         ),
     ),
     th.Property(
@@ -138,8 +138,13 @@ CONFIG_SCHEMA = th.PropertiesList(
             "start dates are clamped to this, with a warning."
         ),
     ),
-    _query_items("filters", "Filters"),
-    _query_items("exclusions", "Exclusions"),
+    _query_items("filters", "Filters", "Same resource type: OR; different types: AND."),
+    _query_items(
+        "exclusions",
+        "Exclusions",
+        "Matching rows are left out. Everflow does not say how different types "
+        "combine: keep to one.",
+    ),
     th.Property(
         "request_timeout",
         th.IntegerType(minimum=1),
@@ -151,8 +156,9 @@ CONFIG_SCHEMA = th.PropertiesList(
         th.IntegerType(minimum=0),
         default=DEFAULTS["max_retries"],
         description=(
-            "Retries of a failed request (429, 5xx, resets, timeouts, broken "
-            "bodies) before the sync stops."
+            "Retries of a failed request (5xx, resets, timeouts, broken bodies) "
+            "before the sync stops; a 429 is waited out instead (see "
+            "rate_limit_wait_seconds)."
         ),
     ),
     th.Property(
@@ -160,8 +166,8 @@ CONFIG_SCHEMA = th.PropertiesList(
         th.IntegerType(minimum=0),
         default=DEFAULTS["retry_wait_seconds"],
         description=(
-            "Wait before the first retry; it doubles on each further retry (up to "
-            "60 s), with random jitter."
+            "Longest wait before the first retry (full jitter: a random wait up "
+            "to it); it doubles on each further retry, up to 60 s."
         ),
     ),
     th.Property(
@@ -247,14 +253,22 @@ def setting(config: t.Mapping[str, t.Any], name: str) -> t.Any:
     return DEFAULTS.get(name) if value is None else value
 
 
-def parse_time(value: str | dt.datetime) -> dt.datetime:
-    """Parse an ISO 8601 date or date-time; naive values are UTC."""
+def parse_time(value: str | dt.datetime, *, end_of_day: bool = False) -> dt.datetime:
+    """Parse an ISO 8601 date or date-time; naive values are UTC.
+
+    A bare date is the first second of that day, or with ``end_of_day`` its
+    last: an ``end_date`` of 2026-11-20 includes the whole of that day.
+    """
     if isinstance(value, dt.datetime):
         parsed = value
     else:
-        parsed = pendulum.parse(value, tz="UTC", strict=False)
-        if not isinstance(parsed, dt.datetime):  # a bare date parses as a Date
-            parsed = dt.datetime.combine(parsed, dt.time(), tzinfo=dt.timezone.utc)
+        parsed = pendulum.parse(value, tz="UTC", strict=False, exact=True)
+        if isinstance(parsed, dt.date) and not isinstance(parsed, dt.datetime):
+            time_of_day = dt.time(23, 59, 59) if end_of_day else dt.time()
+            parsed = dt.datetime.combine(parsed, time_of_day, tzinfo=dt.timezone.utc)
+        elif not isinstance(parsed, dt.datetime):  # a duration or a time of day
+            msg = f"{value!r} is not a date or date-time"
+            raise ValueError(msg)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.timezone.utc)
     return parsed.astimezone(dt.timezone.utc)
@@ -306,7 +320,7 @@ def _value_problems(config: t.Mapping[str, t.Any]) -> list[str]:
     for name in ("start_date", "end_date"):
         if isinstance(config.get(name), str):
             try:
-                dates[name] = parse_time(config[name])
+                dates[name] = parse_time(config[name], end_of_day=name == "end_date")
             except (ValueError, TypeError):
                 found.append(
                     f"{name}: {config[name]!r} is not an ISO 8601 date or date-time "

@@ -164,7 +164,10 @@ class WindowedStream(EverflowStream):
         now = int(time.time())
         end = now - 60 * int(setting(self.config, "lag_minutes"))
         if self.config.get("end_date"):
-            end = min(end, int(parse_time(self.config["end_date"]).timestamp()))
+            end = min(
+                end,
+                int(parse_time(self.config["end_date"], end_of_day=True).timestamp()),
+            )
         retention_days = self._days(self.retention_days)
         earliest = now - retention_days * 86_400
 

@@ -358,6 +358,20 @@ def test_retries_give_up_with_a_clear_line(make_simulator, tap):
     assert "Traceback" not in run.stderr
 
 
+def test_a_bare_end_date_includes_that_whole_day(make_simulator, tap):
+    start, end = period(2)
+    truth = uniform(23, start, end, 3_000)
+    sim = make_simulator(truth)
+    day = iso(start)[:10]
+    run = tap.run(tap_config(sim, start_date=day, end_date=day))
+    assert run.returncode == 0, run.stderr[-3000:]
+    first_day = {
+        r["transaction_id"] for r in truth if r["unix_timestamp"] < start + DAY
+    }
+    assert set(run.ids) == first_day
+    assert impression_windows(sim)[-1][1] == start + DAY - 1
+
+
 @pytest.mark.parametrize(
     ("settings", "expected"),
     [
