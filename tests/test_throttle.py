@@ -64,11 +64,17 @@ def test_rate_limit_header_at_zero_pauses_and_otherwise_not():
 
 
 def test_threads_share_one_schedule():
-    pacer = RequestThrottle(rate=100, window=30)
+    # A clock that stands still: each caller's wait is its place in the shared
+    # schedule, whatever the order and timing in which the threads run.
+    pacer = RequestThrottle(
+        rate=100, window=30, clock=lambda: 0.0, sleep=lambda _: None
+    )
     waits: list[float] = []
     lock = threading.Lock()
+    together = threading.Barrier(20)
 
     def take() -> None:
+        together.wait()
         waited = pacer.wait_turn()
         with lock:
             waits.append(waited)
@@ -78,5 +84,5 @@ def test_threads_share_one_schedule():
         thread.start()
     for thread in threads:
         thread.join()
-    # Twenty starts at 100/s: the last one waits about 190 ms, not 10.
-    assert max(waits) >= 0.15
+    # Twenty starts at 100/s: one slot each, 10 ms apart, none shared.
+    assert sorted(round(w, 6) for w in waits) == [k / 100 for k in range(20)]
