@@ -30,7 +30,9 @@ class LineWriter(MsgSpecWriter):
     """The SDK's msgspec writer, plus RECORD lines held and written in chunks.
 
     Any other message (STATE above all) first sends the lines before it, so
-    nothing overtakes a record.
+    nothing overtakes a record. Only whole lines are held: the SDK writes a
+    last STATE from its signal handler, which may run while a line is encoded
+    or while held lines are written.
     """
 
     def __init__(self) -> None:
@@ -56,24 +58,30 @@ class LineWriter(MsgSpecWriter):
         )
         line = bytes(self.format_message(message))
         head, _, tail = line.partition(EMPTY_RECORD)
-        return functools.partial(self._hold, head=head + EMPTY_RECORD[:-2], tail=tail)
+        head += EMPTY_RECORD[:-2]
+        return functools.partial(
+            self._hold, line=bytearray(head), record_at=len(head), tail=tail
+        )
 
-    def _hold(self, record: dict, *, head: bytes, tail: bytes) -> None:
-        held = self._held
-        held += head
-        encoder.encode_into(record, held, -1)  # -1: append
-        held += tail
-        if len(held) >= CHUNK:
+    def _hold(
+        self, record: dict, *, line: bytearray, record_at: int, tail: bytes
+    ) -> None:
+        # The line is built apart (after its fixed head) and held in one step.
+        encoder.encode_into(record, line, record_at)
+        line += tail
+        self._held += line
+        if len(self._held) >= CHUNK:
             self.flush()
 
     def flush(self) -> None:
         """Write the lines held, whole even if stdout takes them in parts."""
         if not self._held:
             return
+        # Taken off the writer first: a flush from a signal handler while this
+        # one writes finds nothing to write twice.
+        held, self._held = self._held, bytearray()
         out = sys.stdout.buffer
-        view = memoryview(self._held)
+        view = memoryview(held)
         while view:
             view = view[out.write(view) or 0 :]
-        view.release()
-        self._held.clear()
         sys.stdout.flush()

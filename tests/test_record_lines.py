@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import io
+import json
 import re
 
+from singer_sdk import singerlib as singer
 from singer_sdk.contrib.msgspec import MsgSpecWriter
 
+from tap_everflow.record_lines import LineWriter
 from tap_everflow.tap import TapEverflow
 from tests.conftest import DAY, now, tap_config
 from tests.pipeline import iso
@@ -62,3 +66,24 @@ def test_lines_are_what_the_sdk_writer_writes():
     assert lines.count(b'{"type":"RECORD"') > 12_000
     assert lines.count(b'{"type":"STATE"') > 2
     assert lines == output(SdkWriterTap)
+
+
+def test_a_state_written_in_the_middle_of_a_line_follows_whole_lines():
+    """The SDK's signal handler writes STATE whenever it runs: even mid-line."""
+    writer = LineWriter()
+    write = writer.lines("impressions", None, dt.datetime.now(dt.timezone.utc))
+
+    class Interrupting:  # encoded through str(): a handler's moment to run
+        def __str__(self) -> str:
+            writer.write_message(singer.StateMessage(value={"bookmarks": {}}))
+            return "encoded"
+
+    stdout = io.TextIOWrapper(io.BytesIO())
+    with contextlib.redirect_stdout(stdout):
+        write({"transaction_id": "a"})
+        write({"transaction_id": "b", "note": Interrupting()})
+        writer.flush()
+    stdout.flush()
+    messages = [json.loads(line) for line in stdout.buffer.getvalue().splitlines()]
+    assert [m["type"] for m in messages] == ["RECORD", "STATE", "RECORD"]
+    assert messages[2]["record"] == {"transaction_id": "b", "note": "encoded"}
