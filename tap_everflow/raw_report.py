@@ -74,7 +74,7 @@ class RawReportStream(WindowedStream):
         )
         workers = int(setting(self.config, "max_concurrent_requests"))
         with Prefetcher(lambda w: self._request_window(w, context), workers) as ahead:
-            self.make_room = ahead.make_room  # windows read ahead: ~14 MB each
+            self.make_room = ahead.make_room  # windows read ahead: ~7 MB each
             try:
                 yield from walk(
                     start,

@@ -4,8 +4,9 @@ Everflow's raw report endpoints answer at most ``max_rows`` rows per request (th
 rest are silently dropped) and cover at most 14 days per request. :func:`walk`
 plans the requests for a time range: windows adapt to the traffic (they shrink
 when an answer overflows and grow when answers are sparse), an overflowing window
-is re-requested in halves, and an overflowing single second is split by dimension
-(offer, then affiliate, ...) into disjoint parts that together cover it.
+is cut where its rows say one request's worth ends, and an overflowing single
+second is split by dimension (offer, then affiliate, ...) into disjoint parts that
+together cover it.
 
 Nothing here does I/O: the caller passes ``fetch``, which performs one request.
 All times are epoch seconds (UTC); both ends of a window are inclusive.
@@ -192,7 +193,6 @@ def walk(
     root: Partition = Partition(),
     dimensions: Sequence[Dimension] = (),
     limits: Limits = Limits(),
-    initial_span: int | None = None,
     time_of: Callable[[Row], int] | None = None,
     prefetch: Callable[[Slice], None] | None = None,
     concurrency: int = 1,
@@ -215,9 +215,7 @@ def walk(
     after it; a planned window is never re-planned, so nothing announced is wasted.
     Parts of an overflowing second are announced as soon as they are known.
     """
-    traffic = TrafficEstimate(
-        limits, min(initial_span or limits.max_span, limits.max_span)
-    )
+    traffic = TrafficEstimate(limits, limits.max_span)
     cursor = start
     planned: deque[Slice] = deque()  # announced windows, contiguous, after cursor
     # Recent rows of earlier answers: the values to split on when an answer
