@@ -46,7 +46,11 @@ class EntityStream(EverflowStream):
         return Page(self.rows_in(payload), total_count(payload))
 
     def get_records(self, context: Context | None) -> Iterator[dict]:
-        """Every entity once, even if the list shifts between pages."""
+        """Every entity read, once: one pushed onto the next page is not repeated.
+
+        An entity deleted while the list is paged could instead pull one back
+        onto a page already read; the next sync (full table) reads it.
+        """
         conform = record_conformer(self.schema, derived=DERIVED_TIMES.values())
         seen: set[int] = set()
         key = self.primary_keys[0]
