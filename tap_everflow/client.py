@@ -17,6 +17,7 @@ from tap_everflow.settings import setting
 
 if t.TYPE_CHECKING:
     import requests
+    from backoff.types import Details
     from singer_sdk.helpers.types import Context
 
     from tap_everflow.throttle import RequestThrottle
@@ -91,6 +92,17 @@ class EverflowStream(RESTStream):
     def backoff_max_tries(self) -> int:
         """The first try plus max_retries."""
         return int(setting(self.config, "max_retries")) + 1
+
+    def backoff_handler(self, details: Details) -> None:
+        """One warning per retry, saying why and when (not the SDK's call repr)."""
+        self.logger.warning(
+            "%s: request failed (%s); retry %d of %d in %.1f s.",
+            self.name,
+            details.get("exception") or "no answer",
+            details["tries"],
+            self.backoff_max_tries() - 1,
+            details.get("wait") or 0.0,
+        )
 
     @staticmethod
     def make_room() -> None:

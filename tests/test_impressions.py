@@ -355,6 +355,13 @@ def test_retries_give_up_with_a_clear_line(make_simulator, tap):
     run = tap.run(window_config(sim, start, end, max_retries=2))
     assert run.returncode == 1
     assert "Giving up after retries" in run.stderr
+    retries = [line for line in run.stderr.splitlines() if "retry " in line]
+    assert [line.split("; ")[-1][:10] for line in retries] == [
+        "retry 1 of",
+        "retry 2 of",
+    ]
+    assert all("WARNING" in line and "503" in line for line in retries)
+    assert "calling function" not in run.stderr  # the SDK's default, with reprs
     assert "Traceback" not in run.stderr
 
 
