@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tap_everflow.traffic import Limits
+from tap_everflow.traffic import Limits, TrafficEstimate
 from tap_everflow.windowing import (
     Answer,
     Dimension,
@@ -468,3 +468,23 @@ def test_overfull_second_is_packed_into_few_parts():
     (second,) = [w for w in windows if w.start == w.end == hot]
     assert not second.shortfalls
     assert second.requests <= 18
+
+
+def test_a_complete_windows_trend_is_read_from_all_its_rows(monkeypatch):
+    """A daily cycle's rise across one window is a few percent of its rows: a
+    share of them would not show it, so every row's time is passed on."""
+    seen: list[tuple[int, int]] = []
+    completed = TrafficEstimate.completed
+
+    def spy(self, start, end, rows, times=None):
+        seen.append((rows, len(times or ())))
+        completed(self, start, end, rows, times)
+
+    monkeypatch.setattr(TrafficEstimate, "completed", spy)
+    start = 1_750_000_000
+    rows = [Row(i, start + i // 3, "1", "1") for i in range(60_000)]
+    api = FakeApi(rows, Limits(), modes=("exact",), seed=5)
+    windows = list(walk(start, start + 19_999, api.fetch, time_of=TIME_OF))
+    assert sum(len(w.rows) for w in windows) == len(rows)
+    assert max(count for count, _ in seen) > 2_000
+    assert all(times == count for count, times in seen)
