@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import typing as t
+from contextlib import contextmanager
 from http import HTTPStatus
 
 import backoff
@@ -13,9 +14,12 @@ from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.streams import RESTStream
 
 from tap_everflow.errors import EverflowAPIError, EverflowError
-from tap_everflow.settings import setting
+from tap_everflow.prefetch import Prefetcher
+from tap_everflow.settings import parse_time, setting
 
 if t.TYPE_CHECKING:
+    from collections.abc import Callable, Hashable, Iterator
+
     import requests
     from backoff.types import Details
     from singer_sdk.helpers.types import Context
@@ -39,6 +43,11 @@ FATAL_STATUS_ADVICE = {
 }
 MAX_RETRY_WAIT = 60  # seconds; Everflow's rate-limit window is 30 s
 MAX_RATE_LIMIT_WAITS = 10  # 429s waited out per request before it counts as failed
+# Stream state key: every row up to and including this time (or day) was emitted.
+COMPLETE_THROUGH = "complete_through"
+
+K = t.TypeVar("K", bound="Hashable")
+V = t.TypeVar("V")
 
 
 class EverflowStream(RESTStream):
@@ -103,6 +112,46 @@ class EverflowStream(RESTStream):
             self.backoff_max_tries() - 1,
             details.get("wait") or 0.0,
         )
+
+    def complete_through(self, context: Context | None) -> str | None:
+        """The end of the last window whose rows were all emitted, if any."""
+        return self.get_context_state(context).get(COMPLETE_THROUGH)
+
+    def mark_complete(self, context: Context | None, through: str) -> None:
+        """Record that every row up to ``through`` (ISO date or time) was emitted.
+
+        The mark never moves back: a window re-read by a lookback ends before
+        what an earlier run completed, and that stays the mark to resume (and
+        look back) from. Else every interrupted run would widen the next re-read.
+        """
+        state = self.get_context_state(context)
+        previous = state.get(COMPLETE_THROUGH)
+        if not previous or parse_time(previous) < parse_time(through):
+            state[COMPLETE_THROUGH] = through
+
+    @contextmanager
+    def requests_ahead(
+        self, call: Callable[[K], V], workers: int
+    ) -> Iterator[Prefetcher[K, V]]:
+        """A :class:`Prefetcher` of ``call`` on ``workers`` threads, for one sync.
+
+        While it is open, answers read ahead wait for room (:meth:`make_room`).
+        If the sync stops early (an error, or the consumer closing the records),
+        requests still running ahead give up at their next try rather than
+        retrying on; the prefetcher's threads end before this returns.
+        """
+        self.stopping.clear()
+        ahead = Prefetcher(call, workers)
+        self.make_room = ahead.make_room  # type: ignore[method-assign]
+        try:
+            with ahead:
+                try:
+                    yield ahead
+                except BaseException:
+                    self.stopping.set()
+                    raise
+        finally:
+            del self.make_room  # back to the class's, now that no thread runs
 
     @staticmethod
     def make_room() -> None:

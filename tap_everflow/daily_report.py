@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import typing as t
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from singer_sdk import typing as th
 from singer_sdk.helpers.conform import TypeConformanceLevel
 
 from tap_everflow.client import EverflowStream
-from tap_everflow.prefetch import Prefetcher
 from tap_everflow.proto3 import record_conformer
 from tap_everflow.settings import parse_time, setting
 from tap_everflow.windowing import Answer, Dimension, Limits, Slice, walk
@@ -159,10 +159,13 @@ class DailyReportStream(EverflowStream):
         first = retention
         if start_date := self.config.get("start_date"):
             first = max(first, parse_time(start_date).astimezone(zone).date())
+        # The SDK's bookmark moves back when a run stops in the lookback; the
+        # last complete day does not.
         bookmark = self.get_starting_replication_key_value(context)
-        if bookmark and str(bookmark)[:10] > first.isoformat():
+        marks = [str(m)[:10] for m in (bookmark, self.complete_through(context)) if m]
+        if marks and max(marks) > first.isoformat():
             lookback = int(setting(self.config, "daily_report_lookback_days"))
-            resumed = dt.date.fromisoformat(str(bookmark)[:10])
+            resumed = dt.date.fromisoformat(max(marks))
             first = max(first, resumed - dt.timedelta(days=lookback))
         return first, last
 
@@ -178,7 +181,8 @@ class DailyReportStream(EverflowStream):
         ]
         conform = record_conformer(METRICS_SCHEMA)
         workers = int(setting(self.config, "max_concurrent_requests"))
-        with Prefetcher(lambda s: self._request_day(s, context), workers) as ahead:
+        call = partial(self._request_day, context=context)
+        with self.requests_ahead(call, workers) as ahead:
             for window in walk(
                 first.toordinal(),
                 last.toordinal(),
@@ -201,6 +205,7 @@ class DailyReportStream(EverflowStream):
                 self.logger.info("%s: %s: %d rows.", self.name, day, len(window.rows))
                 for row in window.rows:
                     yield self._record(day, row, conform)
+                self.mark_complete(context, day)
 
     def _record(self, day: str, row: t.Any, conform: t.Callable) -> dict:
         columns = {

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import typing as t
-from functools import cached_property
+from functools import cached_property, partial
 from operator import attrgetter
 
 import msgspec
 
-from tap_everflow.prefetch import Prefetcher
 from tap_everflow.settings import setting
 from tap_everflow.windowed import WindowedStream, utc
 from tap_everflow.windowing import (
@@ -73,21 +72,18 @@ class RawReportStream(WindowedStream):
             setting(self.config, "filters"), setting(self.config, "exclusions")
         )
         workers = int(setting(self.config, "max_concurrent_requests"))
-        with Prefetcher(lambda w: self._request_window(w, context), workers) as ahead:
-            self.make_room = ahead.make_room  # windows read ahead: ~7 MB each
-            try:
-                yield from walk(
-                    start,
-                    end,
-                    ahead.fetch,
-                    root=root,
-                    dimensions=self.dimensions,
-                    time_of=attrgetter(self.time_field),
-                    prefetch=ahead.prefetch if workers > 1 else None,
-                    concurrency=workers,
-                )
-            finally:
-                del self.make_room  # back to the class's: nothing runs ahead
+        call = partial(self._request_window, context=context)
+        with self.requests_ahead(call, workers) as ahead:  # ~7 MB held per window
+            yield from walk(
+                start,
+                end,
+                ahead.fetch,
+                root=root,
+                dimensions=self.dimensions,
+                time_of=attrgetter(self.time_field),
+                prefetch=ahead.prefetch if workers > 1 else None,
+                concurrency=workers,
+            )
 
     def _request_window(self, window: Slice, context: Context | None) -> Answer:
         body = {

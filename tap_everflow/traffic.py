@@ -345,7 +345,8 @@ class TrafficEstimate:
 
         A window is planned ahead (and fetched before the windows before it
         are complete) where a fine enough sample sized it or agrees with the
-        density, or where the density sized it close to where it was measured.
+        density, or where the density sized it close to where it was measured,
+        or where it can only be one second long (a day, for the daily report).
         Elsewhere the window waits for its predecessor's count.
         """
         end, foreseeable = self._plan(cursor, bound)
@@ -355,6 +356,8 @@ class TrafficEstimate:
         last = min(bound, cursor + self.limits.max_span - 1)
         target = self.limits.target_rows
         self._changes.pop(cursor, None)
+        if last == cursor:  # no shorter window exists: nothing to wait for
+            return last, True
         if self.density is None:
             by_density = min(last, cursor + self.initial_span - 1)
         else:

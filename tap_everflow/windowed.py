@@ -27,8 +27,6 @@ if t.TYPE_CHECKING:
 
     from tap_everflow.windowing import CompletedWindow
 
-# Stream state key: every row up to and including this time has been emitted.
-COMPLETE_THROUGH = "complete_through"
 # The end of an ISO 8601 UTC time, by second of the hour: "MM:SS+00:00".
 MINUTES_SECONDS = tuple(f"{s // 60:02d}:{s % 60:02d}+00:00" for s in range(3600))
 
@@ -174,7 +172,7 @@ class WindowedStream(EverflowStream):
         starting = self.get_starting_timestamp(context)
         start = int(starting.timestamp()) if starting else None
         state = self.get_context_state(context)
-        if complete := state.get(COMPLETE_THROUGH):
+        if complete := self.complete_through(context):
             after_complete = int(parse_time(complete).timestamp()) + 1
             start = max(start or after_complete, after_complete)
         lookback = self._days(self.lookback_days) * 86_400
@@ -220,14 +218,8 @@ class WindowedStream(EverflowStream):
     def get_records(self, context: Context | None) -> Iterator[dict]:
         """Emit every row of the sync range, window by window, in time order."""
         span = self.sync_range(context)
-        if span is None:
-            return
-        self.stopping.clear()
-        try:
+        if span is not None:
             yield from self._window_by_window(span, context)
-        except BaseException:
-            self.stopping.set()  # requests still running ahead give up
-            raise
 
     def _window_by_window(
         self, sync_range: tuple[int, int], context: Context | None
@@ -253,12 +245,7 @@ class WindowedStream(EverflowStream):
                 if writer:
                     writer.flush()  # the window's records, before a slow next one
                 # Only now, with every record of the window emitted, is it complete.
-                # A window re-read by the lookback ends before what an earlier
-                # run completed: that stays the mark to resume (and look back) from.
-                state = self.get_context_state(context)
-                previous = state.get(COMPLETE_THROUGH)
-                if not previous or parse_time(previous).timestamp() < window.end:
-                    state[COMPLETE_THROUGH] = utc(window.end).isoformat()
+                self.mark_complete(context, utc(window.end).isoformat())
 
     def _window_rows(self, window: CompletedWindow) -> list[msgspec.Struct]:
         """The window's rows, deduplicated and in time order."""

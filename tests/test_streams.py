@@ -250,3 +250,53 @@ def test_daily_report_splits_overfull_days_and_adds_up(make_simulator, tap):
     assert any(r.overflowed for r in sim.requests)
     assert any(r.body["query"]["filters"] for r in sim.requests)
     assert all(r["offer_label"] for r in records)
+
+
+def table_requests(sim) -> list:
+    return [r for r in sim.requests if r.path.endswith("/entity/table")]
+
+
+def test_a_daily_report_stopped_in_its_lookback_resumes_without_moving_back(
+    make_simulator, tap
+):
+    start, end = period(20)
+    sim = make_simulator(uniform(51, start, end, 2_000))
+    config = window_config(
+        sim, start, end, daily_report_lookback_days=5, max_concurrent_requests=1
+    )
+    first = tap.run(config, streams=("daily_report",))
+    assert first.returncode == 0, first.stderr[-3000:]
+    last_day = iso(end)[:10]
+    assert first.states[-1]["bookmarks"]["daily_report"]["complete_through"] == (
+        last_day
+    )
+
+    # The lookback's first day is read again, then Everflow fails.
+    sim.queue_faults(Fault.delay(0), Fault.status(400, "bad request"))
+    stopped = tap.run(config, first.states[-1], streams=("daily_report",))
+    assert stopped.returncode == 1
+    assert records_of(stopped, "daily_report")
+    bookmark = stopped.states[-1]["bookmarks"]["daily_report"]
+    assert bookmark["complete_through"] == last_day
+
+    sim.reset_log()
+    resumed = tap.run(config, stopped.states[-1], streams=("daily_report",))
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    days = sorted(r.body["from"] for r in table_requests(sim))
+    assert days[0] == iso(end - 5 * DAY)[:10]
+    assert days[-1] == last_day
+
+
+def test_daily_report_requests_days_ahead(make_simulator, tap):
+    start, end = period(12)
+    sim = make_simulator(uniform(52, start, end, 2_000), latency=0.3)
+    config = window_config(
+        sim, start, end, max_concurrent_requests=4, max_requests_per_second=100
+    )
+    run = tap.run(config, streams=("daily_report",))
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert len(table_requests(sim)) == 12
+    assert sim.most_in_flight == 4
+    assert [r["date"] for r in records_of(run, "daily_report")] == sorted(
+        r["date"] for r in records_of(run, "daily_report")
+    )

@@ -333,6 +333,30 @@ def test_lookahead_announces_windows_once_the_traffic_is_known():
     assert len(api.slices) <= 1.3 * math.ceil(len(rows) / limits.max_rows)
 
 
+def test_windows_that_cannot_be_shorter_are_all_announced_ahead():
+    """Days of the daily report: each window is one unit, so none waits."""
+    limits = Limits(max_rows=50, max_span=1)  # days far from full, but one
+    rows = [Row(day * 3 + i, day, "1", "1") for day in range(30) for i in range(3)]
+    rows += [Row(100 + i, 12, str(i % 3), "1") for i in range(60)]
+    api = FakeApi(rows, limits, modes=("exact",), seed=2)
+    announced: list[Slice] = []
+    windows = list(
+        walk(
+            0,
+            29,
+            api.fetch,
+            dimensions=DIMENSIONS,
+            limits=limits,
+            prefetch=announced.append,
+            concurrency=4,
+        )
+    )
+    assert sorted(r.id for w in windows for r in w.rows) == sorted(r.id for r in rows)
+    _check_announced(announced, api.slices)
+    whole_days = [s for s in announced if s.partition == Partition()]
+    assert [s.start for s in whole_days] == list(range(1, 30))
+
+
 def test_quiet_month_takes_one_request_per_fourteen_days():
     limits = Limits()
     start, end = 1_790_000_000, 1_790_000_000 + 30 * 86_400 - 1

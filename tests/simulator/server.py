@@ -18,7 +18,8 @@ import json
 import random
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -263,6 +264,8 @@ class EverflowSimulator:
         self.fault_rate = fault_rate
         self.latency = latency
         self.requests: list[RequestLog] = []
+        self.in_flight = 0  # requests being answered now
+        self.most_in_flight = 0  # the most at once since the log was reset
         self._tables = {
             "impressions": _Table(impressions or [], "unix_timestamp"),
             "clicks": _Table(clicks or [], "unix_timestamp"),
@@ -365,6 +368,7 @@ class EverflowSimulator:
         """Forget the requests logged so far."""
         with self._lock:
             self.requests.clear()
+            self.most_in_flight = self.in_flight
 
     @property
     def impressions(self) -> list[Record]:
@@ -409,6 +413,18 @@ class EverflowSimulator:
     def log(self, entry: RequestLog) -> None:
         with self._lock:
             self.requests.append(entry)
+
+    @contextmanager
+    def answering(self) -> Iterator[None]:
+        """Count a request as in flight while it is answered."""
+        with self._lock:
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.in_flight -= 1
 
     def answer(
         self,
@@ -632,10 +648,12 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as the real API
 
     def do_GET(self) -> None:
-        self._handle("GET")
+        with self.simulator.answering():
+            self._handle("GET")
 
     def do_POST(self) -> None:
-        self._handle("POST")
+        with self.simulator.answering():
+            self._handle("POST")
 
     def log_message(self, format: str, *args: Any) -> None:
         """No access log on stderr."""
