@@ -54,8 +54,9 @@ class EverflowStream(RESTStream):
     """Base stream: one place for how the tap talks to Everflow."""
 
     records_key: t.ClassVar[str]
-    # Advice for a 403 on this stream's endpoint, if more specific than the default.
-    forbidden_advice: t.ClassVar[str | None] = None
+    # Advice for fatal statuses on this stream's endpoint, where more specific
+    # than FATAL_STATUS_ADVICE (which settings to check, what to ask for).
+    status_advice: t.ClassVar[dict[HTTPStatus, str]] = {}
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         """Set up the stream; requests share the tap's throttle."""
@@ -178,9 +179,9 @@ class EverflowStream(RESTStream):
             msg = f"Everflow answered {status} {response.reason} for {self.path}"
             raise RetriableAPIError(msg, response)
         if status >= HTTPStatus.BAD_REQUEST:
-            advice = FATAL_STATUS_ADVICE.get(status, "Everflow refused the request")
-            if status == HTTPStatus.FORBIDDEN and self.forbidden_advice:
-                advice = self.forbidden_advice
+            advice = self.status_advice.get(status) or FATAL_STATUS_ADVICE.get(
+                status, "Everflow refused the request"
+            )
             detail = _error_message(response)
             msg = f"{self.name}: {advice} (HTTP {status}: {detail})."
             raise EverflowAPIError(msg)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import typing as t
 from functools import partial
+from http import HTTPStatus
 from zoneinfo import ZoneInfo
 
 from singer_sdk import typing as th
@@ -98,6 +99,15 @@ class DailyReportStream(EverflowStream):
     replication_key = "date"
     is_sorted = True
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
+    # The request is built from settings the user may have mistyped.
+    status_advice: t.ClassVar[dict[HTTPStatus, str]] = {
+        HTTPStatus.BAD_REQUEST: (
+            "Everflow rejected the daily report's request: check that each of "
+            "daily_report_columns is a column Everflow's aggregated report knows "
+            "(offer, affiliate, advertiser, country, ...) and that "
+            "daily_report_currency_id is a currency of the account"
+        )
+    }
 
     @property
     def columns(self) -> list[str]:

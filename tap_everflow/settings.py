@@ -331,6 +331,18 @@ def _value_problems(config: t.Mapping[str, t.Any]) -> list[str]:
             f"end_date {config['end_date']} is before start_date "
             f"{config['start_date']}: swap them or remove end_date."
         )
+    columns = config.get("daily_report_columns")
+    if isinstance(columns, list):
+        if not columns:
+            found.append(
+                'daily_report_columns must name at least one column, e.g. ["offer"]: '
+                "Everflow's aggregated report needs one."
+            )
+        if repeated := sorted({c for c in columns if columns.count(c) > 1}, key=str):
+            found.append(
+                f"daily_report_columns names {', '.join(map(str, repeated))} more "
+                "than once: name each column once."
+            )
     for name in ("filters", "exclusions"):
         items = config.get(name)
         for index, item in enumerate(items if isinstance(items, list) else []):

@@ -8,6 +8,9 @@ declared field is in every record (zero-filled when the API left it out).
 
 from __future__ import annotations
 
+import typing as t
+from http import HTTPStatus
+
 from singer_sdk import typing as th
 
 from tap_everflow.entities import EntityStream
@@ -74,11 +77,13 @@ class ImpressionsStream(RawReportStream):
     name = "impressions"
     path = "/networks/reporting/impressions/stream"
     records_key = "impressions"
-    forbidden_advice = (
-        "Everflow refused raw impressions: the account needs Everflow's impression "
-        "package (ask your Everflow account manager), or deselect the impressions "
-        "stream"
-    )
+    status_advice: t.ClassVar[dict[HTTPStatus, str]] = {
+        HTTPStatus.FORBIDDEN: (
+            "Everflow refused raw impressions: the account needs Everflow's "
+            "impression package (ask your Everflow account manager), or deselect "
+            "the impressions stream"
+        )
+    }
     schema = th.PropertiesList(
         field("transaction_id", th.StringType),
         field("unix_timestamp", th.IntegerType),

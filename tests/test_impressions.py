@@ -393,6 +393,8 @@ def test_a_bare_end_date_includes_that_whole_day(make_simulator, tap):
         ({"max_concurrent_requests": 11}, "max_concurrent_requests: 11 is greater"),
         ({"daily_report_timezone_id": 5}, "daily_report_timezone_id: 5 is not one of"),
         ({"conversions_lookback_days": -1}, "conversions_lookback_days"),
+        ({"daily_report_columns": []}, "daily_report_columns must name at least"),
+        ({"daily_report_columns": ["offer", "offer"]}, "names offer more than once"),
     ],
 )
 def test_bad_settings_fail_at_startup(tap, settings, expected):

@@ -300,3 +300,15 @@ def test_daily_report_requests_days_ahead(make_simulator, tap):
     assert [r["date"] for r in records_of(run, "daily_report")] == sorted(
         r["date"] for r in records_of(run, "daily_report")
     )
+
+
+def test_a_daily_report_column_everflow_rejects_names_the_setting(make_simulator, tap):
+    start, end = period(2)
+    sim = make_simulator(uniform(53, start, end, 200))
+    config = window_config(sim, start, end, daily_report_columns=["offer", "sub9"])
+    run = tap.run(config, streams=("daily_report",))
+    assert run.returncode == 1
+    last = run.stderr.strip().splitlines()[-1]
+    assert "check that each of daily_report_columns" in last
+    assert "unknown column 'sub9'" in last  # Everflow's own message
+    assert "Traceback" not in run.stderr
