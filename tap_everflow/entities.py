@@ -7,7 +7,13 @@ import typing as t
 from singer_sdk.helpers.conform import TypeConformanceLevel
 
 from tap_everflow.client import EverflowStream
-from tap_everflow.paging import PAGE_SIZE, Page, PagePaginator, total_count
+from tap_everflow.paging import (
+    MAX_PAGING_ATTEMPTS,
+    PAGE_SIZE,
+    Page,
+    PagePaginator,
+    total_count,
+)
 from tap_everflow.proto3 import record_conformer
 from tap_everflow.windowed import utc
 
@@ -30,6 +36,8 @@ class EntityStream(EverflowStream):
     """
 
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
+    # The totals the pages of the list being read reported.
+    _totals: set[int]
 
     def get_new_paginator(self) -> PagePaginator:
         """Page numbers from 1, until a short page or ``paging.total_count``."""
@@ -46,25 +54,47 @@ class EntityStream(EverflowStream):
         return Page(self.rows_in(payload), total_count(payload))
 
     def get_records(self, context: Context | None) -> Iterator[dict]:
-        """Every entity read, once: one pushed onto the next page is not repeated.
+        """Every entity, once, even when the list changes while it is paged.
 
-        An entity deleted while the list is paged could instead pull one back
-        onto a page already read; the next sync (full table) reads it.
+        An entity created while the list is paged pushes another onto the next
+        page: it is not emitted twice. One deleted pulls another back onto a
+        page already read: the total changes, so the list is read again and
+        the entities not seen yet are emitted. (A deletion and a creation
+        between the same pages keep the total; the next sync reads what they
+        hid.)
         """
         conform = record_conformer(self.schema, derived=DERIVED_TIMES.values())
         seen: set[int] = set()
         key = self.primary_keys[0]
-        for row in self.request_records(context):
-            record = conform(row)
-            if record[key] in seen:
-                continue
-            seen.add(record[key])
-            for epoch_field, time_field in DERIVED_TIMES.items():
-                epoch = record[epoch_field]
-                record[time_field] = utc(epoch).isoformat() if epoch else None
-            yield record
+        for _ in range(MAX_PAGING_ATTEMPTS):
+            self._totals = set()
+            for row in self.request_records(context):
+                record = conform(row)
+                if record[key] in seen:
+                    continue
+                seen.add(record[key])
+                for epoch_field, time_field in DERIVED_TIMES.items():
+                    epoch = record[epoch_field]
+                    record[time_field] = utc(epoch).isoformat() if epoch else None
+                yield record
+            if len(self._totals) <= 1:
+                return
+            self.logger.info(
+                "%s: the list changed while it was paged (totals %s); reading it "
+                "again for entities it moved onto pages already read.",
+                self.name,
+                sorted(self._totals),
+            )
+        self.logger.warning(
+            "%s: the list kept changing while it was paged (%d reads); entities "
+            "it moved may be missing until the next sync.",
+            self.name,
+            MAX_PAGING_ATTEMPTS,
+        )
 
     def parse_response(self, response: requests.Response) -> Iterator[dict]:
-        """The rows the client already read from the page."""
+        """The rows the client already read from the page, noting its total."""
         page: Page = response.everflow_answer  # type: ignore[attr-defined]
+        if page.total_count is not None:  # proto3 may leave paging out
+            self._totals.add(page.total_count)
         yield from page.rows

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typing as t
 
 from tap_everflow.errors import EverflowResponseError
-from tap_everflow.paging import PAGE_SIZE, Page, total_count
+from tap_everflow.paging import MAX_PAGING_ATTEMPTS, PAGE_SIZE, Page, total_count
 from tap_everflow.raw_report import API_TIME_FORMAT, UTC_TIMEZONE_ID
 from tap_everflow.traffic import Limits, next_span
 from tap_everflow.windowed import WindowedStream, utc
@@ -20,7 +20,6 @@ if t.TYPE_CHECKING:
 # a window is sorted in memory before it is emitted.
 WINDOW_LIMITS = Limits(max_rows=5 * PAGE_SIZE, max_span=30 * 86_400)
 FIRST_WINDOW = 86_400
-MAX_PAGING_ATTEMPTS = 3  # re-reads of a window whose total changed while paging
 
 
 class PagedReportStream(WindowedStream):

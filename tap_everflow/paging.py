@@ -11,6 +11,7 @@ if t.TYPE_CHECKING:
     import requests
 
 PAGE_SIZE = 2_000  # the API's largest page
+MAX_PAGING_ATTEMPTS = 3  # reads of a list whose total changed while it was paged
 
 
 @dataclass(frozen=True)

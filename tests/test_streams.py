@@ -312,3 +312,19 @@ def test_a_daily_report_column_everflow_rejects_names_the_setting(make_simulator
     assert "check that each of daily_report_columns" in last
     assert "unknown column 'sub9'" in last  # Everflow's own message
     assert "Traceback" not in run.stderr
+
+
+def test_an_entity_deleted_while_the_list_is_paged_hides_no_other(make_simulator, tap):
+    start, end = period(400)
+    offers = offer_entities(54, start, end, 4_500)
+    sim = make_simulator([], offers=offers)
+    # Once page 1 is read, an offer on it is deleted: the first offer of
+    # page 2 moves back onto page 1, which was read already.
+    deleted = offers[0]["network_offer_id"]
+    sim.after_requests(1, lambda: sim.delete_entity("offers", deleted))
+    run = tap.run(tap_config(sim), streams=("offers",))
+    assert run.returncode == 0, run.stderr[-3000:]
+    ids = [r["network_offer_id"] for r in records_of(run, "offers")]
+    assert len(ids) == len(set(ids))
+    assert set(ids) == {r["network_offer_id"] for r in offers}
+    assert "the list changed while it was paged (totals [4499, 4500])" in run.stderr

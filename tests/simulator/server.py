@@ -279,6 +279,7 @@ class EverflowSimulator:
             for kind, (_path, key) in ENTITIES.items()
         }
         self._faults: list[Fault] = []
+        self._scheduled: list[tuple[int, Callable[[], None]]] = []
         self._random = random.Random(f"everflow-simulator/{seed}")
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -359,6 +360,27 @@ class EverflowSimulator:
         with self._lock:
             return self._tables["conversions"].update(conversion_id, fields)
 
+    def delete_entity(self, kind: str, entity_id: int) -> None:
+        """Delete an offer, affiliate or advertiser: later pages shift back.
+
+        Args:
+            kind: ``offers``, ``affiliates`` or ``advertisers``.
+            entity_id: The entity's id.
+        """
+        key = ENTITIES[kind][1]
+        with self._lock:
+            rows = self._entities[kind]
+            self._entities[kind] = [row for row in rows if row[key] != entity_id]
+
+    def after_requests(self, count: int, action: Callable[[], None]) -> None:
+        """Run ``action`` once ``count`` requests (since the last reset) were answered.
+
+        It runs before the answer of the request that reaches ``count`` is
+        sent, so the client's next request sees its effect.
+        """
+        with self._lock:
+            self._scheduled.append((count, action))
+
     def queue_faults(self, *faults: Fault) -> None:
         """Serve these faults, in order, to the next requests."""
         with self._lock:
@@ -413,6 +435,9 @@ class EverflowSimulator:
     def log(self, entry: RequestLog) -> None:
         with self._lock:
             self.requests.append(entry)
+            due = [a for n, a in self._scheduled if n == len(self.requests)]
+        for action in due:
+            action()
 
     @contextmanager
     def answering(self) -> Iterator[None]:
