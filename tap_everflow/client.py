@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import typing as t
 from contextlib import contextmanager
@@ -43,6 +44,11 @@ FATAL_STATUS_ADVICE = {
 }
 MAX_RETRY_WAIT = 60  # seconds; Everflow's rate-limit window is 30 s
 MAX_RATE_LIMIT_WAITS = 10  # 429s waited out per request before it counts as failed
+# The lines backoff itself logs on each retry and on giving up: backoff_handler's
+# warning and the tap's last error line say the same, without call reprs.
+BACKOFF_OWN_LINES = frozenset(
+    {"Backing off %s(...) for %.1fs (%s)", "Giving up %s(...) after %d tries (%s)"}
+)
 # Stream state key: every row up to and including this time (or day) was emitted.
 COMPLETE_THROUGH = "complete_through"
 
@@ -65,6 +71,7 @@ class EverflowStream(RESTStream):
         self.stopping = threading.Event()
         # Bodies are read in validate_response, once there is room for them.
         self.requests_session.stream = True
+        self.logger.addFilter(_not_backoffs_own_line)
 
     @property
     def throttle(self) -> RequestThrottle:
@@ -291,6 +298,10 @@ class EverflowStream(RESTStream):
 
 class RateLimitedError(RetriableAPIError):
     """A 429: waited out by the throttle rather than retried with backoff."""
+
+
+def _not_backoffs_own_line(record: logging.LogRecord) -> bool:
+    return record.msg not in BACKOFF_OWN_LINES
 
 
 def _error_message(response: requests.Response) -> str:
