@@ -32,7 +32,12 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--profile", choices=sorted(PROFILES), default="bursty")
     parser.add_argument("--days", type=float, default=3, help="days of traffic")
-    parser.add_argument("--rows", type=int, default=50_000, help="impressions")
+    parser.add_argument(
+        "--rows",
+        type=int,
+        default=50_000,
+        help="impressions; bursty adds 2 hot seconds of 25,000 (and clicks likewise)",
+    )
     parser.add_argument("--clicks", type=int, help="default: rows / 10")
     parser.add_argument("--conversions", type=int, help="default: rows / 250")
     parser.add_argument("--seed", type=int, default=1)
