@@ -301,7 +301,7 @@ class RateLimitedError(RetriableAPIError):
 
 
 def _not_backoffs_own_line(record: logging.LogRecord) -> bool:
-    return record.msg not in BACKOFF_OWN_LINES
+    return not (isinstance(record.msg, str) and record.msg in BACKOFF_OWN_LINES)
 
 
 def _error_message(response: requests.Response) -> str:

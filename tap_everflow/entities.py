@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import typing as t
 
 from singer_sdk.helpers.conform import TypeConformanceLevel
@@ -36,8 +37,8 @@ class EntityStream(EverflowStream):
     """
 
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
-    # The totals the pages of the list being read reported.
-    _totals: set[int]
+    # The totals the pages of the list being read reported, in page order.
+    _totals: list[int]
 
     def get_new_paginator(self) -> PagePaginator:
         """Page numbers from 1, until a short page or ``paging.total_count``."""
@@ -58,16 +59,15 @@ class EntityStream(EverflowStream):
 
         An entity created while the list is paged pushes another onto the next
         page: it is not emitted twice. One deleted pulls another back onto a
-        page already read: the total changes, so the list is read again and
-        the entities not seen yet are emitted. (A deletion and a creation
-        between the same pages keep the total; the next sync reads what they
-        hid.)
+        page already read: the total falls, so the list is read again and the
+        entities not seen yet are emitted. (A deletion and a creation between
+        the same pages keep the total; the next sync reads what they hid.)
         """
         conform = record_conformer(self.schema, derived=DERIVED_TIMES.values())
         seen: set[int] = set()
         key = self.primary_keys[0]
         for _ in range(MAX_PAGING_ATTEMPTS):
-            self._totals = set()
+            self._totals = []
             for row in self.request_records(context):
                 record = conform(row)
                 if record[key] in seen:
@@ -77,16 +77,16 @@ class EntityStream(EverflowStream):
                     epoch = record[epoch_field]
                     record[time_field] = utc(epoch).isoformat() if epoch else None
                 yield record
-            if len(self._totals) <= 1:
+            if all(a <= b for a, b in itertools.pairwise(self._totals)):
                 return
             self.logger.info(
-                "%s: the list changed while it was paged (totals %s); reading it "
-                "again for entities it moved onto pages already read.",
+                "%s: the list shrank while it was paged (totals by page: %s); "
+                "reading it again for entities moved onto pages already read.",
                 self.name,
-                sorted(self._totals),
+                ", ".join(map(str, self._totals)),
             )
         self.logger.warning(
-            "%s: the list kept changing while it was paged (%d reads); entities "
+            "%s: the list kept shrinking while it was paged (%d reads); entities "
             "it moved may be missing until the next sync.",
             self.name,
             MAX_PAGING_ATTEMPTS,
@@ -96,5 +96,5 @@ class EntityStream(EverflowStream):
         """The rows the client already read from the page, noting its total."""
         page: Page = response.everflow_answer  # type: ignore[attr-defined]
         if page.total_count is not None:  # proto3 may leave paging out
-            self._totals.add(page.total_count)
+            self._totals.append(page.total_count)
         yield from page.rows

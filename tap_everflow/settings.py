@@ -338,9 +338,10 @@ def _value_problems(config: t.Mapping[str, t.Any]) -> list[str]:
                 'daily_report_columns must name at least one column, e.g. ["offer"]: '
                 "Everflow's aggregated report needs one."
             )
-        if repeated := sorted({c for c in columns if columns.count(c) > 1}, key=str):
+        names = [c for c in columns if isinstance(c, str)]  # others: schema errors
+        if repeated := sorted({c for c in names if names.count(c) > 1}):
             found.append(
-                f"daily_report_columns names {', '.join(map(str, repeated))} more "
+                f"daily_report_columns names {', '.join(repeated)} more "
                 "than once: name each column once."
             )
     for name in ("filters", "exclusions"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 import typing as t
+from contextlib import closing
 from functools import cached_property
 from operator import attrgetter
 
@@ -226,9 +227,12 @@ class WindowedStream(EverflowStream):
     ) -> Iterator[dict]:
         rows_so_far = 0
         requests_so_far = 0
-        with self.get_http_request_counter() as counter:
+        # Closed explicitly, so that an error here, while windows are fetched
+        # ahead, stops those requests at once (see requests_ahead).
+        windows = closing(self.complete_windows(*sync_range, context))
+        with self.get_http_request_counter() as counter, windows:
             counter.with_context(context)
-            for window in self.complete_windows(*sync_range, context):
+            for window in windows.thing:
                 counter.increment(window.requests)
                 self._extracted_at = dt.datetime.now(dt.timezone.utc)
                 if writer := self._line_writer:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import threading
 import time
+from types import SimpleNamespace
 
+import pytest
+
+from tap_everflow.client import EverflowStream
 from tap_everflow.prefetch import Prefetcher
 
 WAIT = 10  # seconds: far longer than any step needs; reaching it means a hang
@@ -96,3 +100,38 @@ def test_closing_releases_requests_waiting_for_room():
     worker.start()
     worker.join(WAIT)
     assert closed.is_set(), "threads waiting for room kept the prefetcher open"
+
+
+@pytest.mark.parametrize("ending", ["error", "closed"])
+def test_a_sync_that_ends_early_stops_its_requests_ahead(ending):
+    """The stream's stopping flag is set before the threads are waited for."""
+    stream = SimpleNamespace(stopping=threading.Event())
+    all_in_flight = threading.Barrier(3, timeout=WAIT)
+    outcomes: list[str] = []
+
+    def call(_key: int) -> None:  # a request retrying until the sync stops
+        all_in_flight.wait()
+        stopped = stream.stopping.wait(WAIT)
+        outcomes.append("abandoned" if stopped else "ran on")
+
+    def records():
+        with EverflowStream.requests_ahead(stream, call, 2) as ahead:
+            assert stream.make_room == ahead.make_room
+            ahead.prefetch(1)
+            ahead.prefetch(2)
+            all_in_flight.wait()
+            yield "a record"
+            msg = "Everflow failed"
+            raise RuntimeError(msg)
+
+    sync = records()
+    assert next(sync) == "a record"
+    began = time.monotonic()
+    if ending == "error":
+        with pytest.raises(RuntimeError):
+            next(sync)
+    else:
+        sync.close()
+    assert outcomes == ["abandoned", "abandoned"]  # both ended before it returned
+    assert time.monotonic() - began < WAIT / 2
+    assert "make_room" not in vars(stream)  # the class's again: nothing runs ahead

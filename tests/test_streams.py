@@ -327,4 +327,20 @@ def test_an_entity_deleted_while_the_list_is_paged_hides_no_other(make_simulator
     ids = [r["network_offer_id"] for r in records_of(run, "offers")]
     assert len(ids) == len(set(ids))
     assert set(ids) == {r["network_offer_id"] for r in offers}
-    assert "the list changed while it was paged (totals [4499, 4500])" in run.stderr
+    assert "the list shrank while it was paged (totals by page: 4500, 4499, 4499)" in (
+        run.stderr
+    )
+    assert sum(r.path.endswith("/offers") for r in sim.requests) == 6  # read twice
+
+
+def test_an_entity_created_while_the_list_is_paged_is_read_once(make_simulator, tap):
+    start, end = period(400)
+    offers = offer_entities(55, start, end, 4_500)
+    sim = make_simulator([], offers=offers[1:])
+    sim.after_requests(1, lambda: sim.add_entity("offers", offers[0]))
+    run = tap.run(tap_config(sim), streams=("offers",))
+    assert run.returncode == 0, run.stderr[-3000:]
+    ids = [r["network_offer_id"] for r in records_of(run, "offers")]
+    assert len(ids) == len(set(ids))  # the offer pushed onto page 2: not twice
+    assert set(ids) == {r["network_offer_id"] for r in offers[1:]}
+    assert sum(r.path.endswith("/offers") for r in sim.requests) == 3  # once

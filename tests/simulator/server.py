@@ -360,6 +360,18 @@ class EverflowSimulator:
         with self._lock:
             return self._tables["conversions"].update(conversion_id, fields)
 
+    def add_entity(self, kind: str, entity: Record) -> None:
+        """Create an offer, affiliate or advertiser: later ones shift forward.
+
+        Args:
+            kind: ``offers``, ``affiliates`` or ``advertisers``.
+            entity: The entity, with its id.
+        """
+        key = ENTITIES[kind][1]
+        with self._lock:
+            rows = [*self._entities[kind], entity]
+            self._entities[kind] = sorted(rows, key=itemgetter(key))
+
     def delete_entity(self, kind: str, entity_id: int) -> None:
         """Delete an offer, affiliate or advertiser: later pages shift back.
 
@@ -435,7 +447,9 @@ class EverflowSimulator:
     def log(self, entry: RequestLog) -> None:
         with self._lock:
             self.requests.append(entry)
-            due = [a for n, a in self._scheduled if n == len(self.requests)]
+            count = len(self.requests)
+            due = [action for n, action in self._scheduled if n == count]
+            self._scheduled = [(n, a) for n, a in self._scheduled if n != count]
         for action in due:
             action()
 
