@@ -275,12 +275,11 @@ def _noise(points: float, ratio_error: float) -> float:
 class TrafficEstimate:
     """What the walk knows about the traffic ahead of its cursor."""
 
-    def __init__(self, limits: Limits, initial_span: int) -> None:
-        """Start knowing nothing: windows of ``initial_span`` seconds."""
+    def __init__(self, limits: Limits) -> None:
+        """Start knowing nothing: windows as long as the limits allow."""
         self.limits = limits
-        self.initial_span = initial_span
         self.density: Density | None = None  # of the last complete window
-        self.longest = initial_span  # a window may grow to this many seconds
+        self.longest = limits.max_span  # a window may grow to this many seconds
         self.dense = False  # the density, not the growth cap, sizes windows
         self.samples: list[TrafficSample] = []  # oldest first
         # Windows (by start) planned with a change of traffic inside, and where.
@@ -359,7 +358,7 @@ class TrafficEstimate:
         if last == cursor:  # no shorter window exists: nothing to wait for
             return last, True
         if self.density is None:
-            by_density = min(last, cursor + self.initial_span - 1)
+            by_density = last
         else:
             longest = min(last, cursor + self.longest - 1)
             by_density = self.density.end_for(cursor, target, longest)

@@ -229,10 +229,12 @@ class WindowedStream(EverflowStream):
         requests_so_far = 0
         # Closed explicitly, so that an error here, while windows are fetched
         # ahead, stops those requests at once (see requests_ahead).
-        windows = closing(self.complete_windows(*sync_range, context))
-        with self.get_http_request_counter() as counter, windows:
+        with (
+            self.get_http_request_counter() as counter,
+            closing(self.complete_windows(*sync_range, context)) as windows,
+        ):
             counter.with_context(context)
-            for window in windows.thing:
+            for window in windows:
                 counter.increment(window.requests)
                 self._extracted_at = dt.datetime.now(dt.timezone.utc)
                 if writer := self._line_writer:

@@ -215,7 +215,7 @@ def walk(
     after it; a planned window is never re-planned, so nothing announced is wasted.
     Parts of an overflowing second are announced as soon as they are known.
     """
-    traffic = TrafficEstimate(limits, limits.max_span)
+    traffic = TrafficEstimate(limits)
     cursor = start
     planned: deque[Slice] = deque()  # announced windows, contiguous, after cursor
     # Recent rows of earlier answers: the values to split on when an answer

@@ -170,7 +170,7 @@ def _sampled_spike() -> TrafficEstimate:
     """14 days sampled at 1 row in 100, with 200 sampled rows in second ``HOT``."""
     rng = random.Random(5)
     times = [rng.randint(START, END) for _ in range(9_800)] + [HOT] * 200
-    estimate = TrafficEstimate(Limits(), Limits().max_span)
+    estimate = TrafficEstimate(Limits())
     estimate.overflowed(START, END, times)
     return estimate
 
@@ -204,7 +204,7 @@ def test_blind_overflow_is_cut_deep_and_planned_overflow_just_short():
     limits = Limits()
     end = START + 14 * DAY - 1
     times = list(range(START, end, 121))  # ~10,000 evenly spread rows
-    estimate = TrafficEstimate(limits, limits.max_span)
+    estimate = TrafficEstimate(limits)
     estimate.overflowed(START, end, times)
     blind = estimate.cut(START, end, attempt=1)
     assert (blind - START) / (end - START) == pytest.approx(1 / 16, abs=0.01)
@@ -225,7 +225,7 @@ def test_plans_and_cuts_stay_inside_their_windows(
 ):
     """Whatever the estimate saw, windows fit their bounds and cuts shrink."""
     limits = Limits(max_rows=100, max_span=3_000)
-    estimate = TrafficEstimate(limits, limits.max_span)
+    estimate = TrafficEstimate(limits)
     estimate.overflowed(START, START + 5_000, [START + x for x in times])
     for first, seconds, rows in completed:
         timed = sorted(
