@@ -7,11 +7,14 @@ Two sources of knowledge, both by-products of requests already made:
 - the row times of an overflowing answer (:class:`TrafficSample`): when a server
   returns a random subset of an overflowing window's rows, they show the shape
   of its traffic, bursts included, up to sampling noise, and in relative terms
-  until complete windows inside it calibrate the scale.
+  until complete windows inside it calibrate the scale. The sample is cut into
+  blocks of steady traffic (:func:`blocks_of`); a block's rate comes from all
+  its sampled rows (not only those of one window), and exactly from the
+  complete windows inside it once they counted enough rows.
 
 :class:`TrafficEstimate` sizes the next window by density while the sample
 agrees with it. Where the sample shows the traffic changing (a CUSUM test), the
-window holds the density's rows up to the change and sampled rows after it,
+window holds the density's rows up to the change and the blocks' rows after it,
 with a margin for sampling noise. A server that returns some other subset only
 makes the plan less accurate: overflowing windows are still split, so
 completeness never depends on the estimate. Pure (no I/O); times are inclusive
@@ -35,6 +38,12 @@ MIN_CALIBRATION = 20
 FORESIGHT = 3
 # A sample supports planning ahead if a window holds this many of its rows.
 MIN_SAMPLE_POINTS = 50
+# A boundary between blocks of steady traffic must raise the sample's
+# log-likelihood by this much (a Poisson rate on each side versus one).
+SEGMENT_PENALTY = 8.0
+# A block's rate is measured, not sampled, once complete windows held this many
+# of its rows (a 7% standard error).
+MIN_MEASURED_ROWS = 200
 # Standard deviations of sampling noise kept as a margin when sizing by a sample.
 NOISE_Z = 2.0
 # How many standard deviations of sampling noise a change in traffic must show.
@@ -154,8 +163,68 @@ class Density:
         return low
 
 
+@dataclass
+class Block:
+    """A stretch ``start..end`` where a sample's rows come at a steady rate.
+
+    ``rows`` and ``seconds`` are what complete windows measured inside it: once
+    they are enough, the block's rate is known exactly, not from the sample.
+    """
+
+    start: int
+    end: int
+    points: int  # sampled rows in it
+    rows: float = 0.0
+    seconds: int = 0
+
+    def rows_in(self, seconds: int, ratio: float) -> tuple[float, float]:
+        """Rows expected in ``seconds`` of the block, and their variance."""
+        share = seconds / (self.end - self.start + 1)
+        if self.rows >= MIN_MEASURED_ROWS:
+            rate = self.rows / self.seconds
+            return rate * seconds, (rate * seconds) ** 2 / self.rows
+        # A block without sampled rows may still hold a few: one, as noise.
+        return ratio * self.points * share, ratio**2 * max(self.points, 1) * share**2
+
+
+def blocks_of(times: Sequence[int], start: int, end: int) -> list[Block]:
+    """Split ``start..end`` where the rate of the sorted ``times`` changes.
+
+    Binary segmentation: a block is cut where a rate on each side explains its
+    rows better than one rate, by more than :data:`SEGMENT_PENALTY`.
+    """
+
+    def fit(points: int, seconds: int) -> float:
+        return points * math.log(points / seconds) if points else 0.0
+
+    blocks = []
+    pending = [(0, len(times), start, end)]
+    while pending:
+        low, high, first, last = pending.pop()
+        whole = fit(high - low, last - first + 1)
+        best_gain, best = SEGMENT_PENALTY, None
+        for index in range(low + 1, high):
+            if times[index] == times[index - 1]:
+                continue
+            before = index - low
+            # Cut just before this row, or just after the one before it.
+            for cut in (times[index], times[index - 1] + 1):
+                gain = (
+                    fit(before, cut - first) + fit(high - index, last - cut + 1) - whole
+                )
+                if gain > best_gain:
+                    best_gain, best = gain, (index, cut)
+        if best is None:
+            blocks.append(Block(first, last, high - low))
+            continue
+        index, cut = best
+        pending.append((low, index, first, cut - 1))
+        pending.append((index, high, cut, last))
+    return sorted(blocks, key=lambda block: block.start)
+
+
 class TrafficSample:
-    """The row times of one overflowing answer, sorted.
+    """The row times of one overflowing answer, sorted, and their blocks.
 
     Its scale (true rows per sampled row) is learned from the complete windows
     that fall inside its range: their true row counts over their sampled rows.
@@ -168,6 +237,8 @@ class TrafficSample:
         self.times = sorted(times)
         self.known_rows = 0  # rows of the complete windows inside the range
         self.known_points = 0  # sampled rows in those windows
+        self.blocks = blocks_of(self.times, start, end)
+        self._block_starts = [block.start for block in self.blocks]
 
     def covers(self, start: int, end: int) -> bool:
         """Whether ``start..end`` lies inside the sampled range."""
@@ -177,11 +248,61 @@ class TrafficSample:
         """Sampled rows between ``start`` and ``end``, inclusive."""
         return bisect_right(self.times, end) - bisect_left(self.times, start)
 
-    def calibrate(self, start: int, end: int, rows: int) -> None:
-        """Learn from a complete window of ``rows`` rows (ignored if outside)."""
+    def calibrate(
+        self, start: int, end: int, rows: int, times: Sequence[int] = ()
+    ) -> None:
+        """Learn from a complete window of ``rows`` rows (ignored if outside).
+
+        ``times`` (sorted) are those of all its rows or of an even share:
+        they tell how many of its rows fell in each block.
+        """
         if self.covers(start, end):
             self.known_rows += rows
             self.known_points += self.count(start, end)
+        if not times:
+            return
+        for block in self._blocks_in(start, end):
+            first, last = max(start, block.start), min(end, block.end)
+            inside = bisect_right(times, last) - bisect_left(times, first)
+            block.rows += rows * inside / len(times)
+            block.seconds += last - first + 1
+
+    def _blocks_in(self, start: int, end: int) -> list[Block]:
+        first = max(0, bisect_right(self._block_starts, start) - 1)
+        last = bisect_right(self._block_starts, end)
+        return self.blocks[first:last]
+
+    def end_for(self, start: int, rows: float, last: int) -> int:
+        """The last second, from ``start`` up to ``last``, keeping under ``rows``.
+
+        Rows are expected block by block, by each block's measured rate or
+        its sampled rows, and kept :data:`NOISE_Z` deviations under ``rows``.
+        """
+        ratio, error = t.cast("float", self.ratio), self.ratio_error
+
+        def fits(end: int) -> bool:
+            expected = variance = sampled = 0.0
+            for block in self._blocks_in(start, end):
+                seconds = min(end, block.end) - max(start, block.start) + 1
+                mean, spread = block.rows_in(seconds, ratio)
+                expected += mean
+                variance += spread
+                if block.rows < MIN_MEASURED_ROWS:
+                    sampled += mean
+            variance += (error * sampled) ** 2
+            return expected + NOISE_Z * math.sqrt(variance) <= rows
+
+        last = min(last, self.end)
+        if fits(last):
+            return last
+        low, high = start, last  # a window is one second at least
+        while low < high:
+            middle = (low + high + 1) // 2
+            if fits(middle):
+                low = middle
+            else:
+                high = middle - 1
+        return low
 
     @property
     def ratio(self) -> float | None:
@@ -194,17 +315,6 @@ class TrafficSample:
     def ratio_error(self) -> float:
         """Relative standard error of :attr:`ratio`: its sampled rows' noise."""
         return 1 / math.sqrt(max(self.known_points, 1))
-
-    def end_after(self, cursor: int, points: int) -> int:
-        """Last second of a window from ``cursor`` holding at most ``points``.
-
-        The window ends just before the second of the next sampled row, or at
-        the end of the sampled range.
-        """
-        index = bisect_left(self.times, cursor) + points
-        if index >= len(self.times):
-            return self.end
-        return max(cursor, self.times[index] - 1)
 
     def change(self, start: int, end: int, density: Density) -> int | None:
         """The first second of ``start..end`` where the traffic leaves ``density``.
@@ -303,8 +413,9 @@ class TrafficEstimate:
         second that overflowed alone is a spike, not a rate to plan the next
         windows by: the density stays that of the window before it.
         """
+        ordered = sorted(times) if times else []
         for sample in self.samples:
-            sample.calibrate(start, end, rows)
+            sample.calibrate(start, end, rows, ordered)
         self.samples = [s for s in self.samples if s.end > end]
         change = self._changes.pop(start, None)
         if start == end and rows >= self.limits.max_rows:
@@ -367,22 +478,20 @@ class TrafficEstimate:
         )
         if sample is None:
             return by_density, self._foreseeable(by_density, informed=False)
-        ratio, error = t.cast("float", sample.ratio), sample.ratio_error
         if self.density is None:
-            points = sample_points(target, ratio, error)
-            return min(last, sample.end_after(cursor, points)), False
+            return sample.end_for(cursor, target, last), False
+        ratio = t.cast("float", sample.ratio)
         informed = target / ratio >= MIN_SAMPLE_POINTS  # a fine enough sample
         overlap_end = min(by_density, sample.end)
         change = sample.change(cursor, overlap_end, self.density)
         if change is None:  # the sample sees what the density says
             return by_density, self._foreseeable(by_density, informed=informed)
-        # Rows at the known density up to the change, sampled rows after it.
+        # Rows at the known density up to the change, the blocks' rows after it.
         rows_before = self.density.rows(cursor, change - 1)
         if rows_before >= target:
             return min(last, change - 1), informed
         self._changes[cursor] = change
-        points = sample_points(target - rows_before, ratio, error)
-        return min(last, sample.end_after(change, points)), informed
+        return sample.end_for(change, target - rows_before, last), informed
 
     def _foreseeable(self, end: int, *, informed: bool) -> bool:
         """Whether a window sized by density, ending at ``end``, can be planned.

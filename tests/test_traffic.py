@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 
@@ -15,6 +16,7 @@ from tap_everflow.traffic import (
     Limits,
     TrafficEstimate,
     TrafficSample,
+    blocks_of,
     next_span,
     sample_points,
 )
@@ -153,6 +155,56 @@ def test_burst_is_found_where_it_starts():
     assert change is not None
     # Never after the burst's first minutes: those rows are not expected.
     assert burst - 20_000 <= change <= burst + 300
+
+
+def test_blocks_split_a_sample_where_its_rate_changes():
+    rng = random.Random(4)
+    end = START + 14 * DAY - 1
+    burst = START + 100_000  # one hour at 20 times the rate
+    times = [rng.randint(START, end) for _ in range(5_000)]
+    times += [rng.randint(burst, burst + 3_599) for _ in range(180)]
+    blocks = blocks_of(sorted(times), START, end)
+    assert blocks[0].start == START
+    assert blocks[-1].end == end
+    assert all(a.end + 1 == b.start for a, b in itertools.pairwise(blocks))
+    assert sum(block.points for block in blocks) == len(times)
+    hot = max(blocks, key=lambda block: block.points / (block.end - block.start + 1))
+    assert abs(hot.start - burst) <= 60
+    assert abs(hot.end - (burst + 3_599)) <= 60
+
+
+@pytest.mark.parametrize("points", [100, 1_000, 10_000])
+def test_steady_samples_are_rarely_split(points):
+    """A false boundary costs a window some fill, never a row."""
+    end = START + 14 * DAY - 1
+    split = 0
+    for seed in range(20):
+        rng = random.Random(seed)
+        times = sorted(rng.randint(START, end) for _ in range(points))
+        split += len(blocks_of(times, START, end)) > 1
+    assert split <= 2
+
+
+def test_a_block_measured_by_complete_windows_sizes_by_its_rate():
+    """One complete window tells a block's rate: the rest of it fills up.
+
+    Sized from its ~370 sampled rows alone, a window keeps a margin of two
+    deviations (~10%); measured, the margin is that of the ~1,700 rows counted.
+    """
+    rng = random.Random(6)
+    end = START + DAY - 1
+    burst = START + 40_000  # three hours at 20 times the rate
+    sampled = [rng.randint(START, end) for _ in range(400)]
+    sampled += [rng.randint(burst, burst + 10_799) for _ in range(1_200)]
+    sample = _calibrated_sample(sampled, START, end, 25.0)
+    rate = 25 * (1_200 / 10_800 + 400 / DAY)  # rows per second in the burst
+    by_sample = sample.end_for(burst + 600, 9_300, end)
+    measured = range(burst, burst + 600)  # a complete window, a row a second
+    sample.calibrate(measured[0], measured[-1], round(rate * 600), list(measured))
+    by_rate = sample.end_for(burst + 600, 9_300, end)
+    assert by_rate <= burst + 10_799  # inside the burst's block
+    assert by_sample < by_rate
+    assert 0.93 < rate * (by_rate - burst - 599) / 9_300 < 1.0
 
 
 def test_quantile_end_always_shrinks_the_window():
