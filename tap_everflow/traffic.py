@@ -234,7 +234,9 @@ class TrafficSample:
         """Keep the sorted ``times`` of rows sampled from ``start..end``."""
         self.start = start
         self.end = end
-        self.times = sorted(times)
+        # A row outside the window (a server's mistake, a missing time read as
+        # 0) says nothing about the window's traffic.
+        self.times = sorted(second for second in times if start <= second <= end)
         self.known_rows = 0  # rows of the complete windows inside the range
         self.known_points = 0  # sampled rows in those windows
         self.blocks = blocks_of(self.times, start, end)

@@ -173,6 +173,15 @@ def test_blocks_split_a_sample_where_its_rate_changes():
     assert abs(hot.end - (burst + 3_599)) <= 60
 
 
+def test_a_sample_ignores_rows_outside_its_window():
+    times = [0, START - 1, START + 10, START + 20, START + DAY]
+    sample = TrafficSample(START, START + 99, times)
+    assert sample.times == [START + 10, START + 20]
+    assert [(b.start, b.end, b.points) for b in sample.blocks] == [
+        (START, START + 99, 2)
+    ]
+
+
 @pytest.mark.parametrize("points", [100, 1_000, 10_000])
 def test_steady_samples_are_rarely_split(points):
     """A false boundary costs a window some fill, never a row."""
