@@ -9,8 +9,8 @@ Two sources of knowledge, both by-products of requests already made:
   of its traffic, bursts included, up to sampling noise, and in relative terms
   until complete windows inside it calibrate the scale. The sample is cut into
   blocks of steady traffic (:func:`blocks_of`); a block's rate comes from all
-  its sampled rows (not only those of one window), and exactly from the
-  complete windows inside it once they counted enough rows.
+  its sampled rows (not only those of one window), or from the complete
+  windows inside it once they counted enough rows.
 
 :class:`TrafficEstimate` sizes the next window by density while the sample
 agrees with it. Where the sample shows the traffic changing (a CUSUM test), the
@@ -168,7 +168,7 @@ class Block:
     """A stretch ``start..end`` where a sample's rows come at a steady rate.
 
     ``rows`` and ``seconds`` are what complete windows measured inside it: once
-    they are enough, the block's rate is known exactly, not from the sample.
+    they are enough, the block's rate is measured, not sampled.
     """
 
     start: int
@@ -203,12 +203,18 @@ def blocks_of(times: Sequence[int], start: int, end: int) -> list[Block]:
         low, high, first, last = pending.pop()
         whole = fit(high - low, last - first + 1)
         best_gain, best = SEGMENT_PENALTY, None
-        for index in range(low + 1, high):
-            if times[index] == times[index - 1]:
-                continue
+        for index in range(low, high + 1):
+            if low < index < high and times[index] == times[index - 1]:
+                continue  # no second between rows of one second
             before = index - low
-            # Cut just before this row, or just after the one before it.
-            for cut in (times[index], times[index - 1] + 1):
+            # Cut just before this row, or just after the one before it; before
+            # the first row or after the last, a quiet edge is cut off.
+            cuts = set()
+            if index < high and times[index] > first:
+                cuts.add(times[index])
+            if index > low and times[index - 1] < last:
+                cuts.add(times[index - 1] + 1)
+            for cut in cuts:
                 gain = (
                     fit(before, cut - first) + fit(high - index, last - cut + 1) - whole
                 )
@@ -253,23 +259,29 @@ class TrafficSample:
     def calibrate(
         self, start: int, end: int, rows: int, times: Sequence[int] = ()
     ) -> None:
-        """Learn from a complete window of ``rows`` rows (ignored if outside).
+        """Learn from a complete window of ``rows`` rows.
 
-        ``times`` (sorted) are those of all its rows or of an even share:
-        they tell how many of its rows fell in each block.
+        The scale learns from windows inside the sampled range only; the
+        blocks from any overlap. ``times`` (sorted) are those of all its rows
+        or of an even share: they tell how many of its rows fell in each block.
         """
         if self.covers(start, end):
             self.known_rows += rows
             self.known_points += self.count(start, end)
-        if not times:
-            return
+        timed = bisect_right(times, end) - bisect_left(times, start)
+        if rows and not timed:
+            return  # rows at unknown times: their blocks cannot be told
         for block in self._blocks_in(start, end):
             first, last = max(start, block.start), min(end, block.end)
-            inside = bisect_right(times, last) - bisect_left(times, first)
-            block.rows += rows * inside / len(times)
+            if rows:
+                inside = bisect_right(times, last) - bisect_left(times, first)
+                block.rows += rows * inside / timed
             block.seconds += last - first + 1
 
     def _blocks_in(self, start: int, end: int) -> list[Block]:
+        """The blocks overlapping ``start..end``."""
+        if start > self.end or end < self.start:
+            return []
         first = max(0, bisect_right(self._block_starts, start) - 1)
         last = bisect_right(self._block_starts, end)
         return self.blocks[first:last]
@@ -277,8 +289,10 @@ class TrafficSample:
     def end_for(self, start: int, rows: float, last: int) -> int:
         """The last second, from ``start`` up to ``last``, keeping under ``rows``.
 
-        Rows are expected block by block, by each block's measured rate or
-        its sampled rows, and kept :data:`NOISE_Z` deviations under ``rows``.
+        ``start`` lies in the sampled range, at most ``last``. Rows are
+        expected block by block, by each block's measured rate or its sampled
+        rows, and kept :data:`NOISE_Z` deviations of that estimate under
+        ``rows`` (the window's own Poisson noise is what ``fill`` leaves room for).
         """
         ratio, error = t.cast("float", self.ratio), self.ratio_error
 

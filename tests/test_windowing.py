@@ -298,7 +298,7 @@ def test_requests_stay_near_the_lower_bound(make_rows, bound):
     """A million rows in 14 days, the API's limits, a random 10,000 of any more.
 
     The bounds are regression guards on the measured ratios (about 1.11,
-    1.3-1.4 and 1.25: see the README's performance section).
+    1.3-1.4 and 1.27: see the README's performance section).
     """
     limits = Limits()
     start, end = 1_790_000_000, 1_790_000_000 + 14 * 86_400 - 1
