@@ -29,7 +29,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 if t.TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
 
 # Sampled rows a sample needs inside complete windows before its scale is trusted.
 MIN_CALIBRATION = 20
@@ -151,16 +151,24 @@ class Density:
 
     def end_for(self, start: int, rows: float, last: int) -> int:
         """The last second, from ``start`` up to ``last``, keeping under ``rows``."""
-        if self.rows(start, last) <= rows:
-            return last
-        low, high = start, last  # a window is one second at least
-        while low < high:
-            middle = (low + high + 1) // 2
-            if self.rows(start, middle) <= rows:
-                low = middle
-            else:
-                high = middle - 1
-        return low
+        return last_fitting(start, last, lambda end: self.rows(start, end) <= rows)
+
+
+def last_fitting(start: int, last: int, fits: Callable[[int], bool]) -> int:
+    """The last end from ``start`` up to ``last`` that ``fits`` (growing ends fit less).
+
+    ``start`` itself if none does: a window is one second at least.
+    """
+    if fits(last):
+        return last
+    low, high = start, last
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 @dataclass
@@ -177,10 +185,15 @@ class Block:
     rows: float = 0.0
     seconds: int = 0
 
+    @property
+    def measured(self) -> bool:
+        """Whether complete windows counted enough of its rows to tell its rate."""
+        return self.rows >= MIN_MEASURED_ROWS
+
     def rows_in(self, seconds: int, ratio: float) -> tuple[float, float]:
         """Rows expected in ``seconds`` of the block, and their variance."""
         share = seconds / (self.end - self.start + 1)
-        if self.rows >= MIN_MEASURED_ROWS:
+        if self.measured:
             rate = self.rows / self.seconds
             return rate * seconds, (rate * seconds) ** 2 / self.rows
         # A block without sampled rows may still hold a few: one, as noise.
@@ -303,22 +316,12 @@ class TrafficSample:
                 mean, spread = block.rows_in(seconds, ratio)
                 expected += mean
                 variance += spread
-                if block.rows < MIN_MEASURED_ROWS:
+                if not block.measured:
                     sampled += mean
             variance += (error * sampled) ** 2
             return expected + NOISE_Z * math.sqrt(variance) <= rows
 
-        last = min(last, self.end)
-        if fits(last):
-            return last
-        low, high = start, last  # a window is one second at least
-        while low < high:
-            middle = (low + high + 1) // 2
-            if fits(middle):
-                low = middle
-            else:
-                high = middle - 1
-        return low
+        return last_fitting(start, min(last, self.end), fits)
 
     @property
     def ratio(self) -> float | None:
