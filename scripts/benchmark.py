@@ -53,6 +53,7 @@ MAX_SPAN_DAYS = 14  # days per request, the API's cap
 API_KEY = "benchmark-key-0123456789abcdef"
 STREAM = "impressions"
 IMPRESSIONS_PATH = "/v1/networks/reporting/impressions/stream"
+REPORT_PATH = "/v1/networks/reporting/entity/table"
 RECORD_PREFIX = b'{"type":"RECORD","stream":"impressions",'
 ID_KEY = b'"transaction_id":"'
 ID_LENGTH = 32  # hex digits
@@ -133,6 +134,7 @@ class Served:
     bodies: list[dict]  # every request, in the order received
     overflowed: list[bool]
     statuses: list[int]
+    reports: int  # aggregated-report requests (the tap's counts by day)
     server_cpu: float  # seconds the simulator process spent meanwhile
 
     @property
@@ -188,6 +190,7 @@ def _simulator_main(conn: Connection, dataset: Dataset) -> None:
                     [r.body or {} for r in impressions],
                     [r.overflowed for r in impressions],
                     [int(r.status) for r in impressions],
+                    sum(r.path == REPORT_PATH for r in sim.requests),
                     _process_cpu() - cpu_mark,
                 )
             )
@@ -487,8 +490,8 @@ class Result:
 
     @property
     def requests(self) -> int:
-        """Impressions requests the client made."""
-        return len(self.served.bodies)
+        """Requests the client made: impressions, and reports to count them."""
+        return len(self.served.bodies) + self.served.reports
 
     @property
     def lower_bound(self) -> int:

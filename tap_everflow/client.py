@@ -193,8 +193,9 @@ class EverflowStream(RESTStream):
             msg = f"{self.name}: {advice} (HTTP {status}: {detail})."
             raise EverflowAPIError(msg)
         self.make_room()
+        decode = getattr(response.request, "everflow_decode", None)
         try:
-            answer = self.decode_answer(response.content)
+            answer = (decode or self.decode_answer)(response.content)
         except msgspec.DecodeError:
             msg = (
                 f"Everflow answered {self.path} with a body that is not complete "
@@ -278,20 +279,28 @@ class EverflowStream(RESTStream):
         raise EverflowAPIError(msg)
 
     def post_json(
-        self, body: dict, context: Context | None, params: dict | None = None
+        self,
+        body: dict,
+        context: Context | None,
+        params: dict | None = None,
+        *,
+        path: str | None = None,
+        decode: Callable[[bytes], t.Any] | None = None,
     ) -> t.Any:
-        """POST ``body`` to this stream's path; return :meth:`read_answer` of it.
+        """POST ``body`` to this stream's path; return :meth:`decode_answer` of it.
 
+        Another ``path`` (an endpoint the stream consults) needs its ``decode``.
         Retries (with backoff) what :meth:`validate_response` finds transient,
         and connection resets and timeouts.
         """
         request = self.build_prepared_request(
             method="POST",
-            url=f"{self.url_base}{self.path}",
+            url=f"{self.url_base}{path or self.path}",
             params=params or {},
             json=body,
             headers=self.http_headers,
         )
+        request.everflow_decode = decode  # type: ignore[attr-defined]
         response = self.request_decorator(self._request)(request, context)
         return response.everflow_answer
 

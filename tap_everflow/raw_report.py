@@ -8,7 +8,11 @@ from operator import attrgetter
 
 import msgspec
 
+from tap_everflow.errors import EverflowAPIError
+from tap_everflow.packing import DAY, Chunk, DayCounts, pack_days, read_chunk
+from tap_everflow.report_counts import ReportShapeError, report_counts
 from tap_everflow.settings import setting
+from tap_everflow.traffic import Limits
 from tap_everflow.windowed import WindowedStream, utc
 from tap_everflow.windowing import (
     Answer,
@@ -26,6 +30,12 @@ if t.TYPE_CHECKING:
 
 UTC_TIMEZONE_ID = 67  # Everflow's id for UTC: windows are planned in UTC
 API_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+DAY_FORMAT = "%Y-%m-%d"
+REPORT_PATH = "/networks/reporting/entity/table"
+# Whole days are packed by affiliate: networks have many, so each holds a small
+# share of a day, and requests can be filled close to the cap.
+COUNTED_BY = "affiliate"
+LIMITS = Limits()  # the raw report endpoints' limits
 
 
 def _related_id(entity: str, id_field: str) -> t.Callable[[t.Any], str | None]:
@@ -56,34 +66,145 @@ class RawReportStream(WindowedStream):
     """A raw report endpoint walked in windows that each come back complete.
 
     The endpoint answers at most 10,000 rows and 14 days per request, in no
-    particular order; :func:`tap_everflow.windowing.walk` plans the requests,
-    and up to ``max_concurrent_requests`` of them run ahead of the emitted rows.
+    particular order. Whole days are read in requests packed from the
+    aggregated report's counts (:mod:`tap_everflow.packing`) where the stream
+    has a count there; the rest is walked by time
+    (:func:`tap_everflow.windowing.walk`). Up to ``max_concurrent_requests``
+    requests run ahead of the emitted rows.
     """
 
     http_method = "POST"
     primary_keys = ("transaction_id",)
     dimensions: t.ClassVar[tuple[Dimension, ...]] = RAW_DIMENSIONS
+    # The aggregated report's count of this stream's rows, where the contract
+    # says it counts exactly them; None: windows are sized by time only.
+    report_count: t.ClassVar[str | None] = None
+
+    @property
+    def packs_days(self) -> bool:
+        """Whether whole days may be read in requests packed from report counts."""
+        return bool(self.report_count and setting(self.config, "pack_by_report_counts"))
+
+    @property
+    def check_sorted(self) -> bool:
+        """Packed days come request by request, each in time order, not all of them.
+
+        Resuming does not rely on the order: see ``complete_through``.
+        """
+        return super().check_sorted and not self.packs_days
 
     def complete_windows(
         self, start: int, end: int, context: Context | None
     ) -> Iterator[CompletedWindow]:
-        """Walk ``start..end`` in windows that each came back complete."""
+        """Read ``start..end`` in windows that each came back complete.
+
+        The first request is the walk's first window. Only if it overflows is
+        the traffic worth counting: a quiet account pays no report request.
+        """
         root = Partition.from_query(
             setting(self.config, "filters"), setting(self.config, "exclusions")
         )
         workers = int(setting(self.config, "max_concurrent_requests"))
         call = partial(self._request_window, context=context)
         with self.requests_ahead(call, workers) as ahead:  # ~7 MB held per window
-            yield from walk(
-                start,
-                end,
-                ahead.fetch,
-                root=root,
-                dimensions=self.dimensions,
-                time_of=attrgetter(self.time_field),
-                prefetch=ahead.prefetch if workers > 1 else None,
-                concurrency=workers,
+            answered: dict[Slice, Answer] = {}
+
+            def fetch(window: Slice) -> Answer:
+                return answered.pop(window, None) or ahead.fetch(window)
+
+            first = Slice(start, min(end, start + LIMITS.max_span - 1), root)
+            answered[first] = ahead.fetch(first)
+            chunks: list[Chunk] = []
+            if answered[first].overflowed(LIMITS):
+                chunks = self._packed_days(start, end, root, context)
+            if chunks:
+                answered.clear()  # no walk starts with that window now
+            prefetch = ahead.prefetch if workers > 1 else None
+            options = {
+                "dimensions": self.dimensions,
+                "time_of": attrgetter(self.time_field),
+                "prefetch": prefetch,
+                "concurrency": workers,
+            }
+            cursor = start
+            for index, chunk in enumerate(chunks):
+                if cursor < chunk.start:
+                    yield from walk(
+                        cursor, chunk.start - 1, fetch, root=root, **options
+                    )
+                if prefetch and index + 1 < len(chunks):
+                    for part in chunks[index + 1].slices:  # to follow this chunk's
+                        prefetch(part)
+                yield from read_chunk(chunk, fetch, **options)
+                cursor = chunk.end + 1
+            if cursor <= end:
+                yield from walk(cursor, end, fetch, root=root, **options)
+
+    def _packed_days(
+        self, start: int, end: int, root: Partition, context: Context | None
+    ) -> list[Chunk]:
+        """Requests for the whole UTC days in ``start..end``, packed from counts.
+
+        None where the stream has no report count, the setting is off, or the
+        report cannot be read (then a warning says why).
+        """
+        first = -(-start // DAY) * DAY
+        last = (end + 1) // DAY * DAY - 1
+        if not self.packs_days or last - first + 1 < DAY:
+            return []
+        try:
+            days = self._day_counts(first, last, root, context)
+        except (EverflowAPIError, ReportShapeError) as error:
+            self.logger.warning(
+                "%s: cannot count rows by day with the aggregated report (%s); "
+                "sizing windows by time instead.",
+                self.name,
+                error,
             )
+            return []
+        chunks = pack_days(days, root=root, resource_type=COUNTED_BY)
+        self.logger.info(
+            "%s: the aggregated report counts %d rows in %s..%s: %d requests "
+            "planned for them.",
+            self.name,
+            sum(chunk.rows for chunk in chunks),
+            utc(first).date().isoformat(),
+            utc(last).date().isoformat(),
+            sum(len(chunk.slices) for chunk in chunks),
+        )
+        return chunks
+
+    def _day_counts(
+        self, first: int, last: int, root: Partition, context: Context | None
+    ) -> list[DayCounts]:
+        """Rows per day and affiliate from the aggregated report, days ``first..last``.
+
+        A report over its row cap is asked again for each half of its days.
+        """
+        body = {
+            "from": utc(first).strftime(DAY_FORMAT),
+            "to": utc(last).strftime(DAY_FORMAT),
+            "timezone_id": UTC_TIMEZONE_ID,
+            "currency_id": setting(self.config, "daily_report_currency_id"),
+            "columns": [{"column": "date"}, {"column": COUNTED_BY}],
+            "query": root.query(),
+        }
+        payload = self.post_json(
+            body, context, path=REPORT_PATH, decode=msgspec.json.decode
+        )
+        counts = report_counts(payload, self.report_count or "", COUNTED_BY)
+        if counts is None:
+            if last - first < DAY:
+                msg = f"the report of {body['from']} holds more than its row cap"
+                raise ReportShapeError(msg)
+            middle = first + (last - first + 1) // DAY // 2 * DAY
+            return self._day_counts(first, middle - 1, root, context) + (
+                self._day_counts(middle, last, root, context)
+            )
+        return [
+            DayCounts(day, day + DAY - 1, counts.get(utc(day).strftime(DAY_FORMAT), {}))
+            for day in range(first, last, DAY)
+        ]
 
     def _request_window(self, window: Slice, context: Context | None) -> Answer:
         body = {

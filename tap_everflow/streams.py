@@ -77,6 +77,7 @@ class ImpressionsStream(RawReportStream):
     name = "impressions"
     path = "/networks/reporting/impressions/stream"
     records_key = "impressions"
+    report_count = "imp"
     status_advice: t.ClassVar[dict[HTTPStatus, str]] = {
         HTTPStatus.FORBIDDEN: (
             "Everflow refused raw impressions: the account needs Everflow's "
@@ -110,6 +111,9 @@ class ClicksStream(RawReportStream):
     name = "clicks"
     path = "/networks/reporting/clicks/stream"
     records_key = "clicks"
+    # No report_count: the contract does not say which of the report's click
+    # counts (total, unique, gross) the raw rows match; a count short of them
+    # would make every packed request overflow and be walked again.
     schema = th.PropertiesList(
         field("transaction_id", th.StringType),
         field("unix_timestamp", th.IntegerType),

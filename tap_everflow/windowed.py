@@ -20,6 +20,7 @@ from tap_everflow.errors import EverflowResponseError
 from tap_everflow.proto3 import deselected_paths, record_conformer, struct_type
 from tap_everflow.record_lines import LineWriter
 from tap_everflow.settings import parse_time, setting
+from tap_everflow.windowing import Partition
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator
@@ -40,11 +41,13 @@ def utc(epoch: int) -> dt.datetime:
 class WindowedStream(EverflowStream):
     """A stream read window by window, every window complete before it is emitted.
 
-    Each window's rows are emitted sorted by time, so the SDK's bookmark (the
-    latest time emitted) is resumable: everything before it has been emitted.
-    The ``complete_through`` state key records the end of the last finished
-    window, so that the next run starts after it rather than re-reading the
-    bookmark's second. Subclasses say how to fetch the complete windows of a
+    Each window's rows are emitted sorted by time. The ``complete_through``
+    state key records the time up to which every row has been emitted (the end
+    of the last finished window, or the start of days still being read in
+    several requests, see :mod:`tap_everflow.packing`), and the next run
+    starts right after it: an interrupted window is read again whole, and
+    the target's upsert by key absorbs the rows it had already received.
+    Subclasses say how to fetch the complete windows of a
     range (:meth:`complete_windows`); their rows arrive as records already
     (:meth:`conform_rows`), built from the selected properties only.
     """
@@ -174,8 +177,8 @@ class WindowedStream(EverflowStream):
         start = int(starting.timestamp()) if starting else None
         state = self.get_context_state(context)
         if complete := self.complete_through(context):
-            after_complete = int(parse_time(complete).timestamp()) + 1
-            start = max(start or after_complete, after_complete)
+            # Not the bookmark: the last rows emitted need not be the latest.
+            start = int(parse_time(complete).timestamp()) + 1
         lookback = self._days(self.lookback_days) * 86_400
         if (
             start is not None
@@ -241,6 +244,12 @@ class WindowedStream(EverflowStream):
                     self._write_line = writer.lines(
                         self.name, self._stream_version, self._extracted_at
                     )
+                through = window.end
+                if window.complete_through is not None:
+                    through = window.complete_through
+                if through < window.start:  # a part of days still being read
+                    # Before any record: the bookmark may pass what is complete.
+                    self.mark_complete(context, utc(through).isoformat())
                 rows = self._window_rows(window)
                 rows_so_far += len(rows)
                 requests_so_far += window.requests
@@ -251,7 +260,7 @@ class WindowedStream(EverflowStream):
                 if writer:
                     writer.flush()  # the window's records, before a slow next one
                 # Only now, with every record of the window emitted, is it complete.
-                self.mark_complete(context, utc(window.end).isoformat())
+                self.mark_complete(context, utc(through).isoformat())
 
     def _window_rows(self, window: CompletedWindow) -> list[msgspec.Struct]:
         """The window's rows, deduplicated and in time order."""
@@ -325,12 +334,16 @@ class WindowedStream(EverflowStream):
     ) -> None:
         start, end = sync_range
         done = (window.end - start + 1) / (end - start + 1)
+        part = (
+            "" if window.partition == Partition() else f" {window.partition.describe()}"
+        )
         self.logger.info(
-            "%s: %s..%s: %d rows in %d requests; %.1f%% of %s..%s, %d rows and "
+            "%s: %s..%s%s: %d rows in %d requests; %.1f%% of %s..%s, %d rows and "
             "%d requests so far.",
             self.name,
             utc(window.start).isoformat(),
             utc(window.end).isoformat(),
+            part,
             rows,
             window.requests,
             100 * done,

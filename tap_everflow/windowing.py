@@ -176,13 +176,20 @@ class Shortfall:
 
 @dataclass
 class CompletedWindow:
-    """A window whose rows are all known (except for any ``shortfalls``)."""
+    """A window whose rows are all known (except for any ``shortfalls``).
+
+    Its rows are those of ``partition``; once they are emitted, every row up to
+    ``complete_through`` has been (None: the window's end). Only a window that
+    is one part of its days (see :mod:`tap_everflow.packing`) says less.
+    """
 
     start: int
     end: int
     rows: list[Row]
     requests: int
     shortfalls: list[Shortfall] = field(default_factory=list)
+    partition: Partition = Partition()
+    complete_through: int | None = None
 
 
 def walk(

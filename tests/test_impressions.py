@@ -14,7 +14,7 @@ import pytest
 
 from tap_everflow.streams import ImpressionsStream
 from tests.conftest import DAY, HOUR, catalog, iso, now, parse_messages, tap_config
-from tests.simulator import bursty, quiet, uniform
+from tests.simulator import Fault, bursty, quiet, uniform
 
 FOURTEEN_DAYS = 14 * DAY
 
@@ -48,15 +48,29 @@ def impression_windows(sim) -> list[tuple[int, int]]:
     ]
 
 
+def assert_resumable(messages: list[dict]) -> None:
+    """Every record comes after what the STATE before it says is complete.
+
+    Records of packed days come request by request, so time order holds only
+    from one completed window or chunk of days to the next.
+    """
+    complete = ""
+    for message in messages:
+        if message["type"] == "STATE":
+            bookmark = message["value"]["bookmarks"].get("impressions", {})
+            complete = bookmark.get("complete_through", complete)
+        elif message["type"] == "RECORD" and message["stream"] == "impressions":
+            assert message["record"]["occurred_at"] > complete
+
+
 def assert_complete(run, truth: list[dict]) -> None:
-    """Exactly the truth, once each, in time order, every record schema-valid."""
+    """Exactly the truth, once each, resumably ordered, every record schema-valid."""
     assert run.returncode == 0, run.stderr[-3000:]
     ids = run.ids
     duplicates = [i for i, n in Counter(ids).items() if n > 1]
     assert not duplicates, f"{len(duplicates)} duplicated ids"
     assert set(ids) == {r["transaction_id"] for r in truth}
-    stamps = [r["unix_timestamp"] for r in run.records]
-    assert stamps == sorted(stamps)
+    assert_resumable(run.messages)
     for record in run.records[:: max(1, len(ids) // 500)]:
         jsonschema.validate(record, ImpressionsStream.schema)
 
@@ -257,16 +271,14 @@ def test_killed_sync_resumes_to_the_complete_set(make_simulator, tap, kill_after
     union = [r["transaction_id"] for r in committed] + resumed.ids
     assert set(union) == {r["transaction_id"] for r in truth}
     duplicated = set(r["transaction_id"] for r in committed) & set(resumed.ids)
+    complete = ""
     if last_state:
-        bookmark = last_state["bookmarks"]["impressions"]["replication_key_value"]
+        complete = last_state["bookmarks"]["impressions"].get("complete_through", "")
         resumed_from = min(r["occurred_at"] for r in resumed.records)
-        assert resumed_from >= bookmark[:19]
-        boundary = {
-            r["transaction_id"] for r in committed if r["occurred_at"] == bookmark
-        }
-        assert duplicated <= boundary
-    else:
-        assert not duplicated
+        assert resumed_from > complete
+    # Only what was emitted after the last complete mark is read again.
+    again = {r["transaction_id"] for r in committed if r["occurred_at"] > complete}
+    assert duplicated <= again
 
 
 @pytest.mark.parametrize(
@@ -302,7 +314,6 @@ def test_wrong_api_url_is_a_404_with_advice(make_simulator, tap):
 
 
 def test_bad_request_shows_the_api_message(make_simulator, tap):
-    from tests.simulator import Fault
 
     start, end = period(1)
     sim = make_simulator(uniform(15, start, end, 100))
@@ -314,7 +325,6 @@ def test_bad_request_shows_the_api_message(make_simulator, tap):
 
 
 def test_transient_faults_are_retried_without_loss(make_simulator, tap):
-    from tests.simulator import Fault
 
     start, end = period(2)
     truth = bursty(16, start, end, 25_000, hot_seconds=1, rows_per_hot_second=12_000)
@@ -336,7 +346,6 @@ def test_transient_faults_are_retried_without_loss(make_simulator, tap):
 
 
 def test_timeouts_are_retried(make_simulator, tap):
-    from tests.simulator import Fault
 
     start, end = period(1)
     truth = uniform(17, start, end, 1_000)
@@ -347,7 +356,6 @@ def test_timeouts_are_retried(make_simulator, tap):
 
 
 def test_retries_give_up_with_a_clear_line(make_simulator, tap):
-    from tests.simulator import Fault
 
     start, end = period(1)
     sim = make_simulator(uniform(18, start, end, 100))
@@ -409,7 +417,6 @@ def test_bad_settings_fail_at_startup(tap, settings, expected):
 
 
 def test_rate_limited_requests_wait_without_using_up_retries(make_simulator, tap):
-    from tests.simulator import Fault
 
     start, end = period(1)
     truth = uniform(19, start, end, 2_000)
@@ -424,7 +431,6 @@ def test_rate_limited_requests_wait_without_using_up_retries(make_simulator, tap
 
 
 def test_endless_rate_limiting_stops_with_advice(make_simulator, tap):
-    from tests.simulator import Fault
 
     start, end = period(1)
     sim = make_simulator(uniform(20, start, end, 100))
@@ -477,3 +483,54 @@ def test_deselected_properties_and_stream_maps_shape_the_records(make_simulator,
     assert [r["occurred_at"][:19] for r in run.records] == sorted(
         times[r["transaction_id"]][:19] for r in run.records
     )
+
+
+def raw_requests(sim) -> list:
+    return [r for r in sim.requests if r.path.endswith("/impressions/stream")]
+
+
+def report_requests(sim) -> list:
+    return [r for r in sim.requests if r.path.endswith("/entity/table")]
+
+
+def test_busy_days_are_packed_from_report_counts_in_fewer_requests(make_simulator, tap):
+    start, end = period(4)
+    truth = bursty(21, start, end, 150_000, hot_seconds=1, rows_per_hot_second=12_000)
+    requests = {}
+    for packed in (True, False):
+        sim = make_simulator(truth)
+        run = tap.run(window_config(sim, start, end, pack_by_report_counts=packed))
+        assert_complete(run, truth)
+        requests[packed] = len(raw_requests(sim)) + len(report_requests(sim))
+        assert len(report_requests(sim)) == packed
+    lower_bound = math.ceil(len(truth) / 10_000)
+    # One report and the first window, which overflowed, besides the packed ones.
+    assert requests[True] <= math.ceil(1.1 * lower_bound) + 2
+    assert requests[True] < requests[False]
+    assert "requests planned for them" in run.stderr or not packed
+
+
+def test_a_refused_report_leaves_the_days_to_the_walk(make_simulator, tap):
+    start, end = period(2)
+    truth = uniform(22, start, end, 40_000)
+    sim = make_simulator(truth)
+    sim.after_requests(1, lambda: sim.queue_faults(Fault.status(403)))
+    run = tap.run(window_config(sim, start, end))
+    assert_complete(run, truth)
+    assert len(report_requests(sim)) == 1
+    assert "cannot count rows by day with the aggregated report" in run.stderr
+
+
+def test_rows_the_report_did_not_count_are_still_read(make_simulator, tap):
+    """Rows arriving after the count, and rows without an affiliate."""
+    start, end = period(2)
+    truth = uniform(23, start, end, 40_000)
+    for row in truth[::97]:
+        del row["relationship"]["affiliate"]
+    late = uniform(24, start, end, 9_000)
+    sim = make_simulator(truth)
+    # Right after the report (the second request) answered.
+    sim.after_requests(2, lambda: sim.add_impressions(late))
+    run = tap.run(window_config(sim, start, end))
+    assert_complete(run, truth + late)
+    assert len(report_requests(sim)) == 1
