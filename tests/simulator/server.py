@@ -32,6 +32,7 @@ import msgspec
 from tests.simulator.report import entity_table
 from tests.simulator.rules import (
     DAY,
+    FILTER_FIELDS,
     MAX_ROWS,
     TIMEZONES,
     Record,
@@ -162,6 +163,14 @@ class _Table:
         order = (self.time_field,) + ((self.key_field,) if self.key_field else ())
         self.rows = sorted(rows, key=itemgetter(*order))
         self.times = [row[self.time_field] for row in self.rows]
+        # Positions of each affiliate's rows: a request filtered by affiliate
+        # scans only those, as a real database would use an index.
+        self.by_affiliate: dict[str | None, list[int]] = {}
+        affiliate_of = FILTER_FIELDS["affiliate"]
+        for position, row in enumerate(self.rows):
+            found = affiliate_of(row)
+            key = None if found is None else str(found)
+            self.by_affiliate.setdefault(key, []).append(position)
 
     def add(self, rows: list[Record]) -> None:
         self._load([*self.rows, *rows])
@@ -170,6 +179,33 @@ class _Table:
         lo = bisect.bisect_left(self.times, start)
         hi = bisect.bisect_right(self.times, end)
         return self.rows[lo:hi]
+
+    def candidates(self, start: int, end: int, request: dict) -> list[Record]:
+        """Rows in ``start..end`` that the request's affiliate conditions allow.
+
+        Other conditions are left to the request's matcher.
+        """
+        query = request.get("query") or {}
+        allowed, excluded = (
+            {
+                str(item.get("filter_id_value"))
+                for item in query.get(part) or ()
+                if isinstance(item, dict) and item.get("resource_type") == "affiliate"
+            }
+            for part in ("filters", "exclusions")
+        )
+        if not allowed and not excluded:
+            return self.between(start, end)
+        lo = bisect.bisect_left(self.times, start)
+        hi = bisect.bisect_right(self.times, end)
+        keys = allowed or [k for k in self.by_affiliate if k not in excluded]
+        positions: list[int] = []
+        for key in keys:
+            indexed = self.by_affiliate.get(key, [])
+            first = bisect.bisect_left(indexed, lo)
+            positions.extend(indexed[first : bisect.bisect_left(indexed, hi)])
+        positions.sort()
+        return [self.rows[position] for position in positions]
 
     def update(self, key: str, fields: Mapping[str, Any]) -> Record:
         """Replace the row with this key by a copy carrying ``fields``."""
@@ -528,7 +564,9 @@ class EverflowSimulator:
         oldest_converted = min(oldest, self.now - CONVERTED_CLICK_RETENTION_DAYS * DAY)
         table = self._tables[kind]
         with self._lock:
-            candidates = table.between(max(window.start, oldest_converted), window.end)
+            candidates = table.candidates(
+                max(window.start, oldest_converted), window.end, request
+            )
             rng = self._fork_random()
         matched = [
             row
