@@ -7,6 +7,7 @@ import math
 import random
 from collections import Counter
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +19,7 @@ from tap_everflow.packing import (
     pack_days,
     read_chunk,
 )
+from tap_everflow.report_counts import ReportShapeError, report_counts
 from tap_everflow.traffic import Limits
 from tap_everflow.windowing import Partition, Slice
 from tests.test_windowing import TIME_OF, FakeApi, Row
@@ -188,3 +190,52 @@ def test_reading_chunks_gets_every_row_even_when_the_counts_are_wrong(
             got += window.rows
         assert set(chunk.slices) <= set(announced)
     assert sorted(r.id for r in got) == sorted(r.id for r in rows)
+
+
+def table_row(day, affiliate, **reporting):
+    columns = [{"column_type": "date", "id": day, "label": day}]
+    if affiliate is not None:
+        columns.append({"column_type": "affiliate", "id": affiliate, "label": "x"})
+    return {"columns": columns, "reporting": reporting}
+
+
+def test_report_counts_read_proto3_zeros_and_rows_without_an_affiliate():
+    payload = {
+        "table": [
+            table_row("2026-11-01", "7", imp=120, total_click=3),
+            table_row("2026-11-01", "", imp=4),
+            table_row("2026-11-01", None, imp=1),
+            table_row("2026-11-02", 0, imp=2),
+            table_row("2026-11-02", "8"),  # imp omitted: zero
+        ]
+    }
+    assert report_counts(payload, "imp", "affiliate") == {
+        "2026-11-01": {"7": 120, NO_VALUE: 5},
+        "2026-11-02": {NO_VALUE: 2, "8": 0},
+    }
+    assert report_counts({}, "imp", "affiliate") == {}  # proto3: no rows at all
+
+
+def test_a_report_at_its_cap_gives_no_counts():
+    flagged = {
+        "table": [table_row("2026-11-01", "7", imp=1)],
+        "incomplete_results": True,
+    }
+    assert report_counts(flagged, "imp", "affiliate") is None
+    full = {"table": [table_row("2026-11-01", str(n), imp=1) for n in range(10_000)]}
+    assert report_counts(full, "imp", "affiliate") is None
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        [],
+        {"table": {"rows": []}},
+        {"table": [{"columns": [], "reporting": {"imp": 3}}]},
+        {"table": [table_row("2026-11-01", "7", imp="many")]},
+        {"table": [table_row("2026-11-01", "7", imp=-1)]},
+    ],
+)
+def test_a_report_in_another_shape_is_refused(payload):
+    with pytest.raises(ReportShapeError):
+        report_counts(payload, "imp", "affiliate")
