@@ -132,8 +132,11 @@ class RawReportStream(WindowedStream):
                     yield from walk(
                         cursor, chunk.start - 1, fetch, root=root, **options
                     )
-                if prefetch and index + 1 < len(chunks):
-                    for part in chunks[index + 1].slices:  # to follow this chunk's
+                if prefetch:  # this chunk's requests, then the next one's
+                    for part in [
+                        *chunk.slices,
+                        *(chunks[index + 1].slices if index + 1 < len(chunks) else ()),
+                    ]:
                         prefetch(part)
                 yield from read_chunk(chunk, fetch, **options)
                 cursor = chunk.end + 1

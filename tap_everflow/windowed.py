@@ -333,7 +333,10 @@ class WindowedStream(EverflowStream):
         requests_so_far: int,
     ) -> None:
         start, end = sync_range
-        done = (window.end - start + 1) / (end - start + 1)
+        through = window.end
+        if window.complete_through is not None:
+            through = window.complete_through
+        done = max(0, through - start + 1) / (end - start + 1)
         part = (
             "" if window.partition == Partition() else f" {window.partition.describe()}"
         )
