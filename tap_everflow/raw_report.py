@@ -76,8 +76,9 @@ class RawReportStream(WindowedStream):
     http_method = "POST"
     primary_keys = ("transaction_id",)
     dimensions: t.ClassVar[tuple[Dimension, ...]] = RAW_DIMENSIONS
-    # The aggregated report's count of this stream's rows, where the contract
-    # says it counts exactly them; None: windows are sized by time only.
+    # The aggregated report's count of this stream's rows (taken to count the
+    # same rows: a wrong count costs requests, never rows); None: windows are
+    # sized by time only.
     report_count: t.ClassVar[str | None] = None
 
     @property
