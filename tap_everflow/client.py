@@ -185,15 +185,17 @@ class EverflowStream(RESTStream):
         if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
             msg = f"Everflow answered {status} {response.reason} for {self.path}"
             raise RetriableAPIError(msg, response)
+        decode = getattr(response.request, "everflow_decode", None)
         if status >= HTTPStatus.BAD_REQUEST:
-            advice = self.status_advice.get(status) or FATAL_STATUS_ADVICE.get(
+            # The stream's own advice is about its own endpoint.
+            own = {} if decode else self.status_advice
+            advice = own.get(status) or FATAL_STATUS_ADVICE.get(
                 status, "Everflow refused the request"
             )
             detail = _error_message(response)
             msg = f"{self.name}: {advice} (HTTP {status}: {detail})."
             raise EverflowAPIError(msg)
         self.make_room()
-        decode = getattr(response.request, "everflow_decode", None)
         try:
             answer = (decode or self.decode_answer)(response.content)
         except msgspec.DecodeError:

@@ -124,6 +124,12 @@ def _chunk(
     for day in days:
         totals.update(day.rows)
     unlisted = totals.pop(NO_VALUE, 0)
+    # Values the user's own query leaves out are not asked for, whatever the
+    # report listed: a filter on them would replace the user's.
+    allowed, excluded = root.included(resource_type), root.excluded(resource_type)
+    for value in list(totals):
+        if value in excluded or (allowed is not None and value not in allowed):
+            del totals[value]
     known = frozenset(totals)
     planned: list[tuple[Slice, int]] = []
     small: dict[str, int] = {}

@@ -7,6 +7,7 @@ from functools import cached_property, partial
 from operator import attrgetter
 
 import msgspec
+from singer_sdk.exceptions import RetriableAPIError
 
 from tap_everflow.errors import EverflowAPIError
 from tap_everflow.packing import DAY, Chunk, DayCounts, pack_days, read_chunk
@@ -158,7 +159,7 @@ class RawReportStream(WindowedStream):
             return []
         try:
             days = self._day_counts(first, last, root, context)
-        except (EverflowAPIError, ReportShapeError) as error:
+        except (EverflowAPIError, RetriableAPIError, ReportShapeError) as error:
             self.logger.warning(
                 "%s: cannot count rows by day with the aggregated report (%s); "
                 "sizing windows by time instead.",
@@ -205,6 +206,10 @@ class RawReportStream(WindowedStream):
             return self._day_counts(first, middle - 1, root, context) + (
                 self._day_counts(middle, last, root, context)
             )
+        requested = {utc(day).strftime(DAY_FORMAT) for day in range(first, last, DAY)}
+        if counts and not counts.keys() & requested:
+            msg = f"its dates ({min(counts)}, ...) are none of the days asked for"
+            raise ReportShapeError(msg)
         return [
             DayCounts(day, day + DAY - 1, counts.get(utc(day).strftime(DAY_FORMAT), {}))
             for day in range(first, last, DAY)

@@ -39,14 +39,13 @@ def report_counts(
             if isinstance(item, dict)
         }
         day = ids.get("date")
-        rows = ((row.get("reporting") or {}) if isinstance(row, dict) else {}).get(
-            metric, 0
-        )
+        reporting = row.get("reporting") or {} if isinstance(row, dict) else None
+        rows = reporting.get(metric, 0) if isinstance(reporting, dict) else -1
         try:
             rows = int(rows)
         except (TypeError, ValueError):
             rows = -1
-        if not isinstance(day, str) or rows < 0:
+        if not isinstance(day, str) or rows < 0:  # a negative count: none found
             msg = f"a table row without a date or a count of {metric}: {row!r:.200}"
             raise ReportShapeError(msg)
         value = ids.get(column)

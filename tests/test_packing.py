@@ -140,6 +140,24 @@ def test_a_user_filter_is_kept_in_every_request():
     assert all(part.partition.included("offer") == {"1"} for part in chunk.slices)
 
 
+def test_values_the_user_leaves_out_are_never_asked_for():
+    """Even when the report lists them (a report that ignored the query)."""
+    counts = day_counts([Row(n, START + n, "1", str(n % 6)) for n in range(600)], 1)
+    every = ["0", "1", "2", "3", "4", "5", "unlisted", NO_VALUE]
+    only_1_2 = [{"resource_type": "affiliate", "filter_id_value": v} for v in "12"]
+    not_5 = [{"resource_type": "affiliate", "filter_id_value": "5"}]
+    for root, allowed in [
+        (Partition.from_query(filters=only_1_2), {"1", "2"}),
+        (Partition.from_query(exclusions=not_5), set(every) - {"5"}),
+    ]:
+        (chunk,) = pack_days(
+            counts, root=root, resource_type="affiliate", limits=LIMITS
+        )
+        for value in every:
+            hits = sum(covers(part, START, value) for part in chunk.slices)
+            assert hits == (value in allowed), (root, value)
+
+
 @given(days_of_traffic(), st.floats(0.5, 1.5), st.integers(0, 2**32))
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_reading_chunks_gets_every_row_even_when_the_counts_are_wrong(
@@ -234,6 +252,7 @@ def test_a_report_at_its_cap_gives_no_counts():
         {"table": [{"columns": [], "reporting": {"imp": 3}}]},
         {"table": [table_row("2026-11-01", "7", imp="many")]},
         {"table": [table_row("2026-11-01", "7", imp=-1)]},
+        {"table": [{**table_row("2026-11-01", "7"), "reporting": [3]}]},
     ],
 )
 def test_a_report_in_another_shape_is_refused(payload):
