@@ -209,18 +209,20 @@ def read_chunk(
     *,
     limits: Limits = Limits(),
     prefetch: Callable[[Slice], None] | None = None,
+    following: Sequence[Slice] = (),
     **walk_options: t.Any,
 ) -> Iterator[CompletedWindow]:
     """Read every row of ``chunk``: one complete window per slice, or more.
 
-    All its slices are announced at once (``prefetch``). A slice that overflows
+    All its slices are announced at once (``prefetch``), then ``following``
+    (the next chunk's, to run once these are under way). A slice that overflows
     is walked by time within its partition (``walk_options`` go to
     :func:`walk`), starting from the answer it already has. Every window but
     the chunk's last is complete through the chunk's start only: rows of other
     slices in its days may still follow.
     """
     if prefetch:
-        for part in chunk.slices:
+        for part in (*chunk.slices, *following):
             prefetch(part)
     last = chunk.slices[-1]
     for part in chunk.slices:

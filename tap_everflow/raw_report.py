@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import typing as t
 from functools import cached_property, partial
 from operator import attrgetter
@@ -129,18 +130,13 @@ class RawReportStream(WindowedStream):
                 "concurrency": workers,
             }
             cursor = start
-            for index, chunk in enumerate(chunks):
+            for chunk, after in itertools.zip_longest(chunks, chunks[1:]):
                 if cursor < chunk.start:
                     yield from walk(
                         cursor, chunk.start - 1, fetch, root=root, **options
                     )
-                if prefetch:  # this chunk's requests, then the next one's
-                    for part in [
-                        *chunk.slices,
-                        *(chunks[index + 1].slices if index + 1 < len(chunks) else ()),
-                    ]:
-                        prefetch(part)
-                yield from read_chunk(chunk, fetch, **options)
+                following = after.slices if after else ()
+                yield from read_chunk(chunk, fetch, following=following, **options)
                 cursor = chunk.end + 1
             if cursor <= end:
                 yield from walk(cursor, end, fetch, root=root, **options)
@@ -206,13 +202,13 @@ class RawReportStream(WindowedStream):
             return self._day_counts(first, middle - 1, root, context) + (
                 self._day_counts(middle, last, root, context)
             )
-        requested = {utc(day).strftime(DAY_FORMAT) for day in range(first, last, DAY)}
-        if counts and not counts.keys() & requested:
+        labels = {day: utc(day).strftime(DAY_FORMAT) for day in range(first, last, DAY)}
+        if counts and not counts.keys() & set(labels.values()):
             msg = f"its dates ({min(counts)}, ...) are none of the days asked for"
             raise ReportShapeError(msg)
         return [
-            DayCounts(day, day + DAY - 1, counts.get(utc(day).strftime(DAY_FORMAT), {}))
-            for day in range(first, last, DAY)
+            DayCounts(day, day + DAY - 1, counts.get(label, {}))
+            for day, label in labels.items()
         ]
 
     def _request_window(self, window: Slice, context: Context | None) -> Answer:

@@ -244,9 +244,7 @@ class WindowedStream(EverflowStream):
                     self._write_line = writer.lines(
                         self.name, self._stream_version, self._extracted_at
                     )
-                through = window.end
-                if window.complete_through is not None:
-                    through = window.complete_through
+                through = window.done_through
                 if through < window.start:  # a part of days still being read
                     # Before any record: the bookmark may pass what is complete.
                     self.mark_complete(context, utc(through).isoformat())
@@ -333,10 +331,7 @@ class WindowedStream(EverflowStream):
         requests_so_far: int,
     ) -> None:
         start, end = sync_range
-        through = window.end
-        if window.complete_through is not None:
-            through = window.complete_through
-        done = max(0, through - start + 1) / (end - start + 1)
+        done = max(0, window.done_through - start + 1) / (end - start + 1)
         part = (
             "" if window.partition == Partition() else f" {window.partition.describe()}"
         )

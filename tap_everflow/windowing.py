@@ -191,6 +191,11 @@ class CompletedWindow:
     partition: Partition = Partition()
     complete_through: int | None = None
 
+    @property
+    def done_through(self) -> int:
+        """Every row up to this time has been emitted once this window's are."""
+        return self.end if self.complete_through is None else self.complete_through
+
 
 def walk(
     start: int,
