@@ -519,6 +519,7 @@ def test_a_refused_report_leaves_the_days_to_the_walk(make_simulator, tap):
     assert_complete(run, truth)
     assert len(report_requests(sim)) == 1
     assert "cannot count rows by day with the aggregated report" in run.stderr
+    assert "impression package" not in run.stderr  # that advice is the raw report's
 
 
 def test_rows_the_report_did_not_count_are_still_read(make_simulator, tap):
