@@ -6,6 +6,7 @@ import logging
 import threading
 import typing as t
 from contextlib import contextmanager
+from functools import cached_property
 from http import HTTPStatus
 
 import backoff
@@ -16,6 +17,7 @@ from singer_sdk.streams import RESTStream
 
 from tap_everflow.errors import EverflowAPIError, EverflowError
 from tap_everflow.prefetch import Prefetcher
+from tap_everflow.proto3 import Conformer, Surprises
 from tap_everflow.settings import parse_time, setting
 
 if t.TYPE_CHECKING:
@@ -63,6 +65,9 @@ class EverflowStream(RESTStream):
     # Advice for fatal statuses on this stream's endpoint, where more specific
     # than FATAL_STATUS_ADVICE (which settings to check, what to ask for).
     status_advice: t.ClassVar[dict[HTTPStatus, str]] = {}
+    # Fields whose type Everflow's sources disagree on: the other JSON types
+    # they may arrive as, converted without a warning (see proto3).
+    alternatives: t.ClassVar[dict[str, tuple[str, ...]]] = {}
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         """Set up the stream; requests share the tap's throttle."""
@@ -72,6 +77,17 @@ class EverflowStream(RESTStream):
         # Bodies are read in validate_response, once there is room for them.
         self.requests_session.stream = True
         self.logger.addFilter(_not_backoffs_own_line)
+
+    @cached_property
+    def surprises(self) -> Surprises:
+        """What this run's rows held that the schema did not expect."""
+        return Surprises(self.name, self.logger)
+
+    def conformer(self, schema: dict, critical: t.Iterable[str] = ()) -> Conformer:
+        """Rows of ``schema`` as records; ``critical`` fields must be readable."""
+        return Conformer(
+            schema, self.surprises, critical=critical, alternatives=self.alternatives
+        )
 
     @property
     def throttle(self) -> RequestThrottle:

@@ -12,7 +12,7 @@ from singer_sdk import typing as th
 from singer_sdk.helpers.conform import TypeConformanceLevel
 
 from tap_everflow.client import EverflowStream
-from tap_everflow.proto3 import record_conformer
+from tap_everflow.schemas import DAILY_REPORT_AMOUNTS, DAILY_REPORT_COUNTS
 from tap_everflow.settings import parse_time, setting
 from tap_everflow.windowing import Answer, Dimension, Limits, Slice, walk
 
@@ -27,43 +27,16 @@ DAY_FORMAT = "%Y-%m-%d"
 TIMEZONES = {67: "UTC", 80: "America/New_York", 90: "America/Los_Angeles"}
 # Columns whose ids are filter resource types, so a day can be split on them.
 SPLITTABLE = ("offer", "affiliate", "advertiser", "country", "campaign", "creative")
-COUNTS = (
-    "imp",
-    "total_click",
-    "unique_click",
-    "invalid_click",
-    "duplicate_click",
-    "gross_click",
-    "cv",
-    "total_cv",
-    "view_through_cv",
-    "invalid_cv_scrub",
-    "event",
-)
-RATES_AND_MONEY = (
-    "ctr",
-    "cvr",
-    "evr",
-    "cpc",
-    "cpm",
-    "cpa",
-    "epc",
-    "rpc",
-    "rpa",
-    "rpm",
-    "payout",
-    "revenue",
-    "event_revenue",
-    "gross_sales",
-    "profit",
-    "margin",
-    "avg_sale_value",
-)
 METRICS_SCHEMA = {
     "properties": {
-        **{name: {"type": "integer"} for name in COUNTS},
-        **{name: {"type": "number"} for name in RATES_AND_MONEY},
+        **{name: {"type": "integer"} for name in DAILY_REPORT_COUNTS},
+        **{name: {"type": "number"} for name in DAILY_REPORT_AMOUNTS},
     }
+}
+# A table row: the columns' ids and labels (read apart), and the metrics.
+TABLE_ROW_SCHEMA = {
+    "type": "object",
+    "properties": {"columns": {}, "reporting": {"type": "object", **METRICS_SCHEMA}},
 }
 # A day has one row per column combination: the cap is on those rows.
 DAY_LIMITS = Limits(max_span=1)
@@ -133,10 +106,13 @@ class DailyReportStream(EverflowStream):
                 for column in self.columns
                 for part in ("id", "label")
             ),
-            *(th.Property(name, th.IntegerType, required=True) for name in COUNTS),
+            *(
+                th.Property(name, th.IntegerType, required=True)
+                for name in DAILY_REPORT_COUNTS
+            ),
             *(
                 th.Property(name, th.NumberType, required=True)
-                for name in RATES_AND_MONEY
+                for name in DAILY_REPORT_AMOUNTS
             ),
         ]
         return th.PropertiesList(*fields).to_dict()
@@ -189,7 +165,7 @@ class DailyReportStream(EverflowStream):
             for column in self.columns
             if column in SPLITTABLE
         ]
-        conform = record_conformer(METRICS_SCHEMA)
+        conform = self.conformer(TABLE_ROW_SCHEMA)
         workers = int(setting(self.config, "max_concurrent_requests"))
         call = partial(self._request_day, context=context)
         with self.requests_ahead(call, workers) as ahead:
@@ -228,7 +204,7 @@ class DailyReportStream(EverflowStream):
             item = columns.get(column) or {}
             record[f"{column}_id"] = str(item.get("id") or "")
             record[f"{column}_label"] = str(item.get("label") or "")
-        record.update(conform(row.get("reporting")))
+        record.update(conform(row)["reporting"])
         return record
 
     def _request_day(self, window: Slice, context: Context | None) -> Answer:

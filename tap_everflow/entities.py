@@ -15,7 +15,6 @@ from tap_everflow.paging import (
     PagePaginator,
     total_count,
 )
-from tap_everflow.proto3 import record_conformer
 from tap_everflow.windowed import utc
 
 if t.TYPE_CHECKING:
@@ -51,7 +50,13 @@ class EntityStream(EverflowStream):
         return {"page": next_page_token or 1, "page_size": PAGE_SIZE}
 
     def read_answer(self, payload: t.Any) -> Page:
-        """One page of the list."""
+        """One page of the list: ``{records_key: [...], "paging": ...}`` or a bare list.
+
+        Sources disagree on the wrapper (the reference's section 8): a bare
+        list has no total, so paging ends at its first short page.
+        """
+        if isinstance(payload, list):
+            return Page(payload, None)
         return Page(self.rows_in(payload), total_count(payload))
 
     def get_records(self, context: Context | None) -> Iterator[dict]:
@@ -63,7 +68,15 @@ class EntityStream(EverflowStream):
         entities not seen yet are emitted. (A deletion and a creation between
         the same pages keep the total; the next sync reads what they hid.)
         """
-        conform = record_conformer(self.schema, derived=DERIVED_TIMES.values())
+        source = {
+            **self.schema,
+            "properties": {
+                name: sub
+                for name, sub in self.schema["properties"].items()
+                if name not in DERIVED_TIMES.values()
+            },
+        }
+        conform = self.conformer(source, critical=self.primary_keys)
         seen: set[int] = set()
         key = self.primary_keys[0]
         for _ in range(MAX_PAGING_ATTEMPTS):

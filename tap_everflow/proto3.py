@@ -1,177 +1,365 @@
-"""Records shaped exactly as their schema says, under proto3 JSON conventions.
+"""Records shaped exactly as their schema says, whatever Everflow sends.
 
 Everflow omits fields that hold their zero value (``0``, ``""``, ``false``,
-``[]``), may send null, may send a number as a string, and may add fields at any
-time. A conformer built from a stream's JSON schema turns each API row into a
-record with every declared field, zero-filled, of the declared type, and without
-undeclared fields, so that the SDK need not re-check types per record.
+``[]``) and may add fields at any time; its documentation also shows nulls, and
+values whose type differs between sources. A :class:`Conformer` built from a
+stream's JSON schema turns each API row into a record with every declared field
+of the declared type, and nothing else:
+
+- an omitted field holds its zero value (a nullable one, ``null``);
+- a value of another type is kept where that loses nothing (a number sent as
+  text is parsed, a whole float becomes an integer, an object in a string
+  field becomes its JSON text); where it cannot be held, the field gets its
+  zero value. Either way the row is kept and :class:`Surprises` logs one
+  WARNING per field and run. Only a key or time field that cannot be read
+  stops the sync;
+- a field the schema does not declare is left out, and logged once.
+
+Values in a field's documented other reading (``alternatives``: sources that
+disagree on its type) are converted without a warning.
+
+:func:`struct_type` builds the msgspec type that decodes rows that keep the
+schema straight from JSON, in C; any other answer takes the conformer's path.
 """
 
 from __future__ import annotations
 
+import math
+import threading
 import typing as t
 
 import msgspec
 
 from tap_everflow.errors import EverflowResponseError
 
+if t.TYPE_CHECKING:
+    import logging
+    from collections.abc import Callable, Iterable, Mapping
+
 Conform = t.Callable[[t.Any], t.Any]
+# A field's place in a record: dotted names, "[]" for an array's items.
+Path = str
+ZERO: dict[str, t.Any] = {"integer": 0, "number": 0, "string": "", "boolean": False}
+SHOWN_VALUE_CHARS = 80  # of a surprising value, in its warning
 
 
-def _kind(schema: dict) -> str:
-    types = schema.get("type", "string")
-    types = [types] if isinstance(types, str) else [x for x in types if x != "null"]
-    return types[0]
+MISSING = object()  # a field the API left out (proto3: its zero value)
+
+
+class Unreadable(ValueError):
+    """A value the declared type cannot hold: the field gets its zero value."""
+
+
+def kinds(schema: dict) -> tuple[str | None, bool]:
+    """A property's JSON type (None: any) and whether it may be null."""
+    declared = schema.get("type")
+    if declared is None:
+        return None, True
+    listed = [declared] if isinstance(declared, str) else list(declared)
+    real = [kind for kind in listed if kind != "null"]
+    return (real[0] if real else None), "null" in listed
 
 
 def _to_integer(value: t.Any) -> int:
-    if value is None:
-        return 0
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
     if isinstance(value, bool):
         return int(value)
-    raise ValueError(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if text.lstrip("+-").isdigit():
+            return int(text)
+        return _to_integer(_to_number(text))
+    raise Unreadable
 
 
 def _to_number(value: t.Any) -> int | float:
-    if value is None:
-        return 0
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return value
+    if isinstance(value, bool):
+        return int(value)
     if isinstance(value, str):
-        return float(value) if value.strip() else 0
-    raise ValueError(value)
+        try:
+            number = float(value)
+        except ValueError:
+            raise Unreadable from None
+        if not math.isfinite(number):
+            raise Unreadable
+        return int(number) if number.is_integer() and "." not in value else number
+    raise Unreadable
 
 
 def _to_string(value: t.Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
         return str(value)
-    raise ValueError(value)
+    if isinstance(value, dict | list):
+        return msgspec.json.encode(value).decode()
+    raise Unreadable
 
 
 def _to_boolean(value: t.Any) -> bool:
-    if value is None:
-        return False
-    if isinstance(value, bool):
-        return value
-    if value in (0, 1):
+    if value in (0, 1) and not isinstance(value, float | str):
         return bool(value)
-    if value in ("true", "false"):
-        return value == "true"
-    raise ValueError(value)
+    if isinstance(value, str) and value.strip().lower() in ("true", "false", "1", "0"):
+        return value.strip().lower() in ("true", "1")
+    raise Unreadable
 
 
-SCALARS: dict[str, Conform] = {
+# Readings of a value sent with another JSON type than declared.
+CONVERSIONS: dict[str, Callable[[t.Any], t.Any]] = {
     "integer": _to_integer,
     "number": _to_number,
     "string": _to_string,
     "boolean": _to_boolean,
 }
+# Which Python values each JSON type holds as it is.
+EXACT: dict[str, Callable[[t.Any], bool]] = {
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "string": lambda v: isinstance(v, str),
+    "boolean": lambda v: isinstance(v, bool),
+}
+
+
+def json_kind(value: t.Any) -> str:
+    """The JSON type of a decoded value, as the schema names types."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
 
 
 class FieldError(ValueError):
-    """A value that cannot be read as its declared type."""
+    """A key or time field whose value cannot be read: the sync must stop."""
 
-    def __init__(self, path: str, value: t.Any) -> None:
+    def __init__(self, path: Path, value: t.Any) -> None:
         """Name the field and the offending value."""
-        super().__init__(f"{path}={value!r}")
+        shown = "absent" if value is MISSING else _shown(value)
+        super().__init__(f"{path}={shown}")
         self.path = path
 
 
-def conformer(schema: dict, path: str = "") -> Conform:
-    """Build a function that conforms one value to ``schema``.
+def _shown(value: t.Any) -> str:
+    text = repr(value)
+    if len(text) > SHOWN_VALUE_CHARS:
+        text = text[: SHOWN_VALUE_CHARS - 3] + "..."
+    return text
 
-    Only ``integer``, ``number``, ``string``, ``boolean``, ``object`` (with
-    declared properties) and ``array`` are supported: what the tap's schemas use.
+
+class Surprises:
+    """What a stream's rows held that its schema did not expect, once per field.
+
+    One per stream and run. Read from the threads that decode answers ahead.
     """
-    kind = _kind(schema)
-    if kind == "object" and not schema.get("properties"):
-        return _map_conformer(schema, path)
-    if kind == "object":
-        fields = [
-            (name, conformer(sub, f"{path}{name}."))
-            for name, sub in schema.get("properties", {}).items()
-        ]
 
-        def conform_object(value: t.Any) -> dict:
-            if value is None:
-                value = {}
-            elif not isinstance(value, dict):
-                raise FieldError(path.rstrip(".") or "record", value)
-            return {name: conform(value.get(name)) for name, conform in fields}
+    def __init__(self, stream: str, logger: logging.Logger) -> None:
+        """Nothing seen yet."""
+        self.stream = stream
+        self.logger = logger
+        self._reported: set[tuple[str, Path]] = set()
+        self._lock = threading.Lock()
+        # Undeclared field names by the path of the object that held them.
+        self._undeclared: dict[Path, frozenset[str]] = {}
 
-        return conform_object
-    if kind == "array":
-        item = conformer(schema.get("items", {}), f"{path.rstrip('.')}[].")
+    def _first(self, what: str, path: Path) -> bool:
+        with self._lock:
+            if (what, path) in self._reported:
+                return False
+            self._reported.add((what, path))
+            return True
 
-        def conform_array(value: t.Any) -> list:
-            if value is None:
-                return []
-            if not isinstance(value, list):
-                raise FieldError(path.rstrip("."), value)
-            return [item(v) for v in value]
+    def value(self, path: Path, value: t.Any, declared: str, kept: t.Any) -> None:
+        """``value`` was sent where ``declared`` was expected; ``kept`` is held."""
+        if not self._first("value", path):
+            return
+        self.logger.warning(
+            "%s: %s: Everflow sent %s (%s) where the schema declares %s; the row "
+            "is kept with %s. Later values of this field are not reported this run; "
+            "please report this so the schema can follow.",
+            self.stream,
+            path,
+            _shown(value),
+            json_kind(value),
+            declared,
+            f"the field set to {_shown(kept)}",
+        )
 
-        return conform_array
-    scalar = SCALARS[kind]
-    name = path.rstrip(".")
+    def unknown(self, path: Path, names: Iterable[str]) -> None:
+        """The object at ``path`` held fields the schema does not declare."""
+        for name in sorted(names):
+            field = f"{path}.{name}" if path else name
+            if self._first("unknown", field):
+                self.logger.warning(
+                    "%s: Everflow sent a field the schema does not declare: %s "
+                    "(left out of the records; please report it so it can be "
+                    "added).",
+                    self.stream,
+                    field,
+                )
+        with self._lock:
+            self._undeclared[path] = self._undeclared.get(path, frozenset()) | set(
+                names
+            )
 
-    def conform_scalar(value: t.Any) -> t.Any:
-        try:
-            return scalar(value)
-        except (ValueError, TypeError):
-            raise FieldError(name, value) from None
-
-    return conform_scalar
-
-
-def _map_conformer(schema: dict, path: str) -> Conform:
-    """A free-form object (e.g. query parameters): keys kept, values conformed."""
-    values = schema.get("additionalProperties")
-    value_conform = conformer(values, path) if isinstance(values, dict) else None
-    name = path.rstrip(".") or "record"
-
-    def conform_map(value: t.Any) -> dict:
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            raise FieldError(name, value)
-        if value_conform is None:
-            return value
-        return {key: value_conform(item) for key, item in value.items()}
-
-    return conform_map
+    def undeclared(self) -> dict[Path, frozenset[str]]:
+        """Undeclared field names seen so far, by the path of their object."""
+        with self._lock:
+            return dict(self._undeclared)
 
 
-def record_conformer(schema: dict, *, derived: t.Iterable[str] = ()) -> Conform:
-    """Conform API rows to ``schema``, leaving out ``derived`` properties.
+class Conformer:
+    """Conform API rows to a stream's schema (see the module docstring).
 
-    Derived properties (computed by the tap, not sent by the API) are filled in
-    by the caller.
+    ``critical``: paths of the key and time fields, which must be readable.
+    ``alternatives``: paths and the other JSON types documented for them.
     """
-    skip = set(derived)
-    source = {k: v for k, v in schema["properties"].items() if k not in skip}
-    conform = conformer({"type": "object", "properties": source})
 
-    def conform_record(row: t.Any) -> dict:
+    def __init__(
+        self,
+        schema: dict,
+        surprises: Surprises,
+        *,
+        critical: Iterable[Path] = (),
+        alternatives: Mapping[Path, tuple[str, ...]] | None = None,
+    ) -> None:
+        """Compile the schema into one function per field."""
+        self.surprises = surprises
+        self.critical = frozenset(critical)
+        self.alternatives = dict(alternatives or {})
+        self._conform = self._compile(schema, "")
+
+    def __call__(self, row: t.Any) -> dict:
+        """The record for one row; EverflowResponseError if a key or time is bad."""
         try:
-            return conform(row)
+            return self._conform(row)
         except FieldError as exc:
             msg = (
-                f"Everflow sent a value the schema cannot hold ({exc}); the API "
-                "response does not keep the contract. Please report it."
+                f"{self.surprises.stream}: Everflow sent a key or time the tap "
+                f"cannot read ({exc}); rows cannot be placed or told apart without "
+                "it. Please report it to Everflow."
             )
             raise EverflowResponseError(msg) from None
 
-    return conform_record
+    def _compile(self, schema: dict, path: Path) -> Conform:
+        kind, nullable = kinds(schema)
+        if kind is None:
+            return _as_is
+        if kind == "object" and schema.get("properties"):
+            return self._object(schema, path)
+        if kind == "object":
+            return self._map(schema, path, nullable=nullable)
+        if kind == "array":
+            return self._array(schema, path, nullable=nullable)
+        return self._scalar(kind, path, nullable=nullable)
+
+    def _surprise(self, path: Path, value: t.Any, declared: str, kept: t.Any) -> t.Any:
+        """Report ``value`` (unless of a documented other type) and return ``kept``."""
+        if json_kind(value) not in self.alternatives.get(path, ()):
+            self.surprises.value(path, value, declared, kept)
+        return kept
+
+    def _scalar(self, kind: str, path: Path, *, nullable: bool) -> Conform:
+        exact, convert, zero = EXACT[kind], CONVERSIONS[kind], ZERO[kind]
+        critical = path in self.critical
+
+        def conform_scalar(value: t.Any) -> t.Any:
+            if exact(value):
+                return value
+            if value is MISSING and not critical:
+                return None if nullable else zero
+            if value is None and nullable:
+                return None
+            try:
+                # A key or time is read from a scalar, never from JSON text.
+                if value is None or value is MISSING or (
+                    critical and isinstance(value, dict | list)
+                ):
+                    raise Unreadable
+                kept = convert(value)
+            except Unreadable:
+                if critical:
+                    raise FieldError(path, value) from None
+                kept = zero
+            return self._surprise(path, value, kind, kept)
+
+        return conform_scalar
+
+    def _object(self, schema: dict, path: Path) -> Conform:
+        fields = [
+            (name, self._compile(sub, f"{path}.{name}" if path else name))
+            for name, sub in schema["properties"].items()
+        ]
+        known = frozenset(schema["properties"])
+        entries = self._collection_entries(schema, path)
+
+        def conform_object(value: t.Any) -> dict:
+            if isinstance(value, dict):
+                if not value.keys() <= known:
+                    self.surprises.unknown(path, value.keys() - known)
+            elif isinstance(value, list) and entries is not None:
+                # A collection sent as its bare list of entries.
+                value = self._surprise(
+                    path, value, "object", {"total": len(value), "entries": value}
+                )
+            else:
+                if value is not MISSING:
+                    self._surprise(path or "record", value, "object", "zero values")
+                value = {}
+            return {name: conform(value.get(name, MISSING)) for name, conform in fields}
+
+        return conform_object
+
+    @staticmethod
+    def _collection_entries(schema: dict, _path: Path) -> dict | None:
+        """The entries' schema of a ``{total, entries}`` collection, else None."""
+        properties = schema.get("properties", {})
+        if set(properties) == {"total", "entries"}:
+            return properties["entries"]
+        return None
+
+    def _map(self, schema: dict, path: Path, *, nullable: bool) -> Conform:
+        """A free-form object (query parameters, settings): kept whole."""
+        values = schema.get("additionalProperties")
+        value_conform = (
+            self._compile(values, f"{path}.*") if isinstance(values, dict) else None
+        )
+
+        def conform_map(value: t.Any) -> dict | None:
+            if isinstance(value, dict):
+                if value_conform is None:
+                    return value
+                return {key: value_conform(item) for key, item in value.items()}
+            if value is MISSING or (value is None and nullable):
+                return None if nullable else {}
+            return self._surprise(path, value, "object", {})
+
+        return conform_map
+
+    def _array(self, schema: dict, path: Path, *, nullable: bool) -> Conform:
+        item = self._compile(schema.get("items", {}), f"{path}[]")
+
+        def conform_array(value: t.Any) -> list | None:
+            if isinstance(value, list):
+                return [item(v) for v in value]
+            if value is MISSING:
+                return None if nullable else []
+            if value is None:
+                return None if nullable else self._surprise(path, value, "array", [])
+            # One value where a list was declared: a list of it loses nothing.
+            return self._surprise(path, value, "array", [item(value)])
+
+        return conform_array
+
+
+def _as_is(value: t.Any) -> t.Any:
+    return None if value is MISSING else value
 
 
 def deselected_paths(
@@ -197,36 +385,127 @@ def deselected_paths(
     return paths
 
 
-def struct_type(schema: dict, name: str = "Record") -> t.Any:
-    """A msgspec type that decodes JSON as :func:`conformer` conforms it, or fails.
+PYTHON_TYPES: dict[str, t.Any] = {
+    "integer": int,
+    # A number keeps the JSON form: 2 stays an integer, as the conformer has it.
+    "number": int | float,
+    "string": str,
+    "boolean": bool,
+}
+
+
+def struct_type(
+    schema: dict,
+    name: str = "Record",
+    *,
+    undeclared: Mapping[Path, frozenset[str]] | None = None,
+    alternatives: Mapping[Path, tuple[str, ...]] | None = None,
+    path: Path = "",
+) -> t.Any:
+    """A msgspec type that decodes JSON as :class:`Conformer` conforms it, or fails.
 
     Objects with declared properties become Structs whose defaults are the
-    proto3 zero values (a field the API omitted holds zero); undeclared fields
-    are ignored. msgspec raises ``ValidationError`` for anything else (a null,
-    a value of another type), which the conformer then handles, more slowly.
+    zero values (a field the API omitted holds zero) and that refuse undeclared
+    fields, except those in ``undeclared`` (already reported: kept as raw JSON
+    in fields named ``UNDECLARED_PREFIX + name``, which records leave out).
+    A field with ``alternatives`` also takes them, for :func:`normalizer` to
+    convert. msgspec raises ``ValidationError`` for anything else (a null, a
+    value of another type, a new field), which the conformer then handles.
     """
-    kind = _kind(schema)
+    undeclared = undeclared or {}
+    alternatives = alternatives or {}
+    kind, nullable = kinds(schema)
+    if kind is None:
+        return t.Any
     if kind == "object" and schema.get("properties"):
-        fields = []
+        fields: list[tuple[str, t.Any, t.Any]] = []
         for prop, sub in schema["properties"].items():
-            sub_type = struct_type(sub, f"{name}_{prop}")
+            sub_path = f"{path}.{prop}" if path else prop
+            sub_type = struct_type(
+                sub,
+                f"{name}_{prop}",
+                undeclared=undeclared,
+                alternatives=alternatives,
+                path=sub_path,
+            )
             fields.append((prop, sub_type, _zero(sub, sub_type)))
-        return msgspec.defstruct(name, fields, gc=False)
+        # Not inside arrays: records leave undeclared fields out by path.
+        extra = [] if "[]" in path else sorted(undeclared.get(path, ()))
+        fields += [(UNDECLARED_PREFIX + x, msgspec.Raw, msgspec.UNSET) for x in extra]
+        return msgspec.defstruct(
+            name,
+            fields,
+            gc=False,
+            forbid_unknown_fields=True,
+            rename={UNDECLARED_PREFIX + x: x for x in extra},
+        )
     if kind == "object":
         values = schema.get("additionalProperties")
         value_type = struct_type(values) if isinstance(values, dict) else t.Any
-        return dict[str, value_type]
-    if kind == "array":
-        return list[struct_type(schema.get("items", {}), f"{name}_item")]
-    # A number keeps the JSON form: 2 stays an integer, as the conformer has it.
-    return {"integer": int, "number": int | float, "string": str, "boolean": bool}[kind]
+        found = dict[str, value_type]
+    elif kind == "array":
+        found = list[  # type: ignore[misc]
+            struct_type(
+                schema.get("items", {}),
+                f"{name}_item",
+                undeclared=undeclared,
+                alternatives=alternatives,
+                path=f"{path}[]",
+            )
+        ]
+    else:
+        found = PYTHON_TYPES[kind]
+        for other in alternatives.get(path, ()):
+            if other in PYTHON_TYPES and other != kind:
+                found = found | PYTHON_TYPES[other]
+    return found | None if nullable else found
+
+
+# Struct fields holding an undeclared field's raw JSON are named with this.
+UNDECLARED_PREFIX = "undeclared__"
+
+
+def normalizer(
+    schema: dict, alternatives: Mapping[Path, tuple[str, ...]]
+) -> Callable[[list], None] | None:
+    """Convert, in place, rows that :func:`struct_type` decoded in another reading.
+
+    Only fields of nested objects (no arrays on the way) are typed with their
+    alternatives, so only those are visited: a few attribute reads per row.
+    None when the schema has no such field.
+    """
+    fixes = []
+    for path, others in alternatives.items():
+        *parents, name = path.split(".")
+        node = schema
+        for part in (*parents, name):
+            node = node.get("properties", {}).get(part, {})
+        kind, _ = kinds(node)
+        if kind in PYTHON_TYPES and "[]" not in path and set(others) & set(EXACT):
+            fixes.append((tuple(parents), name, EXACT[kind], CONVERSIONS[kind]))
+    if not fixes:
+        return None
+
+    def normalize(rows: list) -> None:
+        for row in rows:
+            for parents, name, exact, convert in fixes:
+                holder = row
+                for parent in parents:
+                    holder = getattr(holder, parent)
+                value = getattr(holder, name)
+                if not exact(value) and value is not None:
+                    setattr(holder, name, convert(value))
+
+    return normalize
 
 
 def _zero(schema: dict, decoded: t.Any) -> t.Any:
-    """The proto3 zero value of ``schema`` (a factory where it is mutable)."""
-    kind = _kind(schema)
+    """The zero value of ``schema`` (a factory where it is mutable)."""
+    kind, nullable = kinds(schema)
     if kind == "object" and schema.get("properties"):
         return msgspec.field(default_factory=decoded)
+    if nullable:
+        return None
     if kind in ("object", "array"):
         return msgspec.field(default_factory=dict if kind == "object" else list)
-    return {"integer": 0, "number": 0, "string": "", "boolean": False}[kind]
+    return ZERO[kind]

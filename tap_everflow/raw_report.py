@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import typing as t
-from functools import cached_property, partial
+from functools import partial
 from operator import attrgetter
 
 import msgspec
@@ -220,37 +220,27 @@ class RawReportStream(WindowedStream):
         }
         return self.post_json(body, context)
 
-    @cached_property
-    def _answer_type(self) -> t.Any:
-        """Either answer shape, rows typed as :attr:`row_type` (proto3)."""
-        row = self.row_type
-        envelope = msgspec.defstruct(
-            f"{self.name}_answer",
-            [
-                (self.records_key, list[row] | msgspec.UnsetType, msgspec.UNSET),
-                ("incomplete_results", bool, False),
-                ("error", t.Any, msgspec.UNSET),
-            ],
-        )
-        return list[row] | envelope
-
     def decode_answer(self, content: bytes) -> Answer:
         """Decode the rows straight into typed rows, in C, when they keep the schema.
 
         msgspec fills omitted fields with zero values; an answer it cannot type
-        (nulls, numbers as text, an error, no rows key) takes the general path:
-        decoded, checked and conformed in Python, several times slower.
+        (nulls, numbers as text, a new field, an error, no rows key) takes the
+        general path: decoded, checked and conformed in Python, several times
+        slower, and reported once per field (see :mod:`tap_everflow.typed_rows`).
         """
+        typed = self.typed_rows
         try:
-            answer = msgspec.json.decode(content, type=self._answer_type, strict=False)
+            answer = msgspec.json.decode(
+                content, type=typed.answer_type(self.records_key)
+            )
         except msgspec.ValidationError:
             return super().decode_answer(content)
         if isinstance(answer, list):
-            return Answer(answer)
+            return Answer(typed.typed(answer))
         rows = getattr(answer, self.records_key)
         if rows is msgspec.UNSET or answer.error is not msgspec.UNSET:
             return super().decode_answer(content)
-        return Answer(rows, incomplete=answer.incomplete_results)
+        return Answer(typed.typed(rows), incomplete=answer.incomplete_results)
 
     def read_answer(self, payload: t.Any) -> Answer:
         """Read either answer shape: ``{records_key: [...]}`` or a bare list."""

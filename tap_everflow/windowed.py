@@ -6,7 +6,7 @@ import datetime as dt
 import time
 import typing as t
 from contextlib import closing
-from functools import cached_property
+from functools import cached_property, partial
 from operator import attrgetter
 
 import msgspec
@@ -17,9 +17,10 @@ from singer_sdk.mapper import SameRecordTransform
 
 from tap_everflow.client import EverflowStream
 from tap_everflow.errors import EverflowResponseError
-from tap_everflow.proto3 import deselected_paths, record_conformer, struct_type
+from tap_everflow.proto3 import deselected_paths
 from tap_everflow.record_lines import LineWriter
 from tap_everflow.settings import parse_time, setting
+from tap_everflow.typed_rows import TypedRows
 from tap_everflow.windowing import Partition
 
 if t.TYPE_CHECKING:
@@ -88,18 +89,28 @@ class WindowedStream(EverflowStream):
         return {**self.schema, "properties": properties}
 
     @cached_property
-    def row_type(self) -> type[msgspec.Struct]:
-        """Rows as msgspec Structs: compact, typed, zero-filled (see proto3)."""
-        return struct_type(self.row_schema, f"{self.name}_row")
+    def typed_rows(self) -> TypedRows:
+        """Rows as msgspec Structs: compact, typed, zero-filled (see proto3).
 
-    @cached_property
-    def _conform(self) -> t.Callable[[t.Any], dict]:
-        return record_conformer(self.row_schema)
+        The key and the time must be readable: rows are placed and told apart
+        by them.
+        """
+        return TypedRows(
+            self.row_schema,
+            self.surprises,
+            name=self.name,
+            critical=(*self.primary_keys, self.time_field),
+            alternatives=self.alternatives,
+        )
+
+    @property
+    def row_type(self) -> type[msgspec.Struct]:
+        """The Struct type rows are decoded into."""
+        return self.typed_rows.row_type
 
     def conform_rows(self, rows: list) -> list[msgspec.Struct]:
         """Rows as decoded JSON, conformed (proto3 rules) into :attr:`row_type`."""
-        conform, row_type = self._conform, self.row_type
-        return [msgspec.convert(conform(row), row_type) for row in rows]
+        return self.typed_rows.from_json(rows)
 
     @cached_property
     def _deselected(self) -> list[tuple[str, ...]]:
@@ -161,15 +172,27 @@ class WindowedStream(EverflowStream):
 
         Starts at the later of start_date, the bookmark and the end of the last
         complete window, less the stream's lookback; never earlier than the API
-        keeps rows. Ends at end_date, but never later than now minus lag_minutes.
+        keeps rows. Ends at end_date (never after now), or else at now minus
+        lag_minutes.
         """
         now = int(time.time())
-        end = now - 60 * int(setting(self.config, "lag_minutes"))
+        settled = now - 60 * int(setting(self.config, "lag_minutes"))
+        end = settled
         if self.config.get("end_date"):
-            end = min(
-                end,
-                int(parse_time(self.config["end_date"], end_of_day=True).timestamp()),
+            asked = int(
+                parse_time(self.config["end_date"], end_of_day=True).timestamp()
             )
+            end = min(now, asked)
+            if end > settled:
+                self.logger.warning(
+                    "%s: end_date %s is within lag_minutes (%s) of now: rows "
+                    "Everflow is still recording for the last minutes may arrive "
+                    "after this run, and only a later run that covers them again "
+                    "delivers them.",
+                    self.name,
+                    utc(end).isoformat(),
+                    setting(self.config, "lag_minutes"),
+                )
         retention_days = self._days(self.retention_days)
         earliest = now - retention_days * 86_400
 
@@ -268,6 +291,13 @@ class WindowedStream(EverflowStream):
         outside = 0
         for row in window.rows:
             epoch = time_of(row)
+            if not epoch:
+                msg = (
+                    f"{self.name}: Everflow sent a row without {self.time_field} "
+                    f"(key {key_of(row)!r}); the row cannot be placed in time. "
+                    "Please report it to Everflow."
+                )
+                raise EverflowResponseError(msg)
             if not window.start <= epoch <= window.end:
                 outside += 1
                 continue
@@ -301,9 +331,18 @@ class WindowedStream(EverflowStream):
         Written straight as lines (:attr:`_write_line`), a record may keep its nested
         objects as Structs, which encode the same: only a stream map reads them.
         """
-        deselected = self._deselected
-        shallow = self._write_line is not None and all(len(p) == 1 for p in deselected)
-        to_record = asdict if shallow else msgspec.to_builtins
+        undeclared = self.typed_rows.undeclared_paths()
+        deselected = self._deselected + undeclared
+        shallow = (
+            self._write_line is not None
+            and not undeclared  # Structs nested in records would carry them
+            and all(len(p) == 1 for p in deselected)
+        )
+        to_record = (
+            asdict
+            if shallow
+            else partial(msgspec.to_builtins, builtin_types=(msgspec.Raw,))
+        )
         time_of, replication_key = attrgetter(self.time_field), self.replication_key
         stamp_epoch, stamp, hour, hour_prefix = None, "", None, ""
         for row in rows:

@@ -368,17 +368,67 @@ def employee(employee_id: int) -> tuple[tuple[str, object], ...]:
         employee_id: The network employee id; 0 gives all zero values.
 
     Returns:
-        Pairs for ``network_employee_id``, ``first_name``, ``last_name`` and
-        ``email``.
+        Pairs for ``network_employee_id``, ``network_id``, ``first_name``,
+        ``last_name``, ``full_name`` and ``account_status`` (reference 1d).
     """
     first, last = _EMPLOYEES[employee_id - 1] if employee_id else ("", "")
-    email = f"{first}.{last}@network.example".lower() if employee_id else ""
     return (
         ("network_employee_id", employee_id),
+        ("network_id", NETWORK_ID if employee_id else 0),
         ("first_name", first),
         ("last_name", last),
-        ("email", email),
+        ("full_name", f"{first} {last}" if employee_id else ""),
+        ("account_status", "active" if employee_id else ""),
     )
+
+
+def employee_email(employee_id: int) -> str:
+    """Return an employee's work e-mail address ("" for none)."""
+    if not employee_id:
+        return ""
+    first, last = _EMPLOYEES[employee_id - 1]
+    return f"{first}.{last}@network.example".lower()
+
+
+NETWORK_ID = 1234  # the simulated network's id, in every record that names it
+_OFFER_STATUSES = ("active",) * 7 + ("paused", "pending", "deleted")
+_VISIBILITIES = ("public", "public", "require_approval", "private")
+_ACCOUNT_STATUSES = ("active",) * 8 + ("inactive", "pending", "suspended")
+
+
+def offer_status(offer_id: int) -> str:
+    """Return an offer's status (active, paused, pending or deleted)."""
+    return _OFFER_STATUSES[offer_id * 7 % len(_OFFER_STATUSES)]
+
+
+def offer_visibility(offer_id: int) -> str:
+    """Return an offer's visibility (public, require_approval or private)."""
+    return _VISIBILITIES[offer_id * 3 % len(_VISIBILITIES)]
+
+
+def offer_category_id(offer_id: int) -> int:
+    """Return an offer's category (ids 1 to 6)."""
+    return offer_id % 6 + 1
+
+
+def offer_group_id(offer_id: int) -> int:
+    """Return an offer's group (0: none, else 1 to 4)."""
+    return 0 if offer_id % 3 else offer_id % 4 + 1
+
+
+def affiliate_status(affiliate_id: int) -> str:
+    """Return an affiliate's account status."""
+    return _ACCOUNT_STATUSES[affiliate_id * 5 % len(_ACCOUNT_STATUSES)]
+
+
+def advertiser_status(advertiser_id: int) -> str:
+    """Return an advertiser's account status (the fifth is inactive)."""
+    return "inactive" if advertiser_id == 5 else "active"
+
+
+def traffic_source_id(affiliate_id: int) -> int:
+    """Return an affiliate's traffic source (0: none, else 1 to 3)."""
+    return affiliate_id % 4
 
 
 @dataclass(frozen=True)

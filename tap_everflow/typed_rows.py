@@ -1,0 +1,104 @@
+"""A stream's rows as typed msgspec Structs, decoded in C where the answer allows.
+
+The schema's Struct type refuses anything the schema does not foresee; such an
+answer is read in Python (:class:`~tap_everflow.proto3.Conformer`), which
+reports each surprise once. Fields it found undeclared are then tolerated by
+the Struct type (kept as raw JSON, left out of records), so that a field
+Everflow adds to every row costs one slow answer per run, not every answer.
+"""
+
+from __future__ import annotations
+
+import threading
+import typing as t
+
+import msgspec
+
+from tap_everflow.proto3 import (
+    Conformer,
+    Path,
+    Surprises,
+    normalizer,
+    struct_type,
+)
+
+if t.TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+
+class TypedRows:
+    """Decode and conform one stream's rows (``schema``: the rows' own fields)."""
+
+    def __init__(
+        self,
+        schema: dict,
+        surprises: Surprises,
+        *,
+        name: str,
+        critical: Iterable[Path] = (),
+        alternatives: Mapping[Path, tuple[str, ...]] | None = None,
+    ) -> None:
+        """Compile the conformer; Struct types are built when first needed."""
+        self.schema = schema
+        self.surprises = surprises
+        self.name = name
+        self.alternatives = dict(alternatives or {})
+        self.conform = Conformer(
+            schema, surprises, critical=critical, alternatives=self.alternatives
+        )
+        self.normalize = normalizer(schema, self.alternatives)
+        self._lock = threading.Lock()
+        self._built: tuple[frozenset, t.Any] | None = None
+        self._answers: dict[tuple[int, str], t.Any] = {}
+
+    @property
+    def row_type(self) -> type[msgspec.Struct]:
+        """The Struct type of a row, tolerating the undeclared fields seen so far."""
+        seen = frozenset(self.surprises.undeclared().items())
+        with self._lock:
+            if self._built is None or self._built[0] != seen:
+                row_type = struct_type(
+                    self.schema,
+                    f"{self.name}_row",
+                    undeclared=dict(seen),
+                    alternatives=self.alternatives,
+                )
+                self._built = (seen, row_type)
+            return self._built[1]
+
+    def answer_type(self, records_key: str) -> t.Any:
+        """An answer's type: a bare list of rows, or ``{records_key: [...]}``."""
+        row = self.row_type
+        key = (id(row), records_key)
+        if key not in self._answers:
+            envelope = msgspec.defstruct(
+                f"{self.name}_answer",
+                [
+                    (records_key, list[row] | msgspec.UnsetType, msgspec.UNSET),
+                    ("incomplete_results", bool, False),
+                    ("error", t.Any, msgspec.UNSET),
+                ],
+            )
+            self._answers = {key: list[row] | envelope}  # older types: done
+        return self._answers[key]
+
+    def typed(self, rows: list) -> list[msgspec.Struct]:
+        """Rows decoded typed (the fast path), in the declared types."""
+        if self.normalize is not None:
+            self.normalize(rows)
+        return rows
+
+    def from_json(self, rows: Iterable[t.Any]) -> list[msgspec.Struct]:
+        """Rows decoded as plain JSON, conformed (the slow path) into Structs."""
+        conform = self.conform
+        row_type = self.row_type
+        return [msgspec.convert(conform(row), row_type) for row in rows]
+
+    def undeclared_paths(self) -> list[tuple[str, ...]]:
+        """Where Structs may hold undeclared fields that records must leave out."""
+        return [
+            (*(path.split(".") if path else ()), name)
+            for path, names in self.surprises.undeclared().items()
+            for name in names
+            if "[]" not in path
+        ]
