@@ -553,14 +553,14 @@ FREE_FORM = frozenset(
         "relationship.integrations.advertiser_demand_partner",
     }
 )
-# Collections whose entries the reference does not describe.
+# Collections whose entries the reference does not describe: kept whole.
 UNDESCRIBED_ENTRIES = frozenset(
     {
-        "relationship.channels.entries[]",
-        "relationship.requirement_kpis.entries[]",
-        "relationship.requirement_tracking_parameters.entries[]",
-        "relationship.users.entries[]",
-        "relationship.ios_app_sources.entries[]",
+        "relationship.channels.entries",
+        "relationship.requirement_kpis.entries",
+        "relationship.requirement_tracking_parameters.entries",
+        "relationship.users.entries",
+        "relationship.ios_app_sources.entries",
     }
 )
 

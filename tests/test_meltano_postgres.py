@@ -187,6 +187,74 @@ def test_money_is_numeric_and_exact(meltano, postgres, simulator):
     assert types["network_offer_id"] == "bigint"
 
 
+def _with_carrier_code_as_text(relationship: dict) -> dict:
+    """A click's relationship as the tap writes it: both readings as text."""
+    geolocation = relationship["geolocation"]
+    code = geolocation["carrier_code"]
+    return {**relationship, "geolocation": {**geolocation, "carrier_code": str(code)}}
+
+
+def test_wide_click_and_offer_records_land_with_their_types(
+    meltano, postgres, simulator
+):
+    """Every documented field of the reference's records reaches its column."""
+    clicks = column_types(postgres, "everflow", "clicks")
+    for column, expected in {
+        "is_unique": "bigint",
+        "project_id": "text",
+        "error_filter_id": "text",
+        "custom_landing_page_id": "bigint",
+        "is_sdk_click": "boolean",
+        "category_id": "bigint",
+        "relationship": "jsonb",
+    }.items():
+        assert clicks[column].replace("character varying", "text") == expected, column
+    truth = {r["transaction_id"]: r for r in simulator.truth["clicks"]}
+    rows = query(
+        postgres,
+        "select transaction_id, url, redirect_method, relationship"
+        " from everflow.clicks limit 300",
+    )
+    for transaction_id, url, redirect_method, relationship in rows:
+        expected = truth[transaction_id]
+        assert (url, redirect_method) == (expected["url"], expected["redirect_method"])
+        assert relationship == _with_carrier_code_as_text(expected["relationship"])
+        assert isinstance(relationship["http_user_agent"], str)
+
+    offers = column_types(postgres, "everflow", "offers")
+    for column, expected in {
+        "daily_payout_cap": "numeric",
+        "global_revenue_cap": "numeric",
+        "daily_click_cap": "bigint",
+        "date_live_until": "text",
+        "is_soft_cap": "boolean",
+        "labels": "jsonb",
+        "relationship": "jsonb",
+        "saved_at": "timestamp with time zone",
+    }.items():
+        assert offers[column].replace("character varying", "text") == expected, column
+    truth = {r["network_offer_id"]: r for r in simulator.truth["offers"]}
+    rows = query(
+        postgres,
+        "select network_offer_id, daily_payout_cap, date_live_until, relationship"
+        " from everflow.offers",
+    )
+    for offer_id, cap, live_until, relationship in rows:
+        expected = truth[offer_id]
+        assert cap == Decimal(str(expected["daily_payout_cap"]))
+        assert live_until == expected["date_live_until"]
+        assert relationship == expected["relationship"]
+
+    advertisers = column_types(postgres, "everflow", "advertisers")
+    assert advertisers["is_expose_publisher_reporting_data"] == "boolean"
+    nulls = query(
+        postgres,
+        "select count(*) from everflow.advertisers"
+        " where is_expose_publisher_reporting_data is null",
+    )[0][0]
+    assert nulls == len(simulator.truth["advertisers"])  # documented null, kept
+
+
 def test_daily_report_adds_up_to_the_raw_rows(meltano, postgres, simulator):
     types = column_types(postgres, "everflow", "daily_report")
     assert types["date"] == "date"
@@ -247,6 +315,15 @@ def test_flattening_variant_stores_nested_fields_as_columns(meltano, postgres):
     }
     clicks = column_types(postgres, "everflow_flat", "clicks")
     assert clicks["relationship__geolocation__is_mobile"] == "boolean"
+    assert clicks["relationship__internal_redirect__redirect_count"] == "bigint"
+    assert clicks["relationship__geolocation__carrier_code"] in {
+        "text",
+        "character varying",
+    }
+    affiliates = column_types(postgres, "everflow_flat", "affiliates")
+    assert affiliates["contact_address__city"] in {"text", "character varying"}
+    offers = column_types(postgres, "everflow_flat", "offers")
+    assert offers["relationship__category__network_category_id"] == "bigint"
     for table in ("impressions", "clicks"):
         flat, nested = query(
             postgres,

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 
+from tests import reference
 from tests.simulator import (
     EverflowSimulator,
     Fault,
@@ -793,3 +794,34 @@ def test_dst_days_are_whole_days_in_their_zone(serve):
     # The day alone, as the whole window: its 25th hour is in it.
     body |= {"from": "2026-11-01", "to": "2026-11-01"}
     assert table(sim, body).json()["summary"]["imp"] == the_day
+
+
+def _simulated(kind: str) -> list[dict]:
+    if kind == "offers":
+        return offer_entities(1, START, END, 200)
+    if kind == "affiliates":
+        return affiliate_entities(1, START, END, 200)
+    if kind == "advertisers":
+        return advertiser_entities(1, START, END)
+    return uniform(3, START, END, 400, kind=kind)
+
+
+# A field the sources disagree on: the simulator sends both readings.
+BOTH_READINGS = {"relationship.geolocation.carrier_code": (str, int)}
+
+
+@pytest.mark.parametrize("kind", sorted(reference.EXAMPLES))
+def test_simulated_records_have_the_reference_fields_and_types(kind):
+    """The simulator's records are shaped as the reference documents, not guessed."""
+    documented = reference.leaves(reference.EXAMPLES[kind]())
+    for record in _simulated(kind):
+        fields = reference.leaves(record)
+        assert set(fields) == set(documented), kind
+        for path, value in fields.items():
+            expected = documented[path]
+            allowed = BOTH_READINGS.get(path, (type(expected),))
+            if isinstance(expected, float):
+                allowed = (float, int)  # a JSON number may be written whole
+            if expected is None:
+                allowed = (type(None),)  # documented as null
+            assert isinstance(value, allowed), (path, value)

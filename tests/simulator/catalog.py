@@ -103,6 +103,14 @@ GEOS: tuple[tuple[str, str, str, str, str, int, str, str, str], ...] = (
     ("", "", "", "", "", 0, "", "", ""),  # IP not geolocated: all zero values
 )  # fmt: skip
 COUNTRY_NAMES = {geo[0]: geo[1] for geo in GEOS}
+COUNTRY_CODES = {name: code for code, name in COUNTRY_NAMES.items()}
+
+
+def country_code_of(row: dict) -> str:
+    """A record's country code: a click's geolocation, or a conversion's country."""
+    geo = (row.get("relationship") or {}).get("geolocation") or {}
+    return geo.get("country_code") or COUNTRY_CODES.get(row.get("country") or "", "")
+
 
 # (platform_name, browser_name, device_type, os_version, brand, model,
 # browser_version, user_agent). Impressions carry only the first three.

@@ -456,7 +456,7 @@ def _conversion(
             **_parties(offer_id, affiliate_id),
             "query_parameters": dict(QUERY_PARAMETERS[(extra >> 180) & 7]),
             "attribution_method": "last_touch",
-            "usm_data": None,
+            "usm_data": {},
         },
     }
 
@@ -754,6 +754,7 @@ def offer_entities(seed: int, start: int, end: int, count: int) -> list[Record]:
                 "email_attribution_window_minute": 0,
                 "email_attribution_window_type": "",
                 **times,
+                "labels": labels,
                 "relationship": {
                     "category": {
                         "network_category_id": category,

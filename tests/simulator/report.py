@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tests.simulator.catalog import COUNTRY_NAMES
+from tests.simulator.catalog import COUNTRY_NAMES, country_code_of
 from tests.simulator.records import KINDS
 from tests.simulator.rules import BadRequest, Record, Window, local_epoch, matcher
 
@@ -34,8 +34,7 @@ def _party(entity: str, key: str) -> Column:
 
 
 def _country(row: Record, _ts: int) -> tuple[str, str]:
-    geo = (row.get("relationship") or {}).get("geolocation") or {}
-    code = geo.get("country_code") or ""
+    code = country_code_of(row)
     return code, COUNTRY_NAMES.get(code, code)
 
 

@@ -15,6 +15,8 @@ from http import HTTPStatus
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tests.simulator.catalog import country_code_of
+
 Record = dict[str, Any]
 
 DAY = 86_400
@@ -240,7 +242,7 @@ FILTER_FIELDS = {
     "advertiser": _related("advertiser", "network_advertiser_id"),
     "creative": _field("creative_id"),
     "source_id": _field("source_id"),
-    "country": _related("geolocation", "country_code"),
+    "country": country_code_of,
     "region": _related("geolocation", "region_name"),
     "city": _related("geolocation", "city_name"),
     "device_platform": _related("device_information", "platform_name"),
