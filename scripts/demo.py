@@ -42,36 +42,47 @@ def simulated_everflow(stack: ExitStack) -> tuple[str, str, int]:
     return simulator.url, "demo-key", start
 
 
+# The column each table's time range is read from, in order of preference.
+TIME_COLUMNS = ("occurred_at", "converted_at", "date", "saved_at")
+
+
 def summary(postgres: Postgres) -> None:
-    """Print rows per table, their time range, and the latest few rows."""
+    """Print rows per table, their time range, and the latest few raw rows."""
     with psycopg.connect(postgres.url) as conn:
-        tables = [
-            row[0]
-            for row in conn.execute(
-                "select table_name from information_schema.tables "
-                "where table_schema = %s order by 1",
-                (SCHEMA,),
-            )
-        ]
-        for table in tables:
+        columns: dict[str, set[str]] = {}
+        for table, column in conn.execute(
+            "select table_name, column_name from information_schema.columns "
+            "where table_schema = %s order by 1",
+            (SCHEMA,),
+        ):
+            columns.setdefault(table, set()).add(column)
+        for table, names in columns.items():
             name = sql.Identifier(SCHEMA, table)
+            time_column = next((c for c in TIME_COLUMNS if c in names), None)
+            if time_column is None:
+                (count,) = conn.execute(
+                    sql.SQL("select count(*) from {}").format(name)
+                ).fetchone()
+                print(f"{SCHEMA}.{table}: {count:,} rows")
+                continue
             count, first, last = conn.execute(
-                sql.SQL(
-                    "select count(*), min(occurred_at), max(occurred_at) from {}"
-                ).format(name)
+                sql.SQL("select count(*), min({t}), max({t}) from {n}").format(
+                    t=sql.Identifier(time_column), n=name
+                )
             ).fetchone()
-            print(f"{SCHEMA}.{table}: {count:,} rows, {first} .. {last}")
-            samples = conn.execute(
-                sql.SQL(
-                    "select transaction_id, occurred_at,"
-                    " relationship->'offer'->>'name',"
-                    " relationship->'affiliate'->>'name',"
-                    " relationship->'geolocation'->>'country_code'"
-                    " from {} order by occurred_at desc limit 3"
-                ).format(name)
-            ).fetchall()
-            for sample in samples:
-                print("   ", " | ".join(str(v) for v in sample))
+            print(f"{SCHEMA}.{table}: {count:,} rows, {time_column} {first} .. {last}")
+            if {"transaction_id", "occurred_at", "relationship"} <= names:
+                samples = conn.execute(
+                    sql.SQL(
+                        "select transaction_id, occurred_at,"
+                        " relationship->'offer'->>'name',"
+                        " relationship->'affiliate'->>'name',"
+                        " relationship->'geolocation'->>'country_code'"
+                        " from {} order by occurred_at desc limit 3"
+                    ).format(name)
+                ).fetchall()
+                for sample in samples:
+                    print("   ", " | ".join(str(v) for v in sample))
 
 
 NEXT_STEPS = """

@@ -15,6 +15,7 @@ from tap_everflow.paging import (
     PagePaginator,
     total_count,
 )
+from tap_everflow.schemas import without
 from tap_everflow.windowed import utc
 
 if t.TYPE_CHECKING:
@@ -68,14 +69,7 @@ class EntityStream(EverflowStream):
         entities not seen yet are emitted. (A deletion and a creation between
         the same pages keep the total; the next sync reads what they hid.)
         """
-        source = {
-            **self.schema,
-            "properties": {
-                name: sub
-                for name, sub in self.schema["properties"].items()
-                if name not in DERIVED_TIMES.values()
-            },
-        }
+        source = without(self.schema, DERIVED_TIMES.values())
         conform = self.conformer(source, critical=self.primary_keys)
         seen: set[int] = set()
         key = self.primary_keys[0]

@@ -278,8 +278,10 @@ class Conformer:
                 return None
             try:
                 # A key or time is read from a scalar, never from JSON text.
-                if value is None or value is MISSING or (
-                    critical and isinstance(value, dict | list)
+                if (
+                    value is None
+                    or value is MISSING
+                    or (critical and isinstance(value, dict | list))
                 ):
                     raise Unreadable
                 kept = convert(value)

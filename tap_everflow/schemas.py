@@ -11,6 +11,8 @@ Fields are required (proto3: zero when omitted) unless documented as null.
 
 from __future__ import annotations
 
+import typing as t
+
 from singer_sdk import typing as th
 
 Properties = list[th.Property]
@@ -93,6 +95,16 @@ def _flat(fields: tuple[th.Property | Properties, ...]) -> Properties:
 def schema(*fields: th.Property | Properties) -> dict:
     """A stream's JSON schema."""
     return th.PropertiesList(*_flat(fields)).to_dict()
+
+
+def without(stream_schema: dict, names: t.Iterable[str]) -> dict:
+    """``stream_schema`` less the properties ``names`` (those the tap derives)."""
+    left_out = set(names)
+    properties = stream_schema["properties"].items()
+    return {
+        **stream_schema,
+        "properties": {k: v for k, v in properties if k not in left_out},
+    }
 
 
 SUBS = strings("sub1", "sub2", "sub3", "sub4", "sub5")

@@ -15,6 +15,7 @@ import typing as t
 import msgspec
 
 from tap_everflow.proto3 import (
+    UNDECLARED_PREFIX,
     Conformer,
     Path,
     Surprises,
@@ -90,15 +91,15 @@ class TypedRows:
 
     def from_json(self, rows: Iterable[t.Any]) -> list[msgspec.Struct]:
         """Rows decoded as plain JSON, conformed (the slow path) into Structs."""
-        conform = self.conform
-        row_type = self.row_type
-        return [msgspec.convert(conform(row), row_type) for row in rows]
+        records = [self.conform(row) for row in rows]
+        row_type = self.row_type  # after conforming: it knows what they found
+        return [msgspec.convert(record, row_type) for record in records]
 
-    def undeclared_paths(self) -> list[tuple[str, ...]]:
-        """Where Structs may hold undeclared fields that records must leave out."""
+    def undeclared_fields(self) -> list[tuple[tuple[str, ...], str]]:
+        """Where Structs may hold undeclared fields: (parent names, attribute)."""
         return [
-            (*(path.split(".") if path else ()), name)
+            (tuple(path.split(".")) if path else (), UNDECLARED_PREFIX + name)
             for path, names in self.surprises.undeclared().items()
-            for name in names
             if "[]" not in path
+            for name in names
         ]

@@ -6,7 +6,7 @@ import datetime as dt
 import time
 import typing as t
 from contextlib import closing
-from functools import cached_property, partial
+from functools import cached_property
 from operator import attrgetter
 
 import msgspec
@@ -19,6 +19,7 @@ from tap_everflow.client import EverflowStream
 from tap_everflow.errors import EverflowResponseError
 from tap_everflow.proto3 import deselected_paths
 from tap_everflow.record_lines import LineWriter
+from tap_everflow.schemas import without
 from tap_everflow.settings import parse_time, setting
 from tap_everflow.typed_rows import TypedRows
 from tap_everflow.windowing import Partition
@@ -84,9 +85,7 @@ class WindowedStream(EverflowStream):
 
         All of it, selected or not: splitting a window reads ids from rows.
         """
-        properties = dict(self.schema["properties"])
-        properties.pop(self.replication_key, None)
-        return {**self.schema, "properties": properties}
+        return without(self.schema, [self.replication_key])
 
     @cached_property
     def typed_rows(self) -> TypedRows:
@@ -331,23 +330,29 @@ class WindowedStream(EverflowStream):
         Written straight as lines (:attr:`_write_line`), a record may keep its nested
         objects as Structs, which encode the same: only a stream map reads them.
         """
-        undeclared = self.typed_rows.undeclared_paths()
-        deselected = self._deselected + undeclared
-        shallow = (
-            self._write_line is not None
-            and not undeclared  # Structs nested in records would carry them
-            and all(len(p) == 1 for p in deselected)
-        )
-        to_record = (
-            asdict
-            if shallow
-            else partial(msgspec.to_builtins, builtin_types=(msgspec.Raw,))
-        )
+        deselected = self._deselected
+        shallow = self._write_line is not None and all(len(p) == 1 for p in deselected)
+        to_record = asdict if shallow else msgspec.to_builtins
+        # Undeclared fields already reported, held as raw JSON: blanked, so
+        # that nested Structs encode without them, and left out at the top.
+        undeclared = self.typed_rows.undeclared_fields()
+        top_level = [name for parents, name in undeclared if not parents]
         time_of, replication_key = attrgetter(self.time_field), self.replication_key
         stamp_epoch, stamp, hour, hour_prefix = None, "", None, ""
         for row in rows:
             epoch = time_of(row)  # from the row: the time field may be deselected
+            for parents, name in undeclared:
+                holder = row
+                for parent in parents:
+                    holder = getattr(holder, parent)
+                # Not contextlib.suppress: a context per row and field is slow.
+                try:  # noqa: SIM105
+                    setattr(holder, name, msgspec.UNSET)
+                except AttributeError:  # a row typed before the field was seen
+                    pass
             record = to_record(row)
+            for name in top_level:
+                record.pop(name, None)
             for *parents, name in deselected:
                 holder = record
                 for parent in parents:

@@ -282,3 +282,35 @@ def test_an_unreadable_time_or_key_is_the_only_surprise_that_stops():
             conform({**row, **bad})
     with pytest.raises(EverflowResponseError, match="unix_timestamp=absent"):
         conform({"transaction_id": "a"})
+
+
+def test_an_undeclared_field_costs_one_slow_answer_and_stays_out_of_records(
+    monkeypatch, caplog
+):
+    stream = TapEverflow(config=CONFIG).streams["impressions"]
+    row = {
+        "transaction_id": "a",
+        "unix_timestamp": 5,
+        "y": [1, 2],
+        "relationship": {"offer": {"network_offer_id": 3, "x": {"deep": 1}}},
+    }
+    body = msgspec.json.encode({"impressions": [row]})
+    learned = stream.decode_answer(body)  # the general path: it reports them
+    reported = [r.getMessage() for r in caplog.records if "does not declare" in r.msg]
+    assert len(reported) == 2
+
+    def general(_self, _content):
+        raise AssertionError("took the general path")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(EverflowStream, "decode_answer", general)
+        fast = stream.decode_answer(body)
+    for answer in (learned, fast):
+        (record,) = stream._records(answer.rows)
+        assert "y" not in record
+        assert record["relationship"]["offer"] == {"network_offer_id": 3, "name": ""}
+        assert msgspec.json.decode(msgspec.json.encode(record)) == record
+    # Another new field is reported in turn (the general path again).
+    stream.decode_answer(msgspec.json.encode({"impressions": [{**row, "z": 1}]}))
+    assert any("does not declare: z (" in r.getMessage() for r in caplog.records)
+    assert sum("does not declare" in r.msg for r in caplog.records) == 3

@@ -30,6 +30,7 @@ from tests.simulator import (
     quiet,
     uniform,
 )
+from tests.simulator.catalog import country_code_of
 
 KEY = "test-key"
 DAY = 86_400
@@ -165,7 +166,8 @@ def test_click_and_conversion_fields_are_well_formed():
             conversion["conversion_unix_timestamp"] - conversion["click_unix_timestamp"]
         )
         assert 60 <= delay <= 30 * DAY
-        assert conversion["is_event"] == bool(conversion["event"])
+        # A base conversion's event is "Base" (the reference's example).
+        assert conversion["is_event"] == (conversion["event"] != "Base")
         assert conversion["revenue"] == round(conversion["revenue"], 2)
 
 
@@ -186,6 +188,11 @@ def test_entities_agree_with_the_traffic():
         assert affiliate["name"] == relationship["affiliate"]["name"]
         manager = relationship["affiliate_manager"]["network_employee_id"]
         assert affiliate["network_employee_id"] == manager
+        # Statuses agree too: the click's related offer is the offer entity.
+        assert relationship["offer"]["offer_status"] == offer["offer_status"]
+        assert (
+            relationship["affiliate"]["account_status"] == affiliate["account_status"]
+        )
     for entity in (*offers, *affiliates, *advertisers):
         assert START - 365 * DAY <= entity["time_created"] <= entity["time_saved"]
         assert entity["time_saved"] <= END
@@ -359,7 +366,7 @@ def test_proto3_zero_values_and_extra_fields(serve):
     assert len(rows) == 300
     assert any("error_code" not in r for r in rows)
     assert any(r.get("error_code", 0) is None for r in rows)
-    assert all(r["network_id"] == 1234 for r in rows)
+    assert all(r["served_by"] == "sim-1" for r in rows)
     assert all(r["unix_timestamp"] for r in rows)
 
 
@@ -604,10 +611,9 @@ def everything(_row: dict) -> bool:
 
 
 def us_or_germany_but_not_offer_3(row: dict) -> bool:
-    rel = row["relationship"]
     return (
-        rel["geolocation"]["country_code"] in ("US", "DE")
-        and rel["offer"]["network_offer_id"] != 3
+        country_code_of(row) in ("US", "DE")
+        and row["relationship"]["offer"]["network_offer_id"] != 3
     )
 
 

@@ -39,6 +39,20 @@ def assert_same_rows(records: list[dict], truth: list[dict], key: str) -> None:
     assert set(ids) == {r[key] for r in truth}
 
 
+def as_written(click: dict) -> dict:
+    """A simulated click as the tap writes it: carrier_code's readings as text."""
+    relationship = click["relationship"]
+    geolocation = relationship["geolocation"]
+    code = geolocation["carrier_code"]
+    return {
+        **click,
+        "relationship": {
+            **relationship,
+            "geolocation": {**geolocation, "carrier_code": str(code)},
+        },
+    }
+
+
 def test_clicks_are_complete_with_exact_money(make_simulator, tap):
     start, end = period(1)
     truth = bursty(
@@ -59,8 +73,10 @@ def test_clicks_are_complete_with_exact_money(make_simulator, tap):
         jsonschema.validate(record, ClicksStream.schema)
     by_id = {r["transaction_id"]: r for r in truth}
     for record in records:
-        expected = by_id[record["transaction_id"]]
+        expected = as_written(by_id[record["transaction_id"]])
         assert {**expected, "occurred_at": record["occurred_at"]} == record
+    codes = [r["relationship"]["geolocation"]["carrier_code"] for r in truth]
+    assert {type(c) for c in codes if c} == {int, str}  # both readings were sent
     assert any(r["relationship"]["query_parameters"] for r in records)
     assert any(r["payout"] and r["payout"] != int(r["payout"]) for r in records)
 

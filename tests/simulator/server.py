@@ -683,14 +683,16 @@ class EverflowSimulator:
         """A row as the API may send it: zero values omitted or null, extras."""
         out = _degrade(row, rng, self.omit_rate, self.null_rate)
         if self.extra_field_rate and rng.random() < self.extra_field_rate:
-            out["network_id"] = 1234
+            # Fields no source documents, at the top and nested: "unknown extra
+            # fields may appear at any time" (the contract).
+            out["served_by"] = "sim-1"
             out["debug"] = {"shard": rng.randrange(16), "tags": ["a", "b"]}
             relationship = out.get("relationship")
             if isinstance(relationship, dict):
                 relationship["campaign"] = {"network_campaign_id": 0, "name": ""}
                 offer = relationship.get("offer")
                 if isinstance(offer, dict):
-                    offer["offer_status"] = "active"
+                    offer["internal_score"] = 0.5
         return out
 
 
