@@ -228,7 +228,7 @@ def test_wide_click_and_offer_records_land_with_their_types(
         "daily_click_cap": "bigint",
         "date_live_until": "text",
         "is_soft_cap": "boolean",
-        "labels": "jsonb",
+        "labels": "ARRAY",  # of text
         "relationship": "jsonb",
         "saved_at": "timestamp with time zone",
     }.items():

@@ -54,7 +54,9 @@ def test_every_documented_field_is_declared_with_its_documented_type(stream):
             assert types_of(node) & {"object"} or not node.get("type"), path
         elif isinstance(value, list):
             assert "array" in types_of(node), path
-            item = JSON_TYPES[type(value[0])]
+            item = (
+                "object" if isinstance(value[0], dict) else JSON_TYPES[type(value[0])]
+            )
             assert item in types_of(node["items"]), path
         else:
             assert JSON_TYPES[type(value)] in types_of(node), (path, node)
