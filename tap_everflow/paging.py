@@ -7,10 +7,13 @@ from dataclasses import dataclass
 
 from singer_sdk.pagination import PageNumberPaginator
 
+from tap_everflow.limits import PAGE_SIZE
+
 if t.TYPE_CHECKING:
     import requests
 
-PAGE_SIZE = 2_000  # the API's largest page
+__all__ = ["MAX_PAGING_ATTEMPTS", "PAGE_SIZE", "Page", "PagePaginator", "total_count"]
+
 MAX_PAGING_ATTEMPTS = 3  # reads of a list whose total changed while it was paged
 
 

@@ -39,9 +39,9 @@ class ClicksStream(RawReportStream):
     name = "clicks"
     path = "/networks/reporting/clicks/stream"
     records_key = "clicks"
-    # No report_count: the contract does not say which of the report's click
-    # counts (total, unique, gross) the raw rows match; a count short of them
-    # would make every packed request overflow and be walked again.
+    # Valid clicks, unique and duplicate: what the raw stream returns (the
+    # contract; gross_click adds invalid clicks, which it does not).
+    report_count = "total_click"
     schema = schemas.CLICK
     alternatives = schemas.CLICK_ALTERNATIVES
 

@@ -43,13 +43,14 @@ def utc(epoch: int) -> dt.datetime:
 class WindowedStream(EverflowStream):
     """A stream read window by window, every window complete before it is emitted.
 
-    Each window's rows are emitted sorted by time. The ``complete_through``
-    state key records the time up to which every row has been emitted (the end
-    of the last finished window, or the start of days still being read in
-    several requests, see :mod:`tap_everflow.packing`), and the next run
-    starts right after it: an interrupted window is read again whole, and
-    the target's upsert by key absorbs the rows it had already received.
-    Subclasses say how to fetch the complete windows of a
+    Windows are consecutive and each one's rows are emitted sorted by time, so
+    the SDK's bookmark (the latest ``replication_key`` emitted) never moves
+    back, and the next run starts at its second: rows of that second are read
+    again, and the target's upsert by key absorbs those it already received.
+    A stream that re-reads a lookback before the bookmark (whose bookmark
+    then moves back) also keeps ``complete_through``, the end of the last
+    finished window, and resumes after it. Subclasses say how to fetch the
+    complete windows of a
     range (:meth:`complete_windows`); their rows arrive as records already
     (:meth:`conform_rows`), built from the selected properties only.
     """
@@ -199,8 +200,8 @@ class WindowedStream(EverflowStream):
         start = int(starting.timestamp()) if starting else None
         state = self.get_context_state(context)
         if complete := self.complete_through(context):
-            # Not the bookmark: the last rows emitted need not be the latest.
-            start = int(parse_time(complete).timestamp()) + 1
+            # The bookmark moves back while a lookback is re-read; this does not.
+            start = max(start or 0, int(parse_time(complete).timestamp()) + 1)
         lookback = self._days(self.lookback_days) * 86_400
         if (
             start is not None
@@ -266,10 +267,6 @@ class WindowedStream(EverflowStream):
                     self._write_line = writer.lines(
                         self.name, self._stream_version, self._extracted_at
                     )
-                through = window.done_through
-                if through < window.start:  # a part of days still being read
-                    # Before any record: the bookmark may pass what is complete.
-                    self.mark_complete(context, utc(through).isoformat())
                 rows = self._window_rows(window)
                 rows_so_far += len(rows)
                 requests_so_far += window.requests
@@ -279,8 +276,11 @@ class WindowedStream(EverflowStream):
                 yield from self._records(rows)
                 if writer:
                     writer.flush()  # the window's records, before a slow next one
-                # Only now, with every record of the window emitted, is it complete.
-                self.mark_complete(context, utc(through).isoformat())
+                if self.lookback_days:
+                    # Only now, with every record of the window emitted, is it
+                    # complete: the mark to resume from, as the bookmark moves
+                    # back while the lookback is re-read.
+                    self.mark_complete(context, utc(window.end).isoformat())
 
     def _window_rows(self, window: CompletedWindow) -> list[msgspec.Struct]:
         """The window's rows, deduplicated and in time order."""
@@ -375,7 +375,7 @@ class WindowedStream(EverflowStream):
         requests_so_far: int,
     ) -> None:
         start, end = sync_range
-        done = max(0, window.done_through - start + 1) / (end - start + 1)
+        done = max(0, window.end - start + 1) / (end - start + 1)
         part = (
             "" if window.partition == Partition() else f" {window.partition.describe()}"
         )

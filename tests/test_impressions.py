@@ -49,18 +49,21 @@ def impression_windows(sim) -> list[tuple[int, int]]:
 
 
 def assert_resumable(messages: list[dict]) -> None:
-    """Every record comes after what the STATE before it says is complete.
+    """One resume point: the SDK's bookmark, which never moves back.
 
-    Records of packed days come request by request, so time order holds only
-    from one completed window or chunk of days to the next.
+    Records leave in time order, so every record is at or after the bookmark
+    of the STATE before it, and bookmarks only ever move forward.
     """
-    complete = ""
+    bookmark = ""
     for message in messages:
         if message["type"] == "STATE":
-            bookmark = message["value"]["bookmarks"].get("impressions", {})
-            complete = bookmark.get("complete_through", complete)
+            state = message["value"]["bookmarks"].get("impressions", {})
+            assert "complete_through" not in state
+            moved = state.get("replication_key_value", bookmark)
+            assert moved >= bookmark, "the bookmark moved back"
+            bookmark = moved
         elif message["type"] == "RECORD" and message["stream"] == "impressions":
-            assert message["record"]["occurred_at"] > complete
+            assert message["record"]["occurred_at"] >= bookmark
 
 
 def assert_complete(run, truth: list[dict]) -> None:
@@ -219,14 +222,16 @@ def test_second_run_fetches_only_newer_rows(make_simulator, tap):
     assert_complete(first, first_part)
     final_state = first.states[-1]
     bookmark = final_state["bookmarks"]["impressions"]
-    assert bookmark["complete_through"] == iso(end - DAY).replace("Z", "+00:00")
+    latest = max(r["unix_timestamp"] for r in first_part)
+    assert bookmark["replication_key_value"] == iso(latest).replace("Z", "+00:00")
 
     newer = uniform(11, end - DAY + 1, end, 7_000)
     sim.add_impressions(newer)
     sim.reset_log()
     second = tap.run(window_config(sim, start, end), final_state)
     assert_complete(second, newer)
-    assert min(frm for frm, _ in impression_windows(sim)) == end - DAY + 1
+    # From the bookmark's second: its rows may not all have been emitted.
+    assert min(frm for frm, _ in impression_windows(sim)) == latest
 
 
 def run_until_killed(tap, config: dict, state: dict | None, kill_after: int):
@@ -271,13 +276,13 @@ def test_killed_sync_resumes_to_the_complete_set(make_simulator, tap, kill_after
     union = [r["transaction_id"] for r in committed] + resumed.ids
     assert set(union) == {r["transaction_id"] for r in truth}
     duplicated = set(r["transaction_id"] for r in committed) & set(resumed.ids)
-    complete = ""
+    bookmark = ""
     if last_state:
-        complete = last_state["bookmarks"]["impressions"].get("complete_through", "")
+        bookmark = last_state["bookmarks"]["impressions"]["replication_key_value"]
         resumed_from = min(r["occurred_at"] for r in resumed.records)
-        assert resumed_from > complete
-    # Only what was emitted after the last complete mark is read again.
-    again = {r["transaction_id"] for r in committed if r["occurred_at"] > complete}
+        assert resumed_from >= bookmark
+    # Only what was emitted at or after the bookmark's second is read again.
+    again = {r["transaction_id"] for r in committed if r["occurred_at"] >= bookmark}
     assert duplicated <= again
 
 
@@ -493,21 +498,30 @@ def report_requests(sim) -> list:
     return [r for r in sim.requests if r.path.endswith("/entity/table")]
 
 
-def test_busy_days_are_packed_from_report_counts_in_fewer_requests(make_simulator, tap):
+def test_busy_days_are_planned_from_report_counts_in_fewer_requests(
+    make_simulator, tap
+):
+    # Mid-hour bounds: the partial buckets at both ends are part of the plan.
     start, end = period(4)
+    start, end = start + 5 * HOUR + 1_234, end - 1_800
     truth = bursty(21, start, end, 150_000, hot_seconds=1, rows_per_hot_second=12_000)
     requests = {}
-    for packed in (True, False):
+    for planned in (True, False):
         sim = make_simulator(truth)
-        run = tap.run(window_config(sim, start, end, pack_by_report_counts=packed))
+        config = window_config(sim, start, end, plan_from_report_counts=planned)
+        run = tap.run(config)
         assert_complete(run, truth)
-        requests[packed] = len(raw_requests(sim)) + len(report_requests(sim))
-        assert len(report_requests(sim)) == packed
-        assert ("requests planned for them" in run.stderr) == packed
+        requests[planned] = len(raw_requests(sim))
+        reports = len(report_requests(sim))
+        # The time buckets; their hot bucket (the 12,000-row second) by affiliate.
+        assert reports == (2 if planned else 0)
+        assert ("requests planned" in run.stderr) == planned
     lower_bound = math.ceil(len(truth) / 10_000)
-    # One report and the first window, which overflowed, besides the packed ones.
-    assert requests[True] <= math.ceil(1.1 * lower_bound) + 2
+    # The first window, which overflowed, besides the planned ones.
+    assert requests[True] <= math.ceil(1.1 * lower_bound) + 1
     assert requests[True] < requests[False]
+    reconciled = [x for x in run.stderr.splitlines() if "rows delivered" in x]
+    assert not reconciled  # the run without counts has nothing to reconcile
 
 
 def test_a_refused_report_leaves_the_days_to_the_walk(make_simulator, tap):
@@ -518,7 +532,8 @@ def test_a_refused_report_leaves_the_days_to_the_walk(make_simulator, tap):
     run = tap.run(window_config(sim, start, end))
     assert_complete(run, truth)
     assert len(report_requests(sim)) == 1
-    assert "cannot count rows by day with the aggregated report" in run.stderr
+    (warning,) = [x for x in run.stderr.splitlines() if "cannot count rows" in x]
+    assert "WARNING" in warning
     assert "impression package" not in run.stderr  # that advice is the raw report's
 
 

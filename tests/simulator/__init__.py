@@ -13,12 +13,15 @@ from tests.simulator.records import (
     make_record,
     offer_entities,
 )
+from tests.simulator.report import TIME_ID_FORMATS, ReportOptions
 from tests.simulator.server import EverflowSimulator, Fault, RequestLog
 from tests.simulator.traffic import bursty, quiet, uniform
 
 __all__ = [
+    "TIME_ID_FORMATS",
     "EverflowSimulator",
     "Fault",
+    "ReportOptions",
     "RequestLog",
     "advertiser_entities",
     "advertiser_id_for",
