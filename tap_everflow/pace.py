@@ -142,8 +142,12 @@ class Pace:
         return None if scale is None else scale * sample.points(second, second)
 
     def steady(self) -> bool:
-        """Whether the last two windows' rates agree: windows may be planned ahead."""
-        return abs(self.trend - 1) < STEADY
+        """Whether windows may be planned ahead.
+
+        While the last two windows' rates agree; always for windows that
+        cannot be shorter (a day of the daily report).
+        """
+        return self.limits.max_span == 1 or abs(self.trend - 1) < STEADY
 
     def window_end(self, start: int, bound: int, *, overflowed: bool = False) -> int:
         """The end of a window from ``start``, at most ``bound``.

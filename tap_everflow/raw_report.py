@@ -198,6 +198,9 @@ class RawReportStream(WindowedStream):
             resource_type=SPLIT_BY,
         )
         totals = {b.start - b.start % seconds: b.rows for b in buckets}
+        self.progress.expect(
+            sum(totals.values()), sum(len(parts) for _, parts in planned)
+        )
         self.logger.info(
             "%s: the aggregated report counts %s rows in %s..%s (%d buckets of "
             "%s): %d requests planned.",

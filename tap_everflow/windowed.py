@@ -17,6 +17,7 @@ from singer_sdk.mapper import SameRecordTransform
 
 from tap_everflow.client import EverflowStream
 from tap_everflow.errors import EverflowResponseError
+from tap_everflow.progress import Progress
 from tap_everflow.proto3 import deselected_paths
 from tap_everflow.record_lines import LineWriter
 from tap_everflow.schemas import without
@@ -66,6 +67,8 @@ class WindowedStream(EverflowStream):
     lookback_days: t.ClassVar[str | int] = 0
     # When the window being emitted was complete: its records' time_extracted.
     _extracted_at: dt.datetime
+    # How far the sync is (see progress.py).
+    progress: Progress
     # Writes the window's records as lines, where no stream map alters them.
     _write_line: t.Callable[[dict], None] | None = None
 
@@ -251,8 +254,7 @@ class WindowedStream(EverflowStream):
     def _window_by_window(
         self, sync_range: tuple[int, int], context: Context | None
     ) -> Iterator[dict]:
-        rows_so_far = 0
-        requests_so_far = 0
+        self.progress = Progress(*sync_range)
         # Closed explicitly, so that an error here, while windows are fetched
         # ahead, stops those requests at once (see requests_ahead).
         with (
@@ -268,11 +270,7 @@ class WindowedStream(EverflowStream):
                         self.name, self._stream_version, self._extracted_at
                     )
                 rows = self._window_rows(window)
-                rows_so_far += len(rows)
-                requests_so_far += window.requests
-                self._report(
-                    window, len(rows), sync_range, rows_so_far, requests_so_far
-                )
+                self._report(window, len(rows))
                 yield from self._records(rows)
                 if writer:
                     writer.flush()  # the window's records, before a slow next one
@@ -366,33 +364,19 @@ class WindowedStream(EverflowStream):
             record[replication_key] = stamp
             yield record
 
-    def _report(
-        self,
-        window: CompletedWindow,
-        rows: int,
-        sync_range: tuple[int, int],
-        rows_so_far: int,
-        requests_so_far: int,
-    ) -> None:
-        start, end = sync_range
-        done = max(0, window.end - start + 1) / (end - start + 1)
+    def _report(self, window: CompletedWindow, rows: int) -> None:
         part = (
             "" if window.partition == Partition() else f" {window.partition.describe()}"
         )
         self.logger.info(
-            "%s: %s..%s%s: %d rows in %d requests; %.1f%% of %s..%s, %d rows and "
-            "%d requests so far.",
+            "%s: %s..%s%s: %d rows in %d requests; %s.",
             self.name,
             utc(window.start).isoformat(),
             utc(window.end).isoformat(),
             part,
             rows,
             window.requests,
-            100 * done,
-            utc(start).isoformat(),
-            utc(end).isoformat(),
-            rows_so_far,
-            requests_so_far,
+            self.progress.done(window.end, rows, window.requests),
         )
         for shortfall in window.shortfalls:
             self.logger.warning(

@@ -186,7 +186,7 @@ class CompletedWindow:
     partition: Partition = Partition()
 
 
-def walk(
+def walk(  # noqa: PLR0915 - one loop whose steps share the walk's state
     start: int,
     end: int,
     fetch: Callable[[Slice], Answer],
@@ -231,15 +231,18 @@ def walk(
         answer = answered.pop(window, None)
         return fetch(window) if answer is None else answer
 
+    foreseeable = False  # the last window fitted at once, at a steady rate
+
     def plan_ahead(after: int) -> None:
-        while len(planned) < concurrency - 1 and after < end:
+        """Size the next windows by what the last one measured; request them."""
+        while foreseeable and len(planned) < concurrency - 1 and after < end:
             window = Slice(after + 1, pace.window_end(after + 1, end), root)
             planned.append(window)
             if prefetch:
                 prefetch(window)
             after = window.end
 
-    while cursor <= end:
+    def next_window() -> Slice:
         if planned and planned[0].start == cursor:
             window = planned.popleft()
         elif first and first[0].start == cursor:
@@ -247,6 +250,11 @@ def walk(
         else:
             bound = planned[0].start - 1 if planned else end
             window = Slice(cursor, pace.window_end(cursor, bound), root)
+        plan_ahead(planned[-1].end if planned else window.end)  # meanwhile
+        return window
+
+    while cursor <= end:
+        window = next_window()
         answer = get(window)
         requests = 1
         while answer.overflowed(limits) and window.seconds > 1:
@@ -282,9 +290,8 @@ def walk(
                 window.start, window.end, list(answer.rows), requests
             )
         pace.completed(window.start, window.end, len(done.rows))
-        if requests == 1 and pace.steady():
-            # It fitted at once: what it measured sizes the windows after it.
-            plan_ahead(planned[-1].end if planned else window.end)
+        foreseeable = requests == 1 and pace.steady()
+        plan_ahead(planned[-1].end if planned else window.end)
         yield done
         rows_seen = _remember(done.rows, rows_seen, limits)
         cursor = window.end + 1

@@ -15,7 +15,7 @@ from tests.simulator.records import (
 )
 from tests.simulator.report import TIME_ID_FORMATS, ReportOptions
 from tests.simulator.server import EverflowSimulator, Fault, RequestLog
-from tests.simulator.traffic import bursty, quiet, uniform
+from tests.simulator.traffic import bursty, daily_cycle, quiet, uniform
 
 __all__ = [
     "TIME_ID_FORMATS",
@@ -29,6 +29,7 @@ __all__ = [
     "affiliate_entities",
     "affiliate_name",
     "bursty",
+    "daily_cycle",
     "make_impression",
     "make_record",
     "offer_entities",
