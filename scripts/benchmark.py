@@ -23,6 +23,7 @@ import argparse
 import json
 import math
 import multiprocessing as mp
+import os
 import subprocess
 import sys
 import tempfile
@@ -172,7 +173,9 @@ class Run:
     stderr: str
 
 
-def run_measured(command: list[str], workdir: Path) -> Run:
+def run_measured(
+    command: list[str], workdir: Path, env: dict[str, str] | None = None
+) -> Run:
     """Run ``command``, read its RECORD lines here, measure its resources."""
     usage = workdir / "rusage"
     with tempfile.TemporaryFile() as stderr:
@@ -182,6 +185,7 @@ def run_measured(command: list[str], workdir: Path) -> Run:
             cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=stderr,
+            env=env,
         )
         records, ids = _ids(process.stdout)
         process.wait()
@@ -350,6 +354,7 @@ def measure(profile: Profile, sim: Simulator, workdir: Path) -> Result:
                 str(workdir / "windows.json"),
             ],
             workdir,
+            {**os.environ, "FLOOR_API_KEY": API_KEY},
         )
     return result
 

@@ -31,7 +31,7 @@ class Bucket:
 
     start: int
     end: int
-    rows: int
+    rows: float
 
 
 def bucket_start(text: t.Any, seconds: int) -> int:
@@ -89,37 +89,40 @@ def count_of(reporting: t.Any, metric: str) -> int:
     return value
 
 
-def read_counts(
-    payload: t.Any, metric: str, column: str, by: str | None = None
-) -> dict[tuple[int, str], int] | None:
-    """``metric`` by (bucket start, value of ``by``) from a table answer.
-
-    Without ``by`` every value is ``NO_VALUE``. None when the table was capped.
-    """
+def read_counts(payload: t.Any, metric: str, column: str) -> dict[int, int] | None:
+    """``metric`` by bucket start of the time ``column``; None if capped."""
     rows = table_rows(payload)
     if rows is None:
         return None
     seconds = TIME_COLUMNS[column]
-    counts: dict[tuple[int, str], int] = {}
+    counts: dict[int, int] = {}
     for ids, reporting in rows:
         start = bucket_start(ids.get(column), seconds)
-        value = ids.get(by) if by else None
-        key = (start, NO_VALUE if value in (None, "", 0, "0") else str(value))
+        counts[start] = counts.get(start, 0) + count_of(reporting, metric)
+    return counts
+
+
+def read_by(payload: t.Any, metric: str, column: str) -> dict[str, int] | None:
+    """``metric`` by value of ``column`` from a table answer; None if capped."""
+    rows = table_rows(payload)
+    if rows is None:
+        return None
+    counts: dict[str, int] = {}
+    for ids, reporting in rows:
+        value = ids.get(column)
+        key = NO_VALUE if value in (None, "", 0, "0") else str(value)
         counts[key] = counts.get(key, 0) + count_of(reporting, metric)
     return counts
 
 
 def buckets_of(
-    counts: t.Mapping[tuple[int, str], int], seconds: int, start: int, end: int
+    totals: t.Mapping[int, int], seconds: int, start: int, end: int
 ) -> list[Bucket]:
     """Every bucket of ``seconds`` overlapping ``start..end``, clipped to it.
 
     A bucket the report does not list holds nothing. A clipped bucket keeps its
     whole count: the report may count whole buckets, so it is an upper bound.
     """
-    totals: dict[int, int] = {}
-    for (bucket, _value), rows in counts.items():
-        totals[bucket] = totals.get(bucket, 0) + rows
     first = start - start % seconds
     return [
         Bucket(max(start, at), min(end, at + seconds - 1), totals.get(at, 0))

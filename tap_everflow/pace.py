@@ -84,11 +84,14 @@ class Sample:
 class Pace:
     """Window lengths for a walk, learnt from its answers."""
 
-    def __init__(self, limits: Limits) -> None:
-        """Nothing known yet: the first window is as long as allowed."""
+    def __init__(self, limits: Limits, rate: float = 0.0) -> None:
+        """Start knowing nothing but ``rate``, rows per second, if counts say.
+
+        The first window is as long as allowed.
+        """
         self.limits = limits
         self.span = limits.max_span  # by the last complete window's rate
-        self.rate = 0.0  # of the last complete window, rows per second
+        self.rate = rate  # of the last complete window, rows per second
         self.rate_at: int | None = None  # the second after it
         self.trend = 1.0  # its rate over the one before's (if they touch)
         self.samples: list[Sample] = []  # nested: outer first
@@ -100,29 +103,31 @@ class Pace:
         if not inside:
             return
         sample = Sample(start, end, inside)
+        # How many rows the window holds, as a calibrated outer sample has it;
+        # at least more than fit, as it overflowed.
         outer = self._sample_at(start)
         if outer is not None and outer.rows_per_point is not None:
-            # A calibrated outer sample says how many rows the window holds;
-            # at least more than fit, as it overflowed.
             rows = outer.rows_per_point * outer.points(start, end)
-            sample.prior = max(rows, OVERFLOW_GUESS * self.limits.max_rows) / len(
-                inside
-            )
+            guess = max(rows, OVERFLOW_GUESS * self.limits.max_rows)
+            sample.prior = guess / len(inside)
         self.samples.append(sample)
 
     def completed(self, start: int, end: int, rows: int) -> None:
         """A window ``start..end`` came back complete with ``rows`` rows.
 
-        The next window lasts as long as its rate says, corrected by the
-        change of rate since the window before (a daily cycle's rise or fall
-        goes on for a while), by at most a factor of two.
+        The next window lasts as long as its rate says, corrected by a change
+        of rate since the window before that is beyond noise (a daily cycle's
+        rise or fall goes on for a while), by at most a factor of two.
         """
         seconds = end - start + 1
         rate = rows / seconds
         self.trend = 1.0
         if self.rate and rate and self.rate_at is not None and start == self.rate_at:
             self.trend = min(2.0, max(0.5, rate / self.rate))
-        self.span = next_span(seconds, rows, self.limits)
+        span = next_span(seconds, rows, self.limits)
+        if not self.steady():  # a change beyond noise goes on for a while
+            span = int(span / self.trend)
+        self.span = max(1, min(self.limits.max_span, span))
         self.rate, self.rate_at = rate, end + 1
         for sample in self.samples:
             if sample.start <= start and end <= sample.end:
@@ -136,10 +141,15 @@ class Pace:
         return (calibrated or holding or [None])[-1]
 
     def expected_rows(self, second: int) -> float | None:
-        """The rows of one ``second``, as a calibrated sample has them."""
+        """The rows of one ``second``, as a measured sample has them (not a guess)."""
         sample = self._sample_at(second)
-        scale = sample.rows_per_point if sample else None
-        return None if scale is None else scale * sample.points(second, second)
+        if sample is None or sample.measured_points < MIN_POINTS:
+            return None
+        return (
+            sample.measured_rows
+            / sample.measured_points
+            * sample.points(second, second)
+        )
 
     def steady(self) -> bool:
         """Whether windows may be planned ahead.

@@ -11,17 +11,22 @@ hints: a window that overflows anyway is walked
 
 from __future__ import annotations
 
+import bisect
 import typing as t
+from collections import Counter
 from dataclasses import dataclass
 
-from tap_everflow.counts import NO_VALUE
+from tap_everflow.counts import NO_VALUE, Bucket
 from tap_everflow.windowing import CompletedWindow, Slice, walk
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping, Sequence
 
-    from tap_everflow.counts import Bucket
     from tap_everflow.windowing import Answer, Partition
+
+
+# Sampled rows of a bucket before the sample is taken to show where they are.
+MIN_SAMPLED = 10
 
 
 @dataclass(frozen=True)
@@ -45,9 +50,9 @@ def pack(
     ``buckets`` tile a range in time order. A bucket's rows are taken to be
     spread evenly over it, so a window may end inside a bucket: windows are
     then as full as the counts allow, whatever the buckets' size (a wrong
-    guess costs a walk, never a row). A bucket holding more than ``capacity``
-    is a window alone (read in parts split by value); a window spans at most
-    ``max_span`` seconds.
+    guess costs a walk, never a row). A single second holding more than
+    ``capacity`` is a window alone (read in parts split by value); a window
+    spans at most ``max_span`` seconds.
     """
     windows: list[PlannedWindow] = []
     start: int | None = None
@@ -62,31 +67,83 @@ def pack(
     for bucket in buckets:
         at = bucket.start  # the first second of the bucket not yet planned
         seconds = bucket.end - bucket.start + 1
-        if bucket.rows > capacity:
+        if bucket.rows > capacity and seconds == 1:
             close(at - 1)
-            for piece in range(bucket.start, bucket.end + 1, max_span):
-                last = min(bucket.end, piece + max_span - 1)
-                share = bucket.rows * (last - piece + 1) / seconds
-                windows.append(PlannedWindow(piece, last, share))
+            windows.append(PlannedWindow(bucket.start, bucket.end, bucket.rows))
             continue
         rate = bucket.rows / seconds
         while at <= bucket.end:
             if start is None:
                 start = at
-            room = capacity - rows
-            take = bucket.end - at + 1
-            if rate * take > room:
-                take = int(room / rate)
-            take = min(take, start + max_span - at)
+            take = min(bucket.end - at + 1, start + max_span - at)
+            fit = int((capacity - rows) / rate) if rate else take
+            if fit < take:
+                # A second holding more than capacity is a window alone.
+                take = 1 if fit <= 0 and start == at else fit
             if take <= 0:
                 close(at - 1)
                 continue
             rows += rate * take
             at += take
-            if at <= bucket.end:  # full (or at its longest): the rest goes on
+            if at <= bucket.end or rows > capacity:  # full, or at its longest
                 close(at - 1)
     close(buckets[-1].end if buckets else -1)
     return windows
+
+
+def busy_seconds(
+    buckets: Sequence[Bucket], times: Sequence[int], *, capacity: int
+) -> dict[int, float]:
+    """Seconds a sample shows holding most of a bucket over ``capacity``.
+
+    ``times`` are the row times of an overflowing answer, a sample of its
+    traffic: where one second holds most of the sampled rows of a bucket that
+    holds more than one answer, that second holds its share of the bucket's
+    count (estimated), and is read on its own, split by value.
+    """
+    found: dict[int, float] = {}
+    ordered = sorted(times)
+    for bucket in buckets:
+        if bucket.rows <= capacity:
+            continue
+        inside = ordered[
+            bisect.bisect_left(ordered, bucket.start) : bisect.bisect_right(
+                ordered, bucket.end
+            )
+        ]
+        if len(inside) < MIN_SAMPLED:
+            continue
+        second, points = Counter(inside).most_common(1)[0]
+        if points >= len(inside) / 2:
+            found[second] = bucket.rows * points / len(inside)
+    return found
+
+
+def isolate(buckets: Sequence[Bucket], seconds: Mapping[int, float]) -> list[Bucket]:
+    """``buckets`` with each of ``seconds`` a bucket of its own.
+
+    ``seconds`` maps a second to the rows it is estimated to hold (a burst
+    within one second: spreading its bucket's rows evenly would be wrong);
+    the rest of its bucket's rows stay spread over the rest of the bucket.
+    """
+    out: list[Bucket] = []
+    for bucket in buckets:
+        inside = sorted(s for s in seconds if bucket.start <= s <= bucket.end)
+        if not inside:
+            out.append(bucket)
+            continue
+        hot = {s: min(seconds[s], bucket.rows) for s in inside}
+        rest = max(0.0, bucket.rows - sum(hot.values()))
+        rate = rest / max(1, bucket.end - bucket.start + 1 - len(inside))
+        at = bucket.start
+        for second in inside:
+            if at < second:
+                out.append(Bucket(at, second - 1, rate * (second - at)))
+            out.append(Bucket(second, second, hot[second]))
+            at = second + 1
+        if at <= bucket.end:
+            out.append(Bucket(at, bucket.end, rate * (bucket.end - at + 1)))
+    return out
 
 
 def split_by_counts(
@@ -151,14 +208,18 @@ def plan(
     max_span: int,
     by_value: Callable[[Sequence[PlannedWindow]], Mapping[PlannedWindow, Mapping]],
     resource_type: str,
+    sampled: Sequence[int] = (),
 ) -> Plan:
     """The windows of :func:`pack` and the requests that read each.
 
-    A window over ``capacity`` is read in parts of ``resource_type`` where
-    ``by_value`` (called once, with all such windows) gives its counts by
-    value; otherwise in one request, which will overflow and be walked.
+    ``sampled``: row times of an overflowing answer, to find busy seconds
+    (:func:`busy_seconds`). A window over ``capacity`` (a busy second) is read
+    in parts of ``resource_type`` where ``by_value`` (called once, with all
+    such windows) gives its counts by value; otherwise in one request, which
+    will overflow and be walked.
     """
-    windows = pack(buckets, capacity=capacity, max_span=max_span)
+    busy = busy_seconds(buckets, sampled, capacity=capacity)
+    windows = pack(isolate(buckets, busy), capacity=capacity, max_span=max_span)
     hot = [window for window in windows if not window.fits(capacity)]
     counts = by_value(hot) if hot else {}
     planned: Plan = []
@@ -202,6 +263,7 @@ def read(
                 first=(part, answer),
                 # Values to split by, if the answer overflowed without rows.
                 seen=[*answer.rows, *done.rows, *before][: limits.max_rows],
+                rate=window.rows / len(parts) / (window.end - window.start + 1),
                 **options,
             ):
                 done.rows.extend(walked.rows)

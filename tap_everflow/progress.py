@@ -47,6 +47,6 @@ class Progress:
             where = f"{self.rows:,} rows, {100 * share:.0f}% of the time range"
         made = f"{self.requests} requests"
         if self.planned_requests is not None:
-            made = f"{self.requests} of {self.planned_requests} planned requests"
+            made = f"{self.requests} requests ({self.planned_requests} planned)"
         eta = duration(elapsed * (1 - share) / share) if share > 0 else "unknown"
         return f"{where}; {made}; {duration(elapsed)} so far, about {eta} to go"

@@ -15,6 +15,7 @@ from tap_everflow.counts import (
     TIME_COLUMNS,
     CountsUnavailable,
     buckets_of,
+    read_by,
     read_counts,
 )
 from tap_everflow.errors import EverflowAPIError
@@ -44,7 +45,7 @@ if t.TYPE_CHECKING:
 
 # Planned windows aim at this share of the row cap: counts may be a few rows
 # short (late rows, estimates); a window that overflows anyway is walked.
-PLANNED_FILL = 0.95
+PLANNED_FILL = 0.97
 # A bucket over the cap is split by this dimension, from its counts by value:
 # networks have many affiliates, so each holds a small share of a bucket.
 SPLIT_BY = "affiliate"
@@ -52,6 +53,8 @@ SPLIT_BY = "affiliate"
 # are named in the reconciliation line.
 FEW_ROWS = 5
 NAMED_BUCKETS = 5
+# Busy seconds split from their own counts; more are walked (each costs a report).
+MAX_SPLIT_REPORTS = 3
 
 
 def _related_id(entity: str, id_field: str) -> t.Callable[[t.Any], str | None]:
@@ -150,9 +153,10 @@ class RawReportStream(WindowedStream):
                     yield CompletedWindow(first.start, first.end, list(answer.rows), 1)
                     cursor = first.end + 1
                     continue
-                counted = (
-                    self._plan(cursor, end, root, context) if self.uses_counts else None
-                )
+                counted = None
+                if self.uses_counts:
+                    times = [options["time_of"](row) for row in answer.rows]
+                    counted = self._plan(cursor, end, root, context, times)
                 if counted is None:
                     yield from walk(
                         cursor,
@@ -167,12 +171,18 @@ class RawReportStream(WindowedStream):
                 return
 
     def _plan(
-        self, start: int, end: int, root: Partition, context: Context | None
+        self,
+        start: int,
+        end: int,
+        root: Partition,
+        context: Context | None,
+        sampled: Sequence[int],
     ) -> CountedPlan | None:
         """Windows for ``start..end`` planned from counts, or None (a warning says why).
 
-        The finest time column the server accepts is used; buckets over the
-        cap are split by ``SPLIT_BY`` from a second report of their counts.
+        The finest time column the server accepts is used. ``sampled``: the
+        row times of the overflowing first answer, which show busy seconds;
+        those are split by ``SPLIT_BY`` from a report of their counts.
         """
         try:
             column, counts = self._counts(start, end, root, context)
@@ -192,14 +202,13 @@ class RawReportStream(WindowedStream):
             root=root,
             capacity=int(PLANNED_FILL * self.limits.max_rows),
             max_span=self.limits.max_span,
-            by_value=partial(
-                self._hot_counts, column=column, root=root, context=context
-            ),
+            by_value=partial(self._hot_counts, root=root, context=context),
             resource_type=SPLIT_BY,
+            sampled=sampled,
         )
         totals = {b.start - b.start % seconds: b.rows for b in buckets}
         self.progress.expect(
-            sum(totals.values()), sum(len(parts) for _, parts in planned)
+            sum(totals.values()), 1 + sum(len(parts) for _, parts in planned)
         )
         self.logger.info(
             "%s: the aggregated report counts %s rows in %s..%s (%d buckets of "
@@ -233,7 +242,7 @@ class RawReportStream(WindowedStream):
 
     def _counts(
         self, start: int, end: int, root: Partition, context: Context | None
-    ) -> tuple[str, dict[tuple[int, str], int]]:
+    ) -> tuple[str, dict[int, int]]:
         """Counts per bucket of the finest time column the server accepts."""
         problem = "no time column left to try"
         for column in TIME_COLUMNS:
@@ -253,10 +262,10 @@ class RawReportStream(WindowedStream):
                 problem = f"the report by {column} holds more than its row cap"
                 continue
             if counts and not any(
-                start - TIME_COLUMNS[column] < b <= end for b, _ in counts
+                start - TIME_COLUMNS[column] < b <= end for b in counts
             ):
                 msg = (
-                    f"its {column} ids ({min(counts)[0]}, ...) lie outside the "
+                    f"its {column} ids ({min(counts)}, ...) lie outside the "
                     "range asked for"
                 )
                 raise CountsUnavailable(msg)
@@ -266,43 +275,37 @@ class RawReportStream(WindowedStream):
     def _hot_counts(
         self,
         hot: Sequence[PlannedWindow],
-        column: str,
         root: Partition,
         context: Context | None,
     ) -> dict[PlannedWindow, dict[str, int]]:
         """Counts by ``SPLIT_BY`` value of each window over the cap, if to be had.
 
-        One report over the span of all of them; when it cannot be read, those
-        windows are walked (a time walk splits their busy seconds too).
+        One report per window (a busy second: there are few); windows beyond
+        ``MAX_SPLIT_REPORTS``, or whose report cannot be read, are walked (a
+        time walk splits their busy seconds too).
         """
-        body = self._report_body(hot[0].start, hot[-1].end, [column, SPLIT_BY], root)
-        try:
-            counts = read_counts(
-                self._ask_report(body, context),
-                self.report_count or "",
-                column,
-                SPLIT_BY,
-            )
-        except (EverflowAPIError, RetriableAPIError, CountsUnavailable) as error:
-            counts, problem = None, str(error)
-        else:
-            problem = "the report holds more than its row cap"
-        if counts is None:
-            self.logger.info(
-                "%s: no counts by %s for the %d buckets over the row cap (%s); "
-                "they are walked.",
-                self.name,
-                SPLIT_BY,
-                len(hot),
-                problem,
-            )
-            return {}
         by_window: dict[PlannedWindow, dict[str, int]] = {}
-        for window in hot:
-            values = by_window.setdefault(window, {})
-            for (bucket, value), rows in counts.items():
-                if window.start - TIME_COLUMNS[column] < bucket <= window.end:
-                    values[value] = values.get(value, 0) + rows
+        for window in hot[:MAX_SPLIT_REPORTS]:
+            body = self._report_body(window.start, window.end, [SPLIT_BY], root)
+            try:
+                counts = read_by(
+                    self._ask_report(body, context), self.report_count or "", SPLIT_BY
+                )
+            except (EverflowAPIError, RetriableAPIError, CountsUnavailable) as error:
+                counts, problem = None, str(error)
+            else:
+                problem = "the report holds more than its row cap"
+            if counts is None:
+                self.logger.info(
+                    "%s: no counts by %s for %s, which holds more than one request "
+                    "(%s); it is walked.",
+                    self.name,
+                    SPLIT_BY,
+                    utc(window.start).isoformat(),
+                    problem,
+                )
+                continue
+            by_window[window] = counts
         return by_window
 
     def _read_plan(
@@ -320,7 +323,10 @@ class RawReportStream(WindowedStream):
         seconds = TIME_COLUMNS[counted.column]
         delivered: Counter[int] = Counter()
         time_of = options["time_of"]
+        first = True
         for done in read(counted.windows, ahead.fetch, **options):
+            done.requests += first  # the stretch's first request, which overflowed
+            first = False
             delivered.update(time_of(row) // seconds * seconds for row in done.rows)
             yield done
         self._reconcile(counted, delivered)

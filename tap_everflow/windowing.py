@@ -199,6 +199,7 @@ def walk(  # noqa: PLR0915 - one loop whose steps share the walk's state
     concurrency: int = 1,
     first: tuple[Slice, Answer] | None = None,
     seen: Sequence[Row] = (),
+    rate: float = 0.0,
 ) -> Iterator[CompletedWindow]:
     """Yield consecutive complete windows covering ``start..end`` in time order.
 
@@ -217,9 +218,10 @@ def walk(  # noqa: PLR0915 - one loop whose steps share the walk's state
     announced; a planned window is never re-planned (it is split if it
     overflows), so nothing announced is wasted. ``first``: a window starting
     at ``start`` and its answer, already fetched. ``seen``: rows of nearby
-    windows, to split by when an answer overflows without rows.
+    windows, to split by when an answer overflows without rows. ``rate``:
+    the rows per second expected, if counts say so.
     """
-    pace = Pace(limits)
+    pace = Pace(limits, rate)
     cursor = start
     planned: deque[Slice] = deque()  # announced windows, contiguous, after cursor
     answered = dict([first]) if first else {}

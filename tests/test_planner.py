@@ -19,7 +19,14 @@ from tap_everflow.counts import (
     read_counts,
 )
 from tap_everflow.limits import Limits
-from tap_everflow.planner import pack, plan, read, split_by_counts
+from tap_everflow.planner import (
+    busy_seconds,
+    isolate,
+    pack,
+    plan,
+    read,
+    split_by_counts,
+)
 from tap_everflow.windowing import Partition
 from tests.test_windowing import (
     DIMENSIONS,
@@ -42,7 +49,7 @@ def buckets(draw: st.DrawFn) -> tuple[list[Bucket], int, int]:
     # Ranges that start and end inside a bucket, as the tap's do.
     start = first + draw(st.integers(0, seconds - 1))
     end = max(start, first + count * seconds - 1 - draw(st.integers(0, seconds - 1)))
-    counts = {(first + i * seconds, NO_VALUE): n for i, n in enumerate(rows)}
+    counts = {first + i * seconds: n for i, n in enumerate(rows)}
     return buckets_of(counts, seconds, start, end), start, end
 
 
@@ -145,7 +152,7 @@ def test_any_counts_against_any_traffic_give_exactly_the_truth(
     rows, start, end, limits = data
     rng = random.Random(seed)
     api = FakeApi(rows, limits, modes=modes, seed=seed)
-    by_bucket = Counter((r.ts - r.ts % seconds, NO_VALUE) for r in rows)
+    by_bucket = Counter(r.ts - r.ts % seconds for r in rows)
     by_value = Counter((r.ts - r.ts % seconds, r.affiliate) for r in rows)
     counted = _distort(by_bucket, how, rng, limits.max_rows)
     valued = _distort(by_value, how, rng, limits.max_rows)
@@ -168,6 +175,8 @@ def test_any_counts_against_any_traffic_give_exactly_the_truth(
         max_span=limits.max_span,
         by_value=hot_counts,
         resource_type="affiliate",
+        # Some rows' times, as an overflowing answer's would show them.
+        sampled=[r.ts for r in rng.sample(rows, min(len(rows), limits.max_rows))],
     )
     windows = list(
         read(
@@ -218,7 +227,26 @@ def test_a_capped_or_foreign_table_gives_no_counts():
         with pytest.raises(CountsUnavailable):
             read_counts(foreign, "imp", "hour")
     row = {"columns": [{"column_type": "hour", "id": "1793538000"}]}
-    assert read_counts({"table": [row]}, "imp", "hour") == {(1_793_538_000, ""): 0}
+    assert read_counts({"table": [row]}, "imp", "hour") == {1_793_538_000: 0}
     bad = {"table": [{**row, "reporting": {"imp": "many"}}]}
     with pytest.raises(CountsUnavailable):
         read_counts(bad, "imp", "hour")
+
+
+def test_a_second_the_sample_shows_busy_is_read_on_its_own():
+    bucket = Bucket(900, 1_799, 30_000)
+    sampled = [1_000] * 80 + list(range(900, 1_800, 30))  # 80 of 110 at 1,000
+    busy = busy_seconds([bucket], sampled, capacity=9_500)
+    assert list(busy) == [1_000]
+    assert busy[1_000] == pytest.approx(30_000 * 80 / 110)
+    parts = isolate([bucket], busy)
+    assert [(b.start, b.end) for b in parts] == [
+        (900, 999),
+        (1_000, 1_000),
+        (1_001, 1_799),
+    ]
+    assert sum(b.rows for b in parts) == pytest.approx(30_000)
+    windows = pack(parts, capacity=9_500, max_span=86_400)
+    assert [w for w in windows if w.start == w.end == 1_000]  # alone, split by value
+    # Evenly spread rows are no busy second: the bucket is cut by time.
+    assert not busy_seconds([bucket], list(range(900, 1_800, 5)), capacity=9_500)
