@@ -82,6 +82,8 @@ class RawReportStream(WindowedStream):
     # same rows: a wrong count costs requests, never rows); None: windows are
     # sized by time only.
     report_count: t.ClassVar[str | None] = None
+    # The endpoint's row cap and longest window (invalid clicks: 1,000 rows).
+    limits: t.ClassVar[Limits] = LIMITS
 
     @property
     def packs_days(self) -> bool:
@@ -104,9 +106,7 @@ class RawReportStream(WindowedStream):
         The first request is the walk's first window. Only if it overflows is
         the traffic worth counting: a quiet account pays no report request.
         """
-        root = Partition.from_query(
-            setting(self.config, "filters"), setting(self.config, "exclusions")
-        )
+        root = self.root_partition()
         workers = int(setting(self.config, "max_concurrent_requests"))
         call = partial(self._request_window, context=context)
         with self.requests_ahead(call, workers) as ahead:  # ~7 MB held per window
@@ -115,10 +115,10 @@ class RawReportStream(WindowedStream):
             def fetch(window: Slice) -> Answer:
                 return answered.pop(window, None) or ahead.fetch(window)
 
-            first = Slice(start, min(end, start + LIMITS.max_span - 1), root)
+            first = Slice(start, min(end, start + self.limits.max_span - 1), root)
             answered[first] = ahead.fetch(first)
             chunks: list[Chunk] = []
-            if answered[first].overflowed(LIMITS):
+            if answered[first].overflowed(self.limits):
                 chunks = self._packed_days(start, end, root, context)
             if chunks:
                 answered.clear()  # no walk starts with that window now
@@ -128,6 +128,7 @@ class RawReportStream(WindowedStream):
                 "time_of": attrgetter(self.time_field),
                 "prefetch": prefetch,
                 "concurrency": workers,
+                "limits": self.limits,
             }
             cursor = start
             for chunk, after in itertools.zip_longest(chunks, chunks[1:]):
@@ -140,6 +141,12 @@ class RawReportStream(WindowedStream):
                 cursor = chunk.end + 1
             if cursor <= end:
                 yield from walk(cursor, end, fetch, root=root, **options)
+
+    def root_partition(self) -> Partition:
+        """What every request asks for: the configured filters and exclusions."""
+        return Partition.from_query(
+            setting(self.config, "filters"), setting(self.config, "exclusions")
+        )
 
     def _packed_days(
         self, start: int, end: int, root: Partition, context: Context | None
