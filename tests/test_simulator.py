@@ -25,6 +25,7 @@ from tests.simulator import (
     affiliate_entities,
     affiliate_name,
     bursty,
+    network,
     offer_entities,
     offer_name,
     quiet,
@@ -803,25 +804,26 @@ def test_dst_days_are_whole_days_in_their_zone(serve):
 
 
 def _simulated(kind: str) -> list[dict]:
-    if kind == "offers":
-        return offer_entities(1, START, END, 200)
-    if kind == "affiliates":
-        return affiliate_entities(1, START, END, 200)
-    if kind == "advertisers":
-        return advertiser_entities(1, START, END)
-    return uniform(3, START, END, 400, kind=kind)
+    if kind in ("impressions", "clicks", "invalid_clicks", "conversions"):
+        return uniform(3, START, END, 400, kind=kind)
+    return network(1, START - 30 * DAY, END, 200, 200)[kind]
 
 
-# A field the sources disagree on: the simulator sends both readings.
-BOTH_READINGS = {"relationship.geolocation.carrier_code": (str, int)}
+# Fields the sources disagree on: the simulator sends both readings.
+BOTH_READINGS = {
+    "relationship.geolocation.carrier_code": (str, int),
+    "payment_terms": (str, int),
+}
 
 
 @pytest.mark.parametrize("kind", sorted(reference.EXAMPLES))
 def test_simulated_records_have_the_reference_fields_and_types(kind):
     """The simulator's records are shaped as the reference documents, not guessed."""
-    documented = reference.leaves(reference.EXAMPLES[kind]())
-    for record in _simulated(kind):
-        fields = reference.leaves(record)
+    documented = reference.leaves(reference.EXAMPLES[kind](), kind)
+    records = _simulated(kind)
+    assert records, kind
+    for record in records:
+        fields = reference.leaves(record, kind)
         assert set(fields) == set(documented), kind
         for path, value in fields.items():
             expected = documented[path]

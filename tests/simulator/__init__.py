@@ -11,6 +11,7 @@ from tests.simulator.records import (
     affiliate_entities,
     make_impression,
     make_record,
+    network,
     offer_entities,
 )
 from tests.simulator.server import EverflowSimulator, Fault, RequestLog
@@ -28,6 +29,7 @@ __all__ = [
     "bursty",
     "make_impression",
     "make_record",
+    "network",
     "offer_entities",
     "offer_name",
     "quiet",
