@@ -511,6 +511,34 @@ class EverflowSimulator:
             rows = self._entities[kind]
             self._entities[kind] = [row for row in rows if row[key] != entity_id]
 
+    def update_entity(self, kind: str, entity_id: int | str, **fields: Any) -> Record:
+        """Change an entity (its ``time_saved`` too, if given), as an edit would.
+
+        Args:
+            kind: The list's stream name (``offers``, ... : see ``ENTITIES``).
+            entity_id: The entity's id.
+            **fields: New values of existing top-level fields.
+
+        Returns:
+            The updated entity.
+
+        Raises:
+            KeyError: No entity has this id.
+            ValueError: A field name the entity does not have.
+        """
+        key = ENTITIES[kind].key
+        with self._lock:
+            rows = self._entities[kind]
+            index = next((i for i, r in enumerate(rows) if r[key] == entity_id), None)
+            if index is None:
+                raise KeyError(entity_id)
+            if unknown := sorted(fields.keys() - rows[index].keys()):
+                msg = f"unknown fields {unknown}"
+                raise ValueError(msg)
+            updated = {**rows[index], **fields}
+            self._entities[kind] = [*rows[:index], updated, *rows[index + 1 :]]
+            return updated
+
     def after_requests(self, count: int, action: Callable[[], None]) -> None:
         """Run ``action`` once ``count`` requests (since the last reset) were answered.
 
