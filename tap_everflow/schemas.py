@@ -98,8 +98,19 @@ def _flat(fields: tuple[th.Property | Properties, ...]) -> Properties:
 
 
 def schema(*fields: th.Property | Properties) -> dict:
-    """A stream's JSON schema."""
-    return th.PropertiesList(*_flat(fields)).to_dict()
+    """A stream's JSON schema.
+
+    No top-level object is listed as required (a free-form one included): with
+    flattening on, the SDK replaces it by ``<name>__*`` columns (see :func:`obj`).
+    """
+    built = th.PropertiesList(*_flat(fields)).to_dict()
+    objects = set()
+    for name, prop in built["properties"].items():
+        kind = prop.get("type")
+        if "object" in ([kind] if isinstance(kind, str) else kind or []):
+            objects.add(name)
+    built["required"] = [name for name in built["required"] if name not in objects]
+    return built
 
 
 def without(stream_schema: dict, names: t.Iterable[str]) -> dict:
