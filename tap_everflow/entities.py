@@ -26,6 +26,7 @@ if t.TYPE_CHECKING:
     from collections.abc import Generator
 
     from singer_sdk.helpers.types import Context
+    from singer_sdk.metrics import Counter
 
     from tap_everflow.proto3 import Conformer
 
@@ -128,6 +129,17 @@ class EntityStream(EverflowStream):
         With ``since``, an entity saved no later than it shows that the
         server ignored the filter.
         """
+        with self.get_http_request_counter() as counter:
+            counter.with_context(context)
+            return (yield from self._read(counter, context, params, since))
+
+    def _read(
+        self,
+        counter: Counter,
+        context: Context | None,
+        params: dict,
+        since: int | None,
+    ) -> Generator[dict, None, ListRead]:
         conform = self.conformer(self.row_schema, critical=self.primary_keys)
         seen: set = set()
         ignored = False
@@ -136,6 +148,7 @@ class EntityStream(EverflowStream):
             received, number, last_keys = 0, 1, None
             while True:
                 page = self._page(number, params, context)
+                counter.increment()
                 received += len(page.rows)
                 records = [self._record(row, conform) for row in page.rows]
                 keys = [record[self.primary_keys[0]] for record in records]
@@ -176,15 +189,12 @@ class EntityStream(EverflowStream):
         in the body or the query (reference 8.18): the query, and the paging
         is read from what comes back, whatever page size the server used.
         """
-        with self.get_http_request_counter() as counter:
-            counter.with_context(context)
-            counter.increment()
-            return self.request_json(
-                self.http_method,
-                context,
-                body=self.search_body,
-                params={"page": number, "page_size": PAGE_SIZE, **params},
-            )
+        return self.request_json(
+            self.http_method,
+            context,
+            body=self.search_body,
+            params={"page": number, "page_size": PAGE_SIZE, **params},
+        )
 
     def _record(self, row: t.Any, conform: Conformer) -> dict:
         """A row as a record: conformed, its key found, its times derived."""
