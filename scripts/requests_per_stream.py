@@ -19,6 +19,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from tap_everflow.settings import DEFAULTS
 from tests.conftest import parse_messages
 from tests.simulator import EverflowSimulator, network, uniform
 from tests.simulator.server import ENTITIES, RequestLog
@@ -34,14 +35,27 @@ RAW = {
 STREAM_OF = {**RAW, **{entity.path: kind for kind, entity in ENTITIES.items()}}
 
 
-def stream_of(request: RequestLog) -> str:
-    """The stream a logged request was made for."""
-    if request.path.endswith("/entity/table"):
-        columns = [c["column"] for c in request.body["columns"]]
-        # Impressions count whole days per affiliate; the daily report's columns
-        # are the setting's.
-        return "impressions" if columns == ["date", "affiliate"] else "daily_report"
-    return STREAM_OF[request.path]
+def by_stream(requests: list[RequestLog]) -> Counter:
+    """Requests by the stream they were made for, from the simulator's log.
+
+    The aggregated report is asked for by the daily report (its columns: the
+    date, then the setting's, here the default) and for a raw stream's counts (a
+    time column, perhaps a split's): those count for the raw stream requested
+    just before.
+    """
+    counts: Counter = Counter()
+    last_raw = "impressions"
+    for request in requests:
+        if request.path.endswith("/entity/table"):
+            columns = [c["column"] for c in request.body["columns"]]
+            daily = columns == ["date", *DEFAULTS["daily_report_columns"]]
+            counts["daily_report" if daily else last_raw] += 1
+            continue
+        stream = STREAM_OF[request.path]
+        if request.path in RAW:
+            last_raw = stream
+        counts[stream] += 1
+    return counts
 
 
 def run_tap(config: dict, state: dict | None, folder: Path) -> dict:
@@ -99,7 +113,7 @@ def main() -> None:
         for _ in range(2):
             sim.reset_log()
             state = run_tap(config, state, Path(folder))
-            counts.append(Counter(stream_of(r) for r in sim.requests))
+            counts.append(by_stream(sim.requests))
     held = {kind: len(rows) for kind, rows in {**traffic, **lists}.items()}
     print(f"{args.offers:,} offers, {args.affiliates:,} affiliates, {args.days} day(s)")
     print("| stream | rows | requests, first run | requests, next run |")

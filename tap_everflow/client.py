@@ -210,7 +210,7 @@ class EverflowStream(RESTStream):
             )
             detail = _error_message(response)
             msg = f"{self.name}: {advice} (HTTP {status}: {detail})."
-            raise EverflowAPIError(msg)
+            raise EverflowAPIError(msg, status)
         self.make_room()
         try:
             answer = (decode or self.decode_answer)(response.content)

@@ -12,16 +12,16 @@ from singer_sdk import typing as th
 from singer_sdk.helpers.conform import TypeConformanceLevel
 
 from tap_everflow.client import EverflowStream
+from tap_everflow.limits import DAY_FORMAT, REPORT_PATH, Limits
 from tap_everflow.schemas import DAILY_REPORT_AMOUNTS, DAILY_REPORT_COUNTS
 from tap_everflow.settings import parse_time, setting
-from tap_everflow.windowing import Answer, Dimension, Limits, Slice, walk
+from tap_everflow.windowing import Answer, Dimension, Slice, walk
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator
 
     from singer_sdk.helpers.types import Context
 
-DAY_FORMAT = "%Y-%m-%d"
 # Everflow's reporting time zones the tap knows by IANA name (GET
 # /v1/meta/timezones lists them all; these are the ones the contract names).
 TIMEZONES = {67: "UTC", 80: "America/New_York", 90: "America/Los_Angeles"}
@@ -66,7 +66,7 @@ class DailyReportStream(EverflowStream):
     """
 
     name = "daily_report"
-    path = "/networks/reporting/entity/table"
+    path = REPORT_PATH
     http_method = "POST"
     records_key = "table"
     replication_key = "date"

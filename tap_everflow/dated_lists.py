@@ -6,7 +6,7 @@ import datetime as dt
 import typing as t
 
 from tap_everflow.entities import EntityStream
-from tap_everflow.raw_report import UTC_TIMEZONE_ID
+from tap_everflow.limits import UTC_TIMEZONE_ID
 from tap_everflow.settings import parse_time, setting
 
 if t.TYPE_CHECKING:

@@ -12,6 +12,11 @@ class EverflowError(Exception):
 class EverflowAPIError(EverflowError, FatalAPIError):
     """The API refused a request in a way that retrying cannot fix."""
 
+    def __init__(self, message: str, status: int | None = None) -> None:
+        """The message, and the HTTP status that refused it (if any)."""
+        super().__init__(message)
+        self.status = status
+
 
 class EverflowResponseError(EverflowError):
     """The API answered with something the contract does not allow."""

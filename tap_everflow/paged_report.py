@@ -5,9 +5,9 @@ from __future__ import annotations
 import typing as t
 
 from tap_everflow.errors import EverflowResponseError
+from tap_everflow.limits import API_TIME_FORMAT, UTC_TIMEZONE_ID, Limits
+from tap_everflow.pace import next_span
 from tap_everflow.paging import MAX_PAGING_ATTEMPTS, PAGE_SIZE, Page, total_count
-from tap_everflow.raw_report import API_TIME_FORMAT, UTC_TIMEZONE_ID
-from tap_everflow.traffic import Limits, next_span
 from tap_everflow.windowed import WindowedStream, utc
 from tap_everflow.windowing import CompletedWindow
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-PAGE_SIZE = 2_000  # the API's largest page
+from tap_everflow.limits import PAGE_SIZE
+
+__all__ = ["MAX_PAGING_ATTEMPTS", "PAGE_SIZE", "Page", "total_count"]
+
 MAX_PAGING_ATTEMPTS = 3  # reads of a list whose total changed while it was paged
 
 

@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
-import itertools
 import typing as t
+from collections import Counter
 from functools import partial
+from http import HTTPStatus
 from operator import attrgetter
 
 import msgspec
 from singer_sdk.exceptions import RetriableAPIError
 
+from tap_everflow.counts import (
+    TIME_COLUMNS,
+    CountsUnavailable,
+    buckets_of,
+    read_counts,
+)
 from tap_everflow.errors import EverflowAPIError
-from tap_everflow.packing import DAY, Chunk, DayCounts, pack_days, read_chunk
-from tap_everflow.report_counts import ReportShapeError, report_counts
+from tap_everflow.limits import (
+    API_TIME_FORMAT,
+    RAW_LIMITS,
+    REPORT_PATH,
+    UTC_TIMEZONE_ID,
+    Limits,
+)
+from tap_everflow.planner import Plan, PlannedWindow, plan, read
 from tap_everflow.settings import setting
-from tap_everflow.traffic import Limits
 from tap_everflow.windowed import WindowedStream, utc
 from tap_everflow.windowing import (
     Answer,
@@ -26,18 +38,20 @@ from tap_everflow.windowing import (
 )
 
 if t.TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Sequence
 
     from singer_sdk.helpers.types import Context
 
-UTC_TIMEZONE_ID = 67  # Everflow's id for UTC: windows are planned in UTC
-API_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
-DAY_FORMAT = "%Y-%m-%d"
-REPORT_PATH = "/networks/reporting/entity/table"
-# Whole days are packed by affiliate: networks have many, so each holds a small
-# share of a day, and requests can be filled close to the cap.
-COUNTED_BY = "affiliate"
-LIMITS = Limits()  # the raw report endpoints' limits
+# Planned windows aim at this share of the row cap: counts may be a few rows
+# short (late rows, estimates); a window that overflows anyway is walked.
+PLANNED_FILL = 0.95
+# A bucket over the cap is split by this dimension, from its counts by value:
+# networks have many affiliates, so each holds a small share of a bucket.
+SPLIT_BY = "affiliate"
+# Buckets whose delivered rows differ from their count by more than this
+# are named in the reconciliation line.
+FEW_ROWS = 5
+NAMED_BUCKETS = 5
 
 
 def _related_id(entity: str, id_field: str) -> t.Callable[[t.Any], str | None]:
@@ -64,83 +78,91 @@ RAW_DIMENSIONS = (
 )
 
 
+class CountedPlan(t.NamedTuple):
+    """Windows planned from counts, and the counts they were planned from."""
+
+    windows: Plan
+    column: str
+    buckets: dict[int, int]  # counted rows by bucket start
+
+
 class RawReportStream(WindowedStream):
-    """A raw report endpoint walked in windows that each come back complete.
+    """A raw report endpoint read in windows that each come back complete.
 
     The endpoint answers at most 10,000 rows and 14 days per request, in no
-    particular order. Whole days are read in requests packed from the
-    aggregated report's counts (:mod:`tap_everflow.packing`) where the stream
-    has a count there; the rest is walked by time
-    (:func:`tap_everflow.windowing.walk`). Up to ``max_concurrent_requests``
-    requests run ahead of the emitted rows.
+    particular order. When a range's first request overflows, the aggregated
+    report counts its rows per time bucket (``report_count``) and the windows
+    are planned from the counts (:mod:`tap_everflow.planner`); without counts
+    they are walked (:func:`tap_everflow.windowing.walk`). Up to
+    ``max_concurrent_requests`` requests run ahead of the emitted rows.
     """
 
     http_method = "POST"
     primary_keys = ("transaction_id",)
     dimensions: t.ClassVar[tuple[Dimension, ...]] = RAW_DIMENSIONS
+    limits: t.ClassVar[Limits] = RAW_LIMITS
     # The aggregated report's count of this stream's rows (taken to count the
-    # same rows: a wrong count costs requests, never rows); None: windows are
-    # sized by time only.
+    # same rows: a wrong count costs requests, never rows); None: no counts.
     report_count: t.ClassVar[str | None] = None
-    # The endpoint's row cap and longest window (invalid clicks: 1,000 rows).
-    limits: t.ClassVar[Limits] = LIMITS
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        """No report asked yet."""
+        super().__init__(*args, **kwargs)
+        self._refused_columns: set[str] = set()  # by this run's server
+        self._counts_refused = False
 
     @property
-    def packs_days(self) -> bool:
-        """Whether whole days may be read in requests packed from report counts."""
-        return bool(self.report_count and setting(self.config, "pack_by_report_counts"))
-
-    @property
-    def check_sorted(self) -> bool:
-        """Packed days come request by request, each in time order, not all of them.
-
-        Resuming does not rely on the order: see ``complete_through``.
-        """
-        return super().check_sorted and not self.packs_days
+    def uses_counts(self) -> bool:
+        """Whether windows may be planned from the aggregated report's counts."""
+        return bool(
+            self.report_count
+            and setting(self.config, "plan_from_report_counts")
+            and not self._counts_refused
+        )
 
     def complete_windows(
         self, start: int, end: int, context: Context | None
     ) -> Iterator[CompletedWindow]:
         """Read ``start..end`` in windows that each came back complete.
 
-        The first request is the walk's first window. Only if it overflows is
-        the traffic worth counting: a quiet account pays no report request.
+        Each stretch of up to 14 days starts with one request for all of it:
+        only if that overflows is the traffic worth counting (a quiet account
+        pays no report request); then the rest of the range is planned.
         """
         root = self.root_partition()
         workers = int(setting(self.config, "max_concurrent_requests"))
         call = partial(self._request_window, context=context)
+        options: dict[str, t.Any] = {
+            "dimensions": self.dimensions,
+            "limits": self.limits,
+            "time_of": attrgetter(self.time_field),
+            "concurrency": workers,
+        }
         with self.requests_ahead(call, workers) as ahead:  # ~7 MB held per window
-            answered: dict[Slice, Answer] = {}
-
-            def fetch(window: Slice) -> Answer:
-                return answered.pop(window, None) or ahead.fetch(window)
-
-            first = Slice(start, min(end, start + self.limits.max_span - 1), root)
-            answered[first] = ahead.fetch(first)
-            chunks: list[Chunk] = []
-            if answered[first].overflowed(self.limits):
-                chunks = self._packed_days(start, end, root, context)
-            if chunks:
-                answered.clear()  # no walk starts with that window now
-            prefetch = ahead.prefetch if workers > 1 else None
-            options = {
-                "dimensions": self.dimensions,
-                "time_of": attrgetter(self.time_field),
-                "prefetch": prefetch,
-                "concurrency": workers,
-                "limits": self.limits,
-            }
+            options["prefetch"] = ahead.prefetch if workers > 1 else None
             cursor = start
-            for chunk, after in itertools.zip_longest(chunks, chunks[1:]):
-                if cursor < chunk.start:
+            while cursor <= end:
+                first = Slice(cursor, min(end, cursor + self.limits.max_span - 1), root)
+                answer = ahead.fetch(first)
+                if not answer.overflowed(self.limits):
+                    yield CompletedWindow(first.start, first.end, list(answer.rows), 1)
+                    cursor = first.end + 1
+                    continue
+                counted = (
+                    self._plan(cursor, end, root, context) if self.uses_counts else None
+                )
+                if counted is None:
                     yield from walk(
-                        cursor, chunk.start - 1, fetch, root=root, **options
+                        cursor,
+                        end,
+                        ahead.fetch,
+                        root=root,
+                        first=(first, answer),
+                        **options,
                     )
-                following = after.slices if after else ()
-                yield from read_chunk(chunk, fetch, following=following, **options)
-                cursor = chunk.end + 1
-            if cursor <= end:
-                yield from walk(cursor, end, fetch, root=root, **options)
+                else:
+                    yield from self._read_plan(counted, ahead, options)
+                return
 
     def root_partition(self) -> Partition:
         """What every request asks for: the configured filters and exclusions."""
@@ -148,75 +170,193 @@ class RawReportStream(WindowedStream):
             setting(self.config, "filters"), setting(self.config, "exclusions")
         )
 
-    def _packed_days(
+    def _plan(
         self, start: int, end: int, root: Partition, context: Context | None
-    ) -> list[Chunk]:
-        """Requests for the whole UTC days in ``start..end``, packed from counts.
+    ) -> CountedPlan | None:
+        """Windows for ``start..end`` planned from counts, or None (a warning says why).
 
-        None where the stream has no report count, the setting is off, or the
-        report cannot be read (then a warning says why).
+        The finest time column the server accepts is used; buckets over the
+        cap are split by ``SPLIT_BY`` from a second report of their counts.
         """
-        first = -(-start // DAY) * DAY
-        last = (end + 1) // DAY * DAY - 1
-        if not self.packs_days or last - first + 1 < DAY:
-            return []
         try:
-            days = self._day_counts(first, last, root, context)
-        except (EverflowAPIError, RetriableAPIError, ReportShapeError) as error:
+            column, counts = self._counts(start, end, root, context)
+        except (EverflowAPIError, RetriableAPIError, CountsUnavailable) as error:
+            self._counts_refused = True  # one warning per run, then walks
             self.logger.warning(
-                "%s: cannot count rows by day with the aggregated report (%s); "
-                "sizing windows by time instead.",
+                "%s: cannot count rows with the aggregated report (%s); sizing "
+                "windows by time instead.",
                 self.name,
                 error,
             )
-            return []
-        chunks = pack_days(days, root=root, resource_type=COUNTED_BY)
-        self.logger.info(
-            "%s: the aggregated report counts %d rows in %s..%s: %d requests "
-            "planned for them.",
-            self.name,
-            sum(chunk.rows for chunk in chunks),
-            utc(first).date().isoformat(),
-            utc(last).date().isoformat(),
-            sum(len(chunk.slices) for chunk in chunks),
+            return None
+        seconds = TIME_COLUMNS[column]
+        buckets = buckets_of(counts, seconds, start, end)
+        planned = plan(
+            buckets,
+            root=root,
+            capacity=int(PLANNED_FILL * self.limits.max_rows),
+            max_span=self.limits.max_span,
+            by_value=partial(
+                self._hot_counts, column=column, root=root, context=context
+            ),
+            resource_type=SPLIT_BY,
         )
-        return chunks
+        totals = {b.start - b.start % seconds: b.rows for b in buckets}
+        self.progress.expect(
+            sum(totals.values()), sum(len(parts) for _, parts in planned)
+        )
+        self.logger.info(
+            "%s: the aggregated report counts %s rows in %s..%s (%d buckets of "
+            "%s): %d requests planned.",
+            self.name,
+            f"{sum(totals.values()):,}",
+            utc(start).isoformat(),
+            utc(end).isoformat(),
+            len(buckets),
+            column,
+            sum(len(parts) for _, parts in planned),
+        )
+        return CountedPlan(planned, column, totals)
 
-    def _day_counts(
-        self, first: int, last: int, root: Partition, context: Context | None
-    ) -> list[DayCounts]:
-        """Rows per day and affiliate from the aggregated report, days ``first..last``.
-
-        A report over its row cap is asked again for each half of its days.
-        """
-        body = {
-            "from": utc(first).strftime(DAY_FORMAT),
-            "to": utc(last).strftime(DAY_FORMAT),
-            "timezone_id": UTC_TIMEZONE_ID,
-            "currency_id": setting(self.config, "daily_report_currency_id"),
-            "columns": [{"column": "date"}, {"column": COUNTED_BY}],
-            "query": root.query(),
-        }
-        payload = self.post_json(
+    def _ask_report(self, body: dict, context: Context | None) -> t.Any:
+        return self.post_json(
             body, context, path=REPORT_PATH, decode=msgspec.json.decode
         )
-        counts = report_counts(payload, self.report_count or "", COUNTED_BY)
-        if counts is None:
-            if last - first < DAY:
-                msg = f"the report of {body['from']} holds more than its row cap"
-                raise ReportShapeError(msg)
-            middle = first + (last - first + 1) // DAY // 2 * DAY
-            return self._day_counts(first, middle - 1, root, context) + (
-                self._day_counts(middle, last, root, context)
+
+    def _report_body(
+        self, start: int, end: int, columns: Sequence[str], root: Partition
+    ) -> dict:
+        return {
+            "from": utc(start).strftime(API_TIME_FORMAT),
+            "to": utc(end).strftime(API_TIME_FORMAT),
+            "timezone_id": UTC_TIMEZONE_ID,
+            "currency_id": setting(self.config, "daily_report_currency_id"),
+            "columns": [{"column": column} for column in columns],
+            "query": root.query(),
+        }
+
+    def _counts(
+        self, start: int, end: int, root: Partition, context: Context | None
+    ) -> tuple[str, dict[tuple[int, str], int]]:
+        """Counts per bucket of the finest time column the server accepts."""
+        problem = "no time column left to try"
+        for column in TIME_COLUMNS:
+            if column in self._refused_columns:
+                continue
+            body = self._report_body(start, end, [column], root)
+            try:
+                payload = self._ask_report(body, context)
+            except EverflowAPIError as error:
+                if error.status != HTTPStatus.BAD_REQUEST:
+                    raise
+                self._refused_columns.add(column)  # not asked again this run
+                problem = str(error)
+                continue
+            counts = read_counts(payload, self.report_count or "", column)
+            if counts is None:  # capped: a coarser column has fewer buckets
+                problem = f"the report by {column} holds more than its row cap"
+                continue
+            if counts and not any(
+                start - TIME_COLUMNS[column] < b <= end for b, _ in counts
+            ):
+                msg = (
+                    f"its {column} ids ({min(counts)[0]}, ...) lie outside the "
+                    "range asked for"
+                )
+                raise CountsUnavailable(msg)
+            return column, counts
+        raise CountsUnavailable(problem)
+
+    def _hot_counts(
+        self,
+        hot: Sequence[PlannedWindow],
+        column: str,
+        root: Partition,
+        context: Context | None,
+    ) -> dict[PlannedWindow, dict[str, int]]:
+        """Counts by ``SPLIT_BY`` value of each window over the cap, if to be had.
+
+        One report over the span of all of them; when it cannot be read, those
+        windows are walked (a time walk splits their busy seconds too).
+        """
+        body = self._report_body(hot[0].start, hot[-1].end, [column, SPLIT_BY], root)
+        try:
+            counts = read_counts(
+                self._ask_report(body, context),
+                self.report_count or "",
+                column,
+                SPLIT_BY,
             )
-        labels = {day: utc(day).strftime(DAY_FORMAT) for day in range(first, last, DAY)}
-        if counts and not counts.keys() & set(labels.values()):
-            msg = f"its dates ({min(counts)}, ...) are none of the days asked for"
-            raise ReportShapeError(msg)
-        return [
-            DayCounts(day, day + DAY - 1, counts.get(label, {}))
-            for day, label in labels.items()
-        ]
+        except (EverflowAPIError, RetriableAPIError, CountsUnavailable) as error:
+            counts, problem = None, str(error)
+        else:
+            problem = "the report holds more than its row cap"
+        if counts is None:
+            self.logger.info(
+                "%s: no counts by %s for the %d buckets over the row cap (%s); "
+                "they are walked.",
+                self.name,
+                SPLIT_BY,
+                len(hot),
+                problem,
+            )
+            return {}
+        by_window: dict[PlannedWindow, dict[str, int]] = {}
+        for window in hot:
+            values = by_window.setdefault(window, {})
+            for (bucket, value), rows in counts.items():
+                if window.start - TIME_COLUMNS[column] < bucket <= window.end:
+                    values[value] = values.get(value, 0) + rows
+        return by_window
+
+    def _read_plan(
+        self, counted: CountedPlan, ahead: t.Any, options: dict[str, t.Any]
+    ) -> Iterator[CompletedWindow]:
+        """Read the planned windows, then reconcile them with the counts.
+
+        Every request is announced at once: the prefetcher runs up to
+        ``max_concurrent_requests`` of them.
+        """
+        if options["prefetch"]:
+            for _, parts in counted.windows:
+                for part in parts:
+                    options["prefetch"](part)
+        seconds = TIME_COLUMNS[counted.column]
+        delivered: Counter[int] = Counter()
+        time_of = options["time_of"]
+        for done in read(counted.windows, ahead.fetch, **options):
+            delivered.update(time_of(row) // seconds * seconds for row in done.rows)
+            yield done
+        self._reconcile(counted, delivered)
+
+    def _reconcile(self, plan: CountedPlan, delivered: Counter[int]) -> None:
+        """One line: rows delivered against rows counted, and where they differ."""
+        counted = sum(plan.buckets.values())
+        differing = sorted(
+            (
+                (bucket, plan.buckets.get(bucket, 0), delivered.get(bucket, 0))
+                for bucket in plan.buckets.keys() | delivered.keys()
+                if abs(plan.buckets.get(bucket, 0) - delivered.get(bucket, 0))
+                > FEW_ROWS
+            ),
+            key=lambda item: -abs(item[1] - item[2]),
+        )
+        named = ", ".join(
+            f"{utc(bucket).strftime(API_TIME_FORMAT)} (counted {c:,}, delivered {d:,})"
+            for bucket, c, d in differing[:NAMED_BUCKETS]
+        )
+        self.logger.info(
+            "%s: %s rows delivered, %s counted by the aggregated report; %d of %d "
+            "buckets (%s) differ by more than %d rows%s",
+            self.name,
+            f"{sum(delivered.values()):,}",
+            f"{counted:,}",
+            len(differing),
+            len(plan.buckets),
+            plan.column,
+            FEW_ROWS,
+            f": {named}." if named else ".",
+        )
 
     def _request_window(self, window: Slice, context: Context | None) -> Answer:
         body = {

@@ -39,7 +39,7 @@ DEFAULTS: dict[str, t.Any] = {
     "max_retries": 8,
     "retry_wait_seconds": 2,
     "max_concurrent_requests": 8,
-    "pack_by_report_counts": True,
+    "plan_from_report_counts": True,
     "max_requests_per_second": 10,
     "rate_limit_wait_seconds": 30,
     "conversions_lookback_days": 14,
@@ -187,15 +187,15 @@ CONFIG_SCHEMA = th.PropertiesList(
         ),
     ),
     th.Property(
-        "pack_by_report_counts",
+        "plan_from_report_counts",
         th.BooleanType,
-        default=DEFAULTS["pack_by_report_counts"],
+        default=DEFAULTS["plan_from_report_counts"],
         description=(
-            "Before reading whole days of impressions, ask Everflow's aggregated "
-            "report (one request) how many each day holds per affiliate, and pack "
-            "requests to hold just under 10,000 rows each whatever the bursts. "
-            "Off, or when the key cannot read that report: windows are sized by "
-            "time from what earlier answers showed."
+            "When a raw stream's first request overflows, ask Everflow's "
+            "aggregated report (one or two requests) how many rows each "
+            "15-minute bucket holds, and plan requests to hold just under "
+            "10,000 rows each. Off, or when the key cannot read that report: "
+            "windows are sized by time from what earlier answers showed."
         ),
     ),
     th.Property(

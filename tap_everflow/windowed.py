@@ -17,6 +17,7 @@ from singer_sdk.mapper import SameRecordTransform
 
 from tap_everflow.client import EverflowStream
 from tap_everflow.errors import EverflowResponseError
+from tap_everflow.progress import Progress
 from tap_everflow.proto3 import deselected_paths
 from tap_everflow.record_lines import LineWriter
 from tap_everflow.schemas import without
@@ -43,13 +44,14 @@ def utc(epoch: int) -> dt.datetime:
 class WindowedStream(EverflowStream):
     """A stream read window by window, every window complete before it is emitted.
 
-    Each window's rows are emitted sorted by time. The ``complete_through``
-    state key records the time up to which every row has been emitted (the end
-    of the last finished window, or the start of days still being read in
-    several requests, see :mod:`tap_everflow.packing`), and the next run
-    starts right after it: an interrupted window is read again whole, and
-    the target's upsert by key absorbs the rows it had already received.
-    Subclasses say how to fetch the complete windows of a
+    Windows are consecutive and each one's rows are emitted sorted by time, so
+    the SDK's bookmark (the latest ``replication_key`` emitted) never moves
+    back, and the next run starts at its second: rows of that second are read
+    again, and the target's upsert by key absorbs those it already received.
+    A stream that re-reads a lookback before the bookmark (whose bookmark
+    then moves back) also keeps ``complete_through``, the end of the last
+    finished window, and resumes after it. Subclasses say how to fetch the
+    complete windows of a
     range (:meth:`complete_windows`); their rows arrive as records already
     (:meth:`conform_rows`), built from the selected properties only.
     """
@@ -65,6 +67,8 @@ class WindowedStream(EverflowStream):
     lookback_days: t.ClassVar[str | int] = 0
     # When the window being emitted was complete: its records' time_extracted.
     _extracted_at: dt.datetime
+    # How far the sync is (see progress.py).
+    progress: Progress
     # Writes the window's records as lines, where no stream map alters them.
     _write_line: t.Callable[[dict], None] | None = None
 
@@ -199,8 +203,8 @@ class WindowedStream(EverflowStream):
         start = int(starting.timestamp()) if starting else None
         state = self.get_context_state(context)
         if complete := self.complete_through(context):
-            # Not the bookmark: the last rows emitted need not be the latest.
-            start = int(parse_time(complete).timestamp()) + 1
+            # The bookmark moves back while a lookback is re-read; this does not.
+            start = max(start or 0, int(parse_time(complete).timestamp()) + 1)
         lookback = self._days(self.lookback_days) * 86_400
         if (
             start is not None
@@ -250,8 +254,7 @@ class WindowedStream(EverflowStream):
     def _window_by_window(
         self, sync_range: tuple[int, int], context: Context | None
     ) -> Iterator[dict]:
-        rows_so_far = 0
-        requests_so_far = 0
+        self.progress = Progress(*sync_range)
         # Closed explicitly, so that an error here, while windows are fetched
         # ahead, stops those requests at once (see requests_ahead).
         with (
@@ -266,21 +269,16 @@ class WindowedStream(EverflowStream):
                     self._write_line = writer.lines(
                         self.name, self._stream_version, self._extracted_at
                     )
-                through = window.done_through
-                if through < window.start:  # a part of days still being read
-                    # Before any record: the bookmark may pass what is complete.
-                    self.mark_complete(context, utc(through).isoformat())
                 rows = self._window_rows(window)
-                rows_so_far += len(rows)
-                requests_so_far += window.requests
-                self._report(
-                    window, len(rows), sync_range, rows_so_far, requests_so_far
-                )
+                self._report(window, len(rows))
                 yield from self._records(rows)
                 if writer:
                     writer.flush()  # the window's records, before a slow next one
-                # Only now, with every record of the window emitted, is it complete.
-                self.mark_complete(context, utc(through).isoformat())
+                if self.lookback_days:
+                    # Only now, with every record of the window emitted, is it
+                    # complete: the mark to resume from, as the bookmark moves
+                    # back while the lookback is re-read.
+                    self.mark_complete(context, utc(window.end).isoformat())
 
     def _window_rows(self, window: CompletedWindow) -> list[msgspec.Struct]:
         """The window's rows, deduplicated and in time order."""
@@ -366,33 +364,19 @@ class WindowedStream(EverflowStream):
             record[replication_key] = stamp
             yield record
 
-    def _report(
-        self,
-        window: CompletedWindow,
-        rows: int,
-        sync_range: tuple[int, int],
-        rows_so_far: int,
-        requests_so_far: int,
-    ) -> None:
-        start, end = sync_range
-        done = max(0, window.done_through - start + 1) / (end - start + 1)
+    def _report(self, window: CompletedWindow, rows: int) -> None:
         part = (
             "" if window.partition == Partition() else f" {window.partition.describe()}"
         )
         self.logger.info(
-            "%s: %s..%s%s: %d rows in %d requests; %.1f%% of %s..%s, %d rows and "
-            "%d requests so far.",
+            "%s: %s..%s%s: %d rows in %d requests; %s.",
             self.name,
             utc(window.start).isoformat(),
             utc(window.end).isoformat(),
             part,
             rows,
             window.requests,
-            100 * done,
-            utc(start).isoformat(),
-            utc(end).isoformat(),
-            rows_so_far,
-            requests_so_far,
+            self.progress.done(window.end, rows, window.requests),
         )
         for shortfall in window.shortfalls:
             self.logger.warning(

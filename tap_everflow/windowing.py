@@ -2,11 +2,13 @@
 
 Everflow's raw report endpoints answer at most ``max_rows`` rows per request (the
 rest are silently dropped) and cover at most 14 days per request. :func:`walk`
-plans the requests for a time range: windows adapt to the traffic (they shrink
-when an answer overflows and grow when answers are sparse), an overflowing window
-is cut where its rows say one request's worth ends, and an overflowing single
-second is split by dimension (offer, then affiliate, ...) into disjoint parts that
-together cover it.
+plans the requests for a time range where nothing says how many rows it holds:
+windows are sized from what answers showed (:mod:`tap_everflow.pace`), an
+overflowing window is cut shorter until it fits, and an overflowing single
+second is split by dimension (offer, then affiliate, ...) into disjoint parts
+that together cover it. Where the aggregated report counts the rows,
+:mod:`tap_everflow.planner` plans the windows instead, and walks only those
+that overflow anyway.
 
 Nothing here does I/O: the caller passes ``fetch``, which performs one request.
 All times are epoch seconds (UTC); both ends of a window are inclusive.
@@ -18,7 +20,8 @@ import typing as t
 from collections import Counter, deque
 from dataclasses import dataclass, field
 
-from tap_everflow.traffic import Limits, TrafficEstimate, sample_points
+from tap_everflow.limits import RAW_LIMITS, Limits
+from tap_everflow.pace import Pace, fitting_points
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -27,9 +30,6 @@ Row = t.Any  # a record as the API returned it; only ``Dimension.value_of`` read
 Constraint = tuple[tuple[str, frozenset[str]], ...]  # resource type -> values
 # Rows of earlier answers kept to split by when an overflow comes without rows.
 REMEMBERED_ROWS = 2_000
-# Rows of a complete window whose times show its traffic's trend: all of them
-# (a share of 2,000 missed the rise of a daily cycle across one window).
-TIMED_ROWS = 10_000
 
 
 def _with(constraint: Constraint, key: str, values: frozenset[str]) -> Constraint:
@@ -176,12 +176,7 @@ class Shortfall:
 
 @dataclass
 class CompletedWindow:
-    """A window whose rows are all known (except for any ``shortfalls``).
-
-    Its rows are those of ``partition``; once they are emitted, every row up to
-    ``complete_through`` has been (None: the window's end). Only a window that
-    is one part of its days (see :mod:`tap_everflow.packing`) says less.
-    """
+    """A window whose rows are all known (except for any ``shortfalls``)."""
 
     start: int
     end: int
@@ -189,25 +184,21 @@ class CompletedWindow:
     requests: int
     shortfalls: list[Shortfall] = field(default_factory=list)
     partition: Partition = Partition()
-    complete_through: int | None = None
-
-    @property
-    def done_through(self) -> int:
-        """Every row up to this time has been emitted once this window's are."""
-        return self.end if self.complete_through is None else self.complete_through
 
 
-def walk(
+def walk(  # noqa: PLR0915 - one loop whose steps share the walk's state
     start: int,
     end: int,
     fetch: Callable[[Slice], Answer],
     *,
     root: Partition = Partition(),
     dimensions: Sequence[Dimension] = (),
-    limits: Limits = Limits(),
+    limits: Limits = RAW_LIMITS,
     time_of: Callable[[Row], int] | None = None,
     prefetch: Callable[[Slice], None] | None = None,
     concurrency: int = 1,
+    first: tuple[Slice, Answer] | None = None,
+    seen: Sequence[Row] = (),
 ) -> Iterator[CompletedWindow]:
     """Yield consecutive complete windows covering ``start..end`` in time order.
 
@@ -215,61 +206,71 @@ def walk(
     The caller may stop iterating at any point; everything before the start of
     the window it has not yet received is complete.
 
-    ``time_of`` reads a row's epoch second. With it, the rows of an overflowing
-    answer serve as a sample of the traffic: the window is cut where its first
-    part holds what one request can answer, and later windows are sized from
-    the sample where it shows bursts (see :mod:`tap_everflow.traffic`).
+    Windows are sized by :class:`~tap_everflow.pace.Pace`: with ``time_of``
+    (a row's epoch second), the rows of an overflowing answer serve as a
+    sample of its traffic. An overflowing window is cut shorter until it
+    fits, and an overflowing single second is split by dimension.
 
     ``prefetch`` announces a slice that ``fetch`` will be asked for later, so
-    that the caller can request it ahead (concurrently). Once the traffic is
-    known well enough, windows are planned and announced ahead, so that up to
-    ``concurrency`` requests run at once: the window being read and the ones
-    after it; a planned window is never re-planned, so nothing announced is wasted.
-    Parts of an overflowing second are announced as soon as they are known.
+    that the caller can request it ahead (concurrently): after a window that
+    fitted at once, up to ``concurrency - 1`` windows after it are planned and
+    announced; a planned window is never re-planned (it is split if it
+    overflows), so nothing announced is wasted. ``first``: a window starting
+    at ``start`` and its answer, already fetched. ``seen``: rows of nearby
+    windows, to split by when an answer overflows without rows.
     """
-    traffic = TrafficEstimate(limits)
+    pace = Pace(limits)
     cursor = start
     planned: deque[Slice] = deque()  # announced windows, contiguous, after cursor
+    answered = dict([first]) if first else {}
     # Recent rows of earlier answers: the values to split on when an answer
-    # overflows without rows. Kept across windows, so that the values of a
-    # quiet stretch before a burst are still known.
-    rows_seen: Sequence[Row] = ()
+    # overflows without rows.
+    rows_seen: Sequence[Row] = seen
 
-    def plan_ahead(first_unplanned: int) -> None:
-        while len(planned) < concurrency - 1 and first_unplanned <= end:
-            planned_end = traffic.planned_end(first_unplanned, end)
-            if planned_end is None:
-                return  # unforeseeable: sized once the windows before are known
-            window = Slice(first_unplanned, planned_end, root)
+    def get(window: Slice) -> Answer:
+        answer = answered.pop(window, None)
+        return fetch(window) if answer is None else answer
+
+    foreseeable = False  # the last window fitted at once, at a steady rate
+
+    def plan_ahead(after: int) -> None:
+        """Size the next windows by what the last one measured; request them."""
+        while foreseeable and len(planned) < concurrency - 1 and after < end:
+            window = Slice(after + 1, pace.window_end(after + 1, end), root)
             planned.append(window)
             if prefetch:
                 prefetch(window)
-            first_unplanned = window.end + 1
+            after = window.end
 
-    while cursor <= end:
+    def next_window() -> Slice:
         if planned and planned[0].start == cursor:
             window = planned.popleft()
-        else:  # nothing announced from here: size a window up to what was
+        elif first and first[0].start == cursor:
+            window = first[0]
+        else:
             bound = planned[0].start - 1 if planned else end
-            window = Slice(cursor, traffic.window_end(cursor, bound), root)
-        plan_ahead(planned[-1].end + 1 if planned else window.end + 1)
-        answer = fetch(window)
+            window = Slice(cursor, pace.window_end(cursor, bound), root)
+        plan_ahead(planned[-1].end if planned else window.end)  # meanwhile
+        return window
+
+    while cursor <= end:
+        window = next_window()
+        answer = get(window)
         requests = 1
         while answer.overflowed(limits) and window.seconds > 1:
             rows_seen = _remember(answer.rows, rows_seen, limits)
             if time_of:
                 times = [time_of(row) for row in answer.rows]
-                traffic.overflowed(window.start, window.end, times)
-            cut = traffic.cut(window.start, window.end, attempt=requests)
+                pace.overflowed(window.start, window.end, times)
+            cut = pace.window_end(window.start, window.end, overflowed=True)
             if planned and planned[0].start == window.end + 1:
                 # Windows after it are under way: the rest must be a window of
                 # its own, so it is requested now, not after the first part.
                 planned.appendleft(Slice(cut + 1, window.end, root))
                 if prefetch:
                     prefetch(planned[0])
-            # Else the rest is left unplanned: sized once the first part is known.
             window = Slice(cursor, cut, root)
-            answer = fetch(window)
+            answer = get(window)
             requests += 1
         if answer.overflowed(limits):
             done = _split_second(
@@ -281,27 +282,19 @@ def walk(
                 dimensions=dimensions,
                 limits=limits,
                 sample=rows_seen,
-                expected_rows=traffic.expected_rows(cursor, cursor),
+                expected_rows=pace.expected_rows(cursor),
             )
             done.requests += requests - 1
         else:
             done = CompletedWindow(
                 window.start, window.end, list(answer.rows), requests
             )
+        pace.completed(window.start, window.end, len(done.rows))
+        foreseeable = requests == 1 and pace.steady()
+        plan_ahead(planned[-1].end if planned else window.end)
         yield done
         rows_seen = _remember(done.rows, rows_seen, limits)
-        traffic.completed(
-            window.start, window.end, len(done.rows), _times(done.rows, time_of)
-        )
         cursor = window.end + 1
-
-
-def _times(rows: Sequence[Row], time_of: Callable[[Row], int] | None) -> list[int]:
-    """The times of ``rows``, or of an even share of them if there are more."""
-    if time_of is None:
-        return []
-    step = -(-len(rows) // TIMED_ROWS)  # ceiling division
-    return [time_of(row) for row in rows[::step]] if rows else []
 
 
 def _remember(
@@ -378,7 +371,7 @@ def split_partition(
     dimensions: Sequence[Dimension],
     *,
     expected_rows: float | None = None,
-    part_rows: float = Limits().max_rows - 1,
+    part_rows: float = RAW_LIMITS.max_rows - 1,
 ) -> list[Partition] | None:
     """Split a partition into disjoint parts that together cover it.
 
@@ -454,7 +447,7 @@ def _packed(
     """
     rows_per_sampled = expected_rows / sampled
     # Sampled rows a part may hold: its share of the sample is noisy too.
-    capacity = sample_points(part_rows, rows_per_sampled)
+    capacity = fitting_points(part_rows, rows_per_sampled)
     weight = {value: len(rows_of.get(value, ())) for value in values}
     ranked = sorted(values, key=lambda value: (-weight[value], value))
     heavy = [value for value in ranked if weight[value] > capacity]

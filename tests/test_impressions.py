@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 import signal
 import subprocess
 import time
@@ -14,7 +15,7 @@ import pytest
 
 from tap_everflow.streams import ImpressionsStream
 from tests.conftest import DAY, HOUR, catalog, iso, now, parse_messages, tap_config
-from tests.simulator import Fault, bursty, quiet, uniform
+from tests.simulator import Fault, ReportOptions, bursty, daily_cycle, quiet, uniform
 
 FOURTEEN_DAYS = 14 * DAY
 
@@ -49,18 +50,21 @@ def impression_windows(sim) -> list[tuple[int, int]]:
 
 
 def assert_resumable(messages: list[dict]) -> None:
-    """Every record comes after what the STATE before it says is complete.
+    """One resume point: the SDK's bookmark, which never moves back.
 
-    Records of packed days come request by request, so time order holds only
-    from one completed window or chunk of days to the next.
+    Records leave in time order, so every record is at or after the bookmark
+    of the STATE before it, and bookmarks only ever move forward.
     """
-    complete = ""
+    bookmark = ""
     for message in messages:
         if message["type"] == "STATE":
-            bookmark = message["value"]["bookmarks"].get("impressions", {})
-            complete = bookmark.get("complete_through", complete)
+            state = message["value"]["bookmarks"].get("impressions", {})
+            assert "complete_through" not in state
+            moved = state.get("replication_key_value", bookmark)
+            assert moved >= bookmark, "the bookmark moved back"
+            bookmark = moved
         elif message["type"] == "RECORD" and message["stream"] == "impressions":
-            assert message["record"]["occurred_at"] > complete
+            assert message["record"]["occurred_at"] >= bookmark
 
 
 def assert_complete(run, truth: list[dict]) -> None:
@@ -219,14 +223,18 @@ def test_second_run_fetches_only_newer_rows(make_simulator, tap):
     assert_complete(first, first_part)
     final_state = first.states[-1]
     bookmark = final_state["bookmarks"]["impressions"]
-    assert bookmark["complete_through"] == iso(end - DAY).replace("Z", "+00:00")
+    latest = max(r["unix_timestamp"] for r in first_part)
+    assert bookmark["replication_key_value"] == iso(latest).replace("Z", "+00:00")
 
     newer = uniform(11, end - DAY + 1, end, 7_000)
     sim.add_impressions(newer)
     sim.reset_log()
     second = tap.run(window_config(sim, start, end), final_state)
-    assert_complete(second, newer)
-    assert min(frm for frm, _ in impression_windows(sim)) == end - DAY + 1
+    # The bookmark's second is read again: its rows may not all have been
+    # emitted (the target's upsert absorbs those that were).
+    again = [r for r in first_part if r["unix_timestamp"] == latest]
+    assert_complete(second, newer + again)
+    assert min(frm for frm, _ in impression_windows(sim)) == latest
 
 
 def run_until_killed(tap, config: dict, state: dict | None, kill_after: int):
@@ -271,13 +279,13 @@ def test_killed_sync_resumes_to_the_complete_set(make_simulator, tap, kill_after
     union = [r["transaction_id"] for r in committed] + resumed.ids
     assert set(union) == {r["transaction_id"] for r in truth}
     duplicated = set(r["transaction_id"] for r in committed) & set(resumed.ids)
-    complete = ""
+    bookmark = ""
     if last_state:
-        complete = last_state["bookmarks"]["impressions"].get("complete_through", "")
+        bookmark = last_state["bookmarks"]["impressions"]["replication_key_value"]
         resumed_from = min(r["occurred_at"] for r in resumed.records)
-        assert resumed_from > complete
-    # Only what was emitted after the last complete mark is read again.
-    again = {r["transaction_id"] for r in committed if r["occurred_at"] > complete}
+        assert resumed_from >= bookmark
+    # Only what was emitted at or after the bookmark's second is read again.
+    again = {r["transaction_id"] for r in committed if r["occurred_at"] >= bookmark}
     assert duplicated <= again
 
 
@@ -493,21 +501,30 @@ def report_requests(sim) -> list:
     return [r for r in sim.requests if r.path.endswith("/entity/table")]
 
 
-def test_busy_days_are_packed_from_report_counts_in_fewer_requests(make_simulator, tap):
+def test_busy_days_are_planned_from_report_counts_in_fewer_requests(
+    make_simulator, tap
+):
+    # Mid-hour bounds: the partial buckets at both ends are part of the plan.
     start, end = period(4)
+    start, end = start + 5 * HOUR + 1_234, end - 1_800
     truth = bursty(21, start, end, 150_000, hot_seconds=1, rows_per_hot_second=12_000)
     requests = {}
-    for packed in (True, False):
+    for planned in (True, False):
         sim = make_simulator(truth)
-        run = tap.run(window_config(sim, start, end, pack_by_report_counts=packed))
+        config = window_config(sim, start, end, plan_from_report_counts=planned)
+        run = tap.run(config)
         assert_complete(run, truth)
-        requests[packed] = len(raw_requests(sim)) + len(report_requests(sim))
-        assert len(report_requests(sim)) == packed
-        assert ("requests planned for them" in run.stderr) == packed
+        requests[planned] = len(raw_requests(sim))
+        reports = len(report_requests(sim))
+        # The time buckets; their hot bucket (the 12,000-row second) by affiliate.
+        assert reports == (2 if planned else 0)
+        assert ("requests planned" in run.stderr) == planned
     lower_bound = math.ceil(len(truth) / 10_000)
-    # One report and the first window, which overflowed, besides the packed ones.
-    assert requests[True] <= math.ceil(1.1 * lower_bound) + 2
+    # The first window, which overflowed, besides the planned ones.
+    assert requests[True] <= math.ceil(1.1 * lower_bound) + 1
     assert requests[True] < requests[False]
+    reconciled = [x for x in run.stderr.splitlines() if "rows delivered" in x]
+    assert not reconciled  # the run without counts has nothing to reconcile
 
 
 def test_a_refused_report_leaves_the_days_to_the_walk(make_simulator, tap):
@@ -518,7 +535,8 @@ def test_a_refused_report_leaves_the_days_to_the_walk(make_simulator, tap):
     run = tap.run(window_config(sim, start, end))
     assert_complete(run, truth)
     assert len(report_requests(sim)) == 1
-    assert "cannot count rows by day with the aggregated report" in run.stderr
+    (warning,) = [x for x in run.stderr.splitlines() if "cannot count rows" in x]
+    assert "WARNING" in warning
     assert "impression package" not in run.stderr  # that advice is the raw report's
 
 
@@ -535,3 +553,57 @@ def test_rows_the_report_did_not_count_are_still_read(make_simulator, tap):
     run = tap.run(window_config(sim, start, end))
     assert_complete(run, truth + late)
     assert len(report_requests(sim)) == 1
+
+
+@pytest.mark.parametrize(
+    "report",
+    [
+        ReportOptions(time_ids="datetime"),
+        ReportOptions(time_ids="epoch"),
+        # A server without the 15-minute column: the hour's, asked once.
+        ReportOptions(time_columns=("hour", "date"), time_ids="epoch"),
+        ReportOptions(time_columns=("date",)),
+        ReportOptions(count_noise=0.05, uncounted=0.01),
+    ],
+    ids=["datetime-ids", "epoch-ids", "hour-buckets", "day-buckets", "noisy-counts"],
+)
+def test_windows_are_planned_from_any_report_the_contract_allows(
+    make_simulator, tap, report
+):
+    start, end = period(3)
+    start, end = start + 7 * HOUR + 321, end - 2 * HOUR
+    truth = daily_cycle(25, start, end, 90_000)
+    sim = make_simulator(truth, report=report)
+    run = tap.run(window_config(sim, start, end))
+    assert_complete(run, truth)
+    tables = report_requests(sim)
+    columns = [[c["column"] for c in r.body["columns"]] for r in tables]
+    refused = [r for r in tables if r.status == 400]
+    assert len(tables) - len(refused) <= 2  # the buckets, and maybe a hot one's
+    assert all(len(c) == 1 or c[1] == "affiliate" for c in columns)
+    assert len({c[0] for c in columns}) == len(refused) + 1  # none asked twice
+    (line,) = [x for x in run.stderr.splitlines() if "rows delivered" in x]
+    assert f"{len(truth):,} rows delivered" in line
+    lower_bound = math.ceil(len(truth) / 10_000)
+    raw = len(raw_requests(sim))
+    assert raw <= (1.3 if report.time_columns == ("date",) else 1.2) * lower_bound + 2
+
+
+def test_clicks_are_planned_from_their_valid_click_counts(make_simulator, tap):
+    start, end = period(2)
+    truth = daily_cycle(26, start, end, 60_000, kind="clicks")
+    sim = make_simulator([], clicks=truth)
+    run = tap.run(window_config(sim, start, end), streams=("clicks",))
+    assert run.returncode == 0, run.stderr[-3000:]
+    ids = [r["transaction_id"] for r in run.records]
+    assert sorted(ids) == sorted(r["transaction_id"] for r in truth)
+    (table, *_) = report_requests(sim)
+    assert table.body["columns"] == [{"column": "unix_timestamp"}]
+    assert "60,000 rows delivered, 60,000 counted" in run.stderr
+    # Progress: rows done of expected, requests of planned, an ETA.
+    progress = [x for x in run.stderr.splitlines() if "planned requests" in x]
+    assert progress
+    assert re.search(
+        r"60,000 of ~60,000 rows; (\d+) of \1 planned requests", progress[-1]
+    )
+    assert all("to go" in x for x in progress)

@@ -21,6 +21,7 @@ from tests import reference
 from tests.simulator import (
     EverflowSimulator,
     Fault,
+    ReportOptions,
     advertiser_entities,
     affiliate_entities,
     affiliate_name,
@@ -781,8 +782,56 @@ def test_entity_table_request_rules(serve):
     assert table(sim, {**body, "to": "2026-09-22"}).status_code == 400
     assert table(sim, {**body, "columns": []}).status_code == 400
     assert table(sim, {**body, "columns": [{"column": "colour"}]}).status_code == 400
-    assert table(sim, {**body, "from": "2026-01-01 00:00:00"}).status_code == 400
+    # Dates or datetimes (the contract), one time column at most.
+    assert table(sim, {**body, "from": "2026-01-01 00:00:00"}).status_code == 200
+    assert table(sim, {**body, "from": "2026-01-01T00:00"}).status_code == 400
+    two = [{"column": "hour"}, {"column": "date"}]
+    assert table(sim, {**body, "columns": two}).status_code == 400
     assert table(sim, {**body, "currency_id": 840}).status_code == 400
+
+
+@pytest.mark.parametrize("time_ids", ["datetime", "epoch"])
+@pytest.mark.parametrize(
+    ("column", "seconds"), [("unix_timestamp", 900), ("hour", 3_600)]
+)
+def test_entity_table_counts_time_buckets(serve, time_ids, column, seconds):
+    truth = uniform(17, START, END, 3_000)
+    sim = serve(impressions=truth, report=ReportOptions(time_ids=time_ids))
+    body = {
+        "from": text(START + 3_600),
+        "to": text(START + 5 * 3_600 - 1),
+        "timezone_id": 67,
+        "currency_id": "USD",
+        "columns": [{"column": column}],
+    }
+    rows = table(sim, body).json()["table"]
+    got = {row["columns"][0]["id"]: row["reporting"]["imp"] for row in rows}
+    expected = Counter(
+        r["unix_timestamp"] // seconds * seconds
+        for r in between(truth, START + 3_600, START + 5 * 3_600 - 1)
+    )
+    name = str if time_ids == "epoch" else text
+    assert got == {name(at): n for at, n in expected.items()}
+
+
+def test_entity_table_counts_can_be_off_as_a_real_reports_are(serve):
+    truth = uniform(18, START, END, 20_000)
+    sim = serve(
+        impressions=truth, report=ReportOptions(count_noise=0.05, uncounted=0.01)
+    )
+    body = {
+        "from": text(START),
+        "to": text(END),
+        "timezone_id": 67,
+        "currency_id": "USD",
+        "columns": [{"column": "unix_timestamp"}],
+    }
+    rows = table(sim, body).json()["table"]
+    counts = [row["reporting"]["imp"] for row in rows]
+    assert 0.97 * len(truth) < sum(counts) < 0.999 * len(truth)
+    assert counts == [
+        row["reporting"]["imp"] for row in table(sim, body).json()["table"]
+    ]
 
 
 # -- faults and the log --------------------------------------------------------------

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tap_everflow.traffic import Limits, TrafficEstimate
+from tap_everflow.limits import Limits
 from tap_everflow.windowing import (
     Answer,
     Dimension,
@@ -95,11 +95,7 @@ class FakeApi:
 def traffic(draw: st.DrawFn) -> tuple[list[Row], int, int, Limits]:
     """Random traffic: background rows, dense bursts and overfull seconds."""
     max_rows = draw(st.integers(3, 25))
-    limits = Limits(
-        max_rows=max_rows,
-        max_span=draw(st.integers(1, 2_000)),
-        fill=draw(st.floats(0.3, 1.0)),
-    )
+    limits = Limits(max_rows=max_rows, max_span=draw(st.integers(1, 2_000)))
     start = draw(st.integers(1_700_000_000, 1_800_000_000))
     length = draw(st.integers(1, 20_000))
     end = start + length - 1
@@ -292,13 +288,13 @@ def _bursts(rng: random.Random, start: int, end: int, count: int) -> list[Row]:
 
 
 @pytest.mark.parametrize(
-    ("make_rows", "bound"), [(_steady, 1.15), (_daily, 1.45), (_bursts, 1.35)]
+    ("make_rows", "bound"), [(_steady, 1.25), (_daily, 1.4), (_bursts, 1.45)]
 )
 def test_requests_stay_near_the_lower_bound(make_rows, bound):
     """A million rows in 14 days, the API's limits, a random 10,000 of any more.
 
-    The bounds are regression guards on the measured ratios (about 1.11,
-    1.3-1.4 and 1.27: see the README's performance section).
+    The walk is what runs without counts. The bounds are regression guards
+    on the measured ratios (1.19, 1.30 and 1.40 with 8 planned ahead).
     """
     limits = Limits()
     start, end = 1_790_000_000, 1_790_000_000 + 14 * 86_400 - 1
@@ -492,23 +488,3 @@ def test_overfull_second_is_packed_into_few_parts():
     (second,) = [w for w in windows if w.start == w.end == hot]
     assert not second.shortfalls
     assert second.requests <= 18
-
-
-def test_a_complete_windows_trend_is_read_from_all_its_rows(monkeypatch):
-    """A daily cycle's rise across one window is a few percent of its rows: a
-    share of them would not show it, so every row's time is passed on."""
-    seen: list[tuple[int, int]] = []
-    completed = TrafficEstimate.completed
-
-    def spy(self, start, end, rows, times=None):
-        seen.append((rows, len(times or ())))
-        completed(self, start, end, rows, times)
-
-    monkeypatch.setattr(TrafficEstimate, "completed", spy)
-    start = 1_750_000_000
-    rows = [Row(i, start + i // 3, "1", "1") for i in range(60_000)]
-    api = FakeApi(rows, Limits(), modes=("exact",), seed=5)
-    windows = list(walk(start, start + 19_999, api.fetch, time_of=TIME_OF))
-    assert sum(len(w.rows) for w in windows) == len(rows)
-    assert max(count for count, _ in seen) > 2_000
-    assert all(times == count for count, times in seen)

@@ -7,9 +7,9 @@ from http import HTTPStatus
 
 from tap_everflow import schemas
 from tap_everflow.dated_lists import DatedListStream
+from tap_everflow.limits import Limits
 from tap_everflow.paged_report import PagedReportStream
 from tap_everflow.raw_report import RAW_DIMENSIONS, RawReportStream
-from tap_everflow.traffic import Limits
 from tap_everflow.windowing import Dimension, Partition
 
 
@@ -36,9 +36,9 @@ class ClicksStream(RawReportStream):
     name = "clicks"
     path = "/networks/reporting/clicks/stream"
     records_key = "clicks"
-    # No report_count: the contract does not say which of the report's click
-    # counts (total, unique, gross) the raw rows match; a count short of them
-    # would make every packed request overflow and be walked again.
+    # Valid clicks, unique and duplicate: what the raw stream returns (the
+    # contract; gross_click adds invalid clicks, which it does not).
+    report_count = "total_click"
     schema = schemas.CLICK
     alternatives = schemas.CLICK_ALTERNATIVES
 

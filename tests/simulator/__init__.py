@@ -14,12 +14,15 @@ from tests.simulator.records import (
     network,
     offer_entities,
 )
+from tests.simulator.report import TIME_ID_FORMATS, ReportOptions
 from tests.simulator.server import EverflowSimulator, Fault, RequestLog
-from tests.simulator.traffic import bursty, quiet, uniform
+from tests.simulator.traffic import bursty, daily_cycle, quiet, uniform
 
 __all__ = [
+    "TIME_ID_FORMATS",
     "EverflowSimulator",
     "Fault",
+    "ReportOptions",
     "RequestLog",
     "advertiser_entities",
     "advertiser_id_for",
@@ -27,6 +30,7 @@ __all__ = [
     "affiliate_entities",
     "affiliate_name",
     "bursty",
+    "daily_cycle",
     "make_impression",
     "make_record",
     "network",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -57,13 +58,67 @@ def _days(window: Window) -> Column:
     return value
 
 
+# Time columns finer than a day: buckets of this many seconds, from the epoch.
+BUCKETS = {"unix_timestamp": 900, "hour": 3_600}
+# How a time column's ``id`` is written (the contract leaves it open): as
+# "YYYY-MM-DD HH:MM:SS" (a day: "YYYY-MM-DD") in the request's zone, or as
+# epoch-seconds digits of the bucket's start.
+TIME_ID_FORMATS = ("datetime", "epoch")
+
+
+def _buckets(seconds: int, window: Window, id_format: str) -> Column:
+    """Label records with the start of their bucket of ``seconds``."""
+
+    def value(_row: Record, ts: int) -> tuple[str, str]:
+        start = ts - ts % seconds
+        label = dt.datetime.fromtimestamp(start, window.zone).strftime(
+            "%Y-%m-%d %H:%M:%S"
+        )
+        return (str(start) if id_format == "epoch" else label), label
+
+    return value
+
+
+def _days_as(window: Window, id_format: str) -> Column:
+    days = _days(window)
+    if id_format != "epoch":
+        return days
+
+    def value(row: Record, ts: int) -> tuple[str, str]:
+        label, _ = days(row, ts)
+        day = dt.date.fromisoformat(label)
+        start = local_epoch(dt.datetime(day.year, day.month, day.day), window.zone)
+        return str(start), label
+
+    return value
+
+
 _COLUMNS: dict[str, Column] = {
     "offer": _party("offer", "network_offer_id"),
     "affiliate": _party("affiliate", "network_affiliate_id"),
     "advertiser": _party("advertiser", "network_advertiser_id"),
     "country": _country,
 }
-COLUMN_TYPES = (*_COLUMNS, "date")
+TIME_COLUMNS = ("date", *BUCKETS)
+COLUMN_TYPES = (*_COLUMNS, *TIME_COLUMNS)
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """How a server's aggregated report differs from the truth.
+
+    Attributes:
+        time_columns: The time columns it accepts (others: 400).
+        time_ids: How time columns' ids are written (``TIME_ID_FORMATS``).
+        count_noise: Each group's counts are off by up to this share, either
+            way (deterministic per group).
+        uncounted: This share of rows is not counted (yet) at all.
+    """
+
+    time_columns: tuple[str, ...] = TIME_COLUMNS
+    time_ids: str = "datetime"
+    count_noise: float = 0.0
+    uncounted: float = 0.0
 
 
 def _cents(amount: Any) -> int:
@@ -97,11 +152,12 @@ class _Totals:
         self.payout_cents += _cents(row.get("payout"))
         self.revenue_cents += _cents(row.get("revenue"))
 
-    def reporting(self) -> Record:
+    def reporting(self, counted: Callable[[int], int] = int) -> Record:
+        """The metrics; ``counted`` is how the report counts raw rows."""
         cvr = round(self.cv / self.total_click * 100, 4) if self.total_click else 0.0
         return {
-            "imp": self.imp,
-            "total_click": self.total_click,
+            "imp": counted(self.imp),
+            "total_click": counted(self.total_click),
             "unique_click": self.unique_click,
             "cv": self.cv,
             "cvr": cvr,
@@ -124,26 +180,50 @@ def _counted(kind: str, row: Record) -> bool:
     return kind != "conversions" or row.get("status") == "approved"
 
 
-def _columns(request: dict, window: Window) -> list[tuple[str, Column]]:
+def _columns(
+    request: dict, window: Window, options: ReportOptions
+) -> list[tuple[str, Column]]:
     asked = request.get("columns")
-    if not isinstance(asked, list) or not asked:
-        msg = 'columns is required, as [{"column": "offer"}, ...]'
+    if not isinstance(asked, list) or not asked or len(asked) > 10:
+        msg = 'columns is required: 1 to 10 of [{"column": "offer"}, ...]'
         raise BadRequest(msg)
     names = [item.get("column") if isinstance(item, dict) else None for item in asked]
+    known = (*_COLUMNS, *options.time_columns)
     for name in names:
-        if name not in COLUMN_TYPES:
-            msg = f"unknown column {name!r}, expected one of {list(COLUMN_TYPES)}"
+        if name not in known:
+            msg = f"unknown column {name!r}, expected one of {list(known)}"
             raise BadRequest(msg)
     if len(set(names)) < len(names):
         msg = "columns must not repeat"
         raise BadRequest(msg)
-    return [
-        (name, _days(window) if name == "date" else _COLUMNS[name]) for name in names
-    ]
+    if sum(name in TIME_COLUMNS for name in names) > 1:
+        msg = "only one time column (unix_timestamp, hour, date) per request"
+        raise BadRequest(msg)
+
+    def column(name: str) -> Column:
+        if name == "date":
+            return _days_as(window, options.time_ids)
+        if name in BUCKETS:
+            return _buckets(BUCKETS[name], window, options.time_ids)
+        return _COLUMNS[name]
+
+    return [(name, column(name)) for name in names]
+
+
+def _noisy(count: int, key: tuple, options: ReportOptions) -> int:
+    """A group's count as a report that lags or estimates would give it."""
+    if not (options.count_noise or options.uncounted):
+        return count
+    draw = random.Random(repr(key)).uniform(-1, 1)  # the same for every request
+    share = (1 - options.uncounted) * (1 + options.count_noise * draw)
+    return max(0, round(count * share))
 
 
 def entity_table(
-    request: dict, window: Window, rows: Mapping[str, list[Record]]
+    request: dict,
+    window: Window,
+    rows: Mapping[str, list[Record]],
+    options: ReportOptions = ReportOptions(),
 ) -> tuple[list[Record], Record]:
     """Aggregate the truth in ``window`` by the request's columns.
 
@@ -152,6 +232,7 @@ def entity_table(
         window: The checked ``from``/``to`` window.
         rows: The rows of each kind (impressions, clicks, conversions)
             whose time lies in the window.
+        options: How the report's columns and counts differ from the truth.
 
     Returns:
         The table rows, one per group, sorted by their columns, and the
@@ -160,7 +241,7 @@ def entity_table(
     Raises:
         BadRequest: On bad columns, currency or query.
     """
-    columns = _columns(request, window)
+    columns = _columns(request, window, options)
     currency = request.get("currency_id")
     if currency is not None and not (isinstance(currency, str) and len(currency) == 3):
         msg = "currency_id must be an ISO 4217 code"
@@ -186,7 +267,7 @@ def entity_table(
                 {"column_type": name, "id": id_, "label": label}
                 for (name, _), (id_, label) in zip(columns, key, strict=True)
             ],
-            "reporting": groups[key].reporting(),
+            "reporting": groups[key].reporting(lambda n, k=key: _noisy(n, k, options)),
         }
         for key in sorted(groups)
     ]

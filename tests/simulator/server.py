@@ -29,7 +29,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import msgspec
 
-from tests.simulator.report import entity_table
+from tests.simulator.report import ReportOptions, entity_table
 from tests.simulator.rules import (
     DAY,
     FILTER_FIELDS,
@@ -335,6 +335,10 @@ class EverflowSimulator:
         extra_field_rate: Chance that a record carries unknown fields.
         has_impression_package: Without it the impressions endpoint
             answers 403.
+        has_reporting_permission: Without it the aggregated report answers
+            403.
+        report: How the aggregated report's time ids are written and how
+            its counts differ from the truth (see ``ReportOptions``).
         fault_rate: Chance that a request gets a random transient fault.
         latency: Seconds added to every answer.
         honours_list_filters: Whether entity lists apply ``filter=`` (else
@@ -362,6 +366,8 @@ class EverflowSimulator:
         null_rate: float = 0.0,
         extra_field_rate: float = 0.1,
         has_impression_package: bool = True,
+        has_reporting_permission: bool = True,
+        report: ReportOptions | None = None,
         fault_rate: float = 0.0,
         latency: float = 0.0,
         honours_list_filters: bool = True,
@@ -387,6 +393,8 @@ class EverflowSimulator:
         self.null_rate = null_rate
         self.extra_field_rate = extra_field_rate
         self.has_impression_package = has_impression_package
+        self.has_reporting_permission = has_reporting_permission
+        self.report = report or ReportOptions()
         self.fault_rate = fault_rate
         self.latency = latency
         self.honours_list_filters = honours_list_filters
@@ -822,15 +830,19 @@ class EverflowSimulator:
         )
 
     def _table_answer(self, body: bytes, _query: Mapping[str, str]) -> _Answer:
+        if not self.has_reporting_permission:
+            raise Refused(
+                HTTPStatus.FORBIDDEN, "the API key has no permission for reporting"
+            )
         request = parse_json(body)
-        window = year_window(request, datetimes=False)
+        window = year_window(request, datetimes=True)
         with self._lock:
             rows = {
                 kind: table.between(window.start, window.end)
                 for kind, table in self._tables.items()
             }
             rng = self._fork_random()
-        table, summary = entity_table(request, window, rows)
+        table, summary = entity_table(request, window, rows, self.report)
         groups = len(table)
         flagged = groups > self.max_rows
         if flagged:

@@ -306,3 +306,74 @@ def bursty(
             )
     rows.sort(key=itemgetter(spec.time_field))
     return rows
+
+
+def daily_cycle(
+    seed: int,
+    start: int,
+    end: int,
+    count: int,
+    *,
+    bursts: bool = True,
+    offers: int = 20,
+    affiliates: int = 30,
+    kind: str = "impressions",
+) -> list[Record]:
+    """Generate a daily cycle, and with ``bursts`` three kinds of burst on top.
+
+    The background rate follows the day: the busiest hour holds four times the
+    quietest's rows (afternoon UTC peak). The bursts, at random places: a
+    10-minute burst of 2% of the rows, an hour at 20 times the average rate,
+    and a single second of 15,000 rows (split over offers and affiliates).
+
+    Args:
+        seed: Seed of the generator.
+        start: First possible time (inclusive).
+        end: Last possible time (inclusive).
+        count: Rows in all.
+        bursts: Add the bursts (their rows are part of ``count``).
+        offers: Offer ids are drawn from 1..offers.
+        affiliates: Affiliate ids from 1..affiliates.
+        kind: ``impressions``, ``clicks`` or ``conversions``.
+
+    Returns:
+        ``count`` rows (fewer burst rows if the period is too short), sorted by
+        their kind's time field.
+    """
+    check_period(start, end, count)
+    spec = kind_of(kind)
+    rng = seeded(
+        spec.seed_prefix + "daily_cycle", seed, start, end, count, bursts, offers
+    )
+    rand = rng.random
+    hot_second = min(15_000, count // 10) if bursts else 0
+    hour_rows = round(20 * count * 3_600 / (end - start + 1)) if bursts else 0
+    burst_rows = count // 50 if bursts else 0
+    background = max(0, count - hot_second - hour_rows - burst_rows)
+    timestamps = []
+    while len(timestamps) < background:  # rejection sampling of the cycle
+        ts = start + int(rand() * (end - start + 1))
+        phase = math.sin(2 * math.pi * (ts % 86_400 - 6 * 3_600) / 86_400)
+        if rand() * 1.6 < 1 + 0.6 * phase:
+            timestamps.append(ts)
+    for length, rows in ((3_600, hour_rows), (600, burst_rows)):
+        if rows:
+            at = start + int(rand() * max(1, end - start + 1 - length))
+            timestamps += [at + int(rand() * length) for _ in range(rows)]
+    timestamps = [min(end, ts) for ts in timestamps]
+    timestamps.sort()
+    out = _spread(rng, spec, timestamps, offers, affiliates)
+    if hot_second:
+        ts = start + int(rand() * (end - start + 1))
+        with _gc_paused():
+            out += _hot_second(
+                rng,
+                ts,
+                hot_second,
+                single_offer=False,
+                offers=offers,
+                affiliates=affiliates,
+                kind=kind,
+            )
+    out.sort(key=itemgetter(spec.time_field))
+    return out

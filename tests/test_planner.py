@@ -1,0 +1,224 @@
+"""Property tests of planning from counts: counts are hints, rows are the truth."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections import Counter
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tap_everflow.counts import (
+    NO_VALUE,
+    Bucket,
+    CountsUnavailable,
+    bucket_start,
+    buckets_of,
+    read_counts,
+)
+from tap_everflow.limits import Limits
+from tap_everflow.planner import pack, plan, read, split_by_counts
+from tap_everflow.windowing import Partition
+from tests.test_windowing import (
+    DIMENSIONS,
+    PROPERTY_SETTINGS,
+    TIME_OF,
+    FakeApi,
+    Row,
+    _cells_fit,
+    _check_windows,
+    traffic,
+)
+
+
+@st.composite
+def buckets(draw: st.DrawFn) -> tuple[list[Bucket], int, int]:
+    seconds = draw(st.sampled_from([1, 7, 900]))
+    count = draw(st.integers(1, 60))
+    rows = draw(st.lists(st.integers(0, 40), min_size=count, max_size=count))
+    first = 1_790_000_000 - 1_790_000_000 % seconds
+    # Ranges that start and end inside a bucket, as the tap's do.
+    start = first + draw(st.integers(0, seconds - 1))
+    end = max(start, first + count * seconds - 1 - draw(st.integers(0, seconds - 1)))
+    counts = {(first + i * seconds, NO_VALUE): n for i, n in enumerate(rows)}
+    return buckets_of(counts, seconds, start, end), start, end
+
+
+@PROPERTY_SETTINGS
+@given(data=buckets(), capacity=st.integers(1, 50), max_span=st.integers(1, 5_000))
+def test_packed_windows_tile_the_range_and_hold_what_was_counted(
+    data, capacity, max_span
+):
+    tiles, start, end = data
+    windows = pack(tiles, capacity=capacity, max_span=max_span)
+    assert windows[0].start == start
+    assert windows[-1].end == end
+    for before, after in itertools.pairwise(windows):
+        assert after.start == before.end + 1
+    hot = [b for b in tiles if b.rows > capacity]
+    for window in windows:
+        assert window.end - window.start + 1 <= max_span
+        # Over capacity only as (a piece of) a bucket that alone is.
+        assert window.rows <= capacity + 1e-6 or any(
+            b.start <= window.start and window.end <= b.end for b in hot
+        )
+    assert sum(w.rows for w in windows) == pytest.approx(sum(b.rows for b in tiles))
+
+
+def test_even_counts_are_packed_into_the_fewest_windows():
+    tiles = [Bucket(i * 900, i * 900 + 899, 350) for i in range(1_344)]  # 14 days
+    windows = pack(tiles, capacity=9_500, max_span=14 * 86_400)
+    assert len(windows) == -(-350 * 1_344 // 9_500)
+
+
+@PROPERTY_SETTINGS
+@given(
+    seed=st.integers(0, 10_000),
+    root_kind=st.sampled_from(["all", "filter", "exclusion", "other_exclusion"]),
+    noise=st.floats(0, 2),
+    capacity=st.integers(1, 40),
+)
+def test_parts_by_counts_cover_the_partition_exactly_once(
+    seed, root_kind, noise, capacity
+):
+    rng = random.Random(seed)
+    values = [str(i) for i in range(1, rng.randint(1, 12))]
+    rows = [rng.choice([*values, None]) for _ in range(rng.randint(0, 200))]
+    root = {
+        "all": Partition(),
+        "filter": Partition().restrict("affiliate", frozenset(values[::2])),
+        "exclusion": Partition().exclude("affiliate", frozenset(values[:1])),
+        "other_exclusion": Partition().exclude("offer", frozenset({"9"})),
+    }[root_kind]
+    # Counts off by up to ``noise`` either way, some values not listed at all.
+    counts = {
+        (value or NO_VALUE): round(n * rng.uniform(max(0, 1 - noise), 1 + noise))
+        for value, n in Counter(rows).items()
+        if rng.random() < 0.8
+    }
+    parts = split_by_counts(root, "affiliate", counts, capacity=capacity)
+    if root_kind == "other_exclusion":
+        assert parts is None  # two exclusion types would be undefined
+        return
+    if parts is None:
+        return  # nothing to split: the window is read whole and walked
+    api = FakeApi([], Limits(), modes=("exact",), seed=0)
+    for value in rows:
+        row = Row(0, 0, "1", value)
+        in_root = api.matches(row, root)
+        hits = [part for part, _ in parts if api.matches(row, part)]
+        assert len(hits) == (1 if in_root else 0)
+    for part, _ in parts:
+        assert len(part.exclusions) <= 1
+
+
+def _distort(counts: Counter, how: str, rng: random.Random, cap: int) -> Counter:
+    """Counts as a server might give them: exact, noisy, missing, inflated."""
+    if how == "exact":
+        return counts
+    distorted = Counter()
+    for key, n in counts.items():
+        if how == "noisy":
+            distorted[key] = max(0, round(n * rng.uniform(0.5, 1.5)))
+        elif how == "missing" and rng.random() < 0.3:
+            continue
+        elif how == "over_cap" and rng.random() < 0.2:
+            distorted[key] = n + 3 * cap
+        else:
+            distorted[key] = n
+    return distorted
+
+
+@PROPERTY_SETTINGS
+@given(
+    data=traffic(),
+    how=st.sampled_from(["exact", "noisy", "missing", "over_cap"]),
+    seconds=st.sampled_from([1, 60, 900]),
+    seed=st.integers(0, 1_000),
+    modes=st.sampled_from([("exact",), ("exact_flagged",), ("flag_partial",)]),
+)
+def test_any_counts_against_any_traffic_give_exactly_the_truth(
+    data, how, seconds, seed, modes
+):
+    rows, start, end, limits = data
+    rng = random.Random(seed)
+    api = FakeApi(rows, limits, modes=modes, seed=seed)
+    by_bucket = Counter((r.ts - r.ts % seconds, NO_VALUE) for r in rows)
+    by_value = Counter((r.ts - r.ts % seconds, r.affiliate) for r in rows)
+    counted = _distort(by_bucket, how, rng, limits.max_rows)
+    valued = _distort(by_value, how, rng, limits.max_rows)
+    capacity = max(1, limits.max_rows - 1)
+
+    def hot_counts(hot):
+        return {
+            w: {
+                value: n
+                for (at, value), n in valued.items()
+                if w.start - seconds < at <= w.end
+            }
+            for w in hot
+        }
+
+    planned = plan(
+        buckets_of(counted, seconds, start, end),
+        root=Partition(),
+        capacity=capacity,
+        max_span=limits.max_span,
+        by_value=hot_counts,
+        resource_type="affiliate",
+    )
+    windows = list(
+        read(
+            planned,
+            api.fetch,
+            dimensions=DIMENSIONS,
+            limits=limits,
+            time_of=TIME_OF,
+        )
+    )
+    _check_windows(windows, start, end, limits)
+    got = [r.id for w in windows for r in w.rows]
+    assert len(got) == len(set(got))
+    if _cells_fit(rows, limits) and modes != ("flag_partial",):
+        assert sorted(got) == sorted(r.id for r in rows)
+    else:  # a row missing is a second reported short, never silently lost
+        short = {s.second for w in windows for s in w.shortfalls}
+        assert {r.ts for r in rows if r.id not in set(got)} <= short
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds", "epoch"),
+    [
+        ("2026-11-01 00:15:00", 900, 1_793_492_100),
+        ("1793492100", 900, 1_793_492_100),
+        ("2026-11-01 13:00:00", 3_600, 1_793_538_000),
+        ("2026-11-01", 86_400, 1_793_491_200),
+        ("1793491200", 86_400, 1_793_491_200),
+    ],
+)
+def test_time_ids_are_read_in_each_format_the_contract_allows(text, seconds, epoch):
+    assert bucket_start(text, seconds) == epoch
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("2026-11-01 00:07:00", 900), ("Nov 1", 900), ("", 3_600), (None, 86_400)],
+)
+def test_other_time_ids_make_the_counts_unavailable(text, seconds):
+    with pytest.raises(CountsUnavailable):
+        bucket_start(text, seconds)
+
+
+def test_a_capped_or_foreign_table_gives_no_counts():
+    capped = {"table": [], "incomplete_results": True}
+    assert read_counts(capped, "imp", "hour") is None
+    for foreign in ([], {"table": {}}, {"table": [5]}):
+        with pytest.raises(CountsUnavailable):
+            read_counts(foreign, "imp", "hour")
+    row = {"columns": [{"column_type": "hour", "id": "1793538000"}]}
+    assert read_counts({"table": [row]}, "imp", "hour") == {(1_793_538_000, ""): 0}
+    bad = {"table": [{**row, "reporting": {"imp": "many"}}]}
+    with pytest.raises(CountsUnavailable):
+        read_counts(bad, "imp", "hour")
