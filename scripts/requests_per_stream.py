@@ -26,20 +26,24 @@ from tests.simulator.server import ENTITIES, RequestLog
 
 DAY = 86_400
 KEY = "requests-key"
+# Raw reports, whose counts the aggregated report may be asked for.
 RAW = {
     "/v1/networks/reporting/impressions/stream": "impressions",
     "/v1/networks/reporting/clicks/stream": "clicks",
     "/v1/networks/reporting/invalidclicks": "invalid_clicks",
-    "/v1/networks/reporting/conversions": "conversions",
 }
-STREAM_OF = {**RAW, **{entity.path: kind for kind, entity in ENTITIES.items()}}
+STREAM_OF = {
+    **RAW,
+    "/v1/networks/reporting/conversions": "conversions",
+    **{entity.path: kind for kind, entity in ENTITIES.items()},
+}
 
 
 def by_stream(requests: list[RequestLog]) -> Counter:
     """Requests by the stream they were made for, from the simulator's log.
 
-    The aggregated report is asked for by the daily report (its columns: the
-    date, then the setting's, here the default) and for a raw stream's counts (a
+    The aggregated report is asked for by the daily report (a day a request, its
+    columns the setting's, here the default) and for a raw stream's counts (a
     time column, perhaps a split's): those count for the raw stream requested
     just before.
     """
@@ -48,7 +52,7 @@ def by_stream(requests: list[RequestLog]) -> Counter:
     for request in requests:
         if request.path.endswith("/entity/table"):
             columns = [c["column"] for c in request.body["columns"]]
-            daily = columns == ["date", *DEFAULTS["daily_report_columns"]]
+            daily = columns == DEFAULTS["daily_report_columns"]
             counts["daily_report" if daily else last_raw] += 1
             continue
         stream = STREAM_OF[request.path]
