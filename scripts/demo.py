@@ -19,7 +19,7 @@ from psycopg import sql
 
 from tests.pipeline import iso, meltano, meltano_environment
 from tests.postgres import Postgres, throwaway_postgres
-from tests.simulator import EverflowSimulator, bursty
+from tests.simulator import EverflowSimulator, bursty, network
 
 DAY = 86_400
 SCHEMA = "everflow"  # default_target_schema in meltano.yml
@@ -35,7 +35,10 @@ def simulated_everflow(stack: ExitStack) -> tuple[str, str, int]:
     end = int(time.time()) - 3_600
     start = end - 3 * DAY + 1
     rows = bursty(1, start, end, 40_000, hot_seconds=1, rows_per_hot_second=12_000)
-    simulator = EverflowSimulator(impressions=rows, api_key="demo-key")
+    # The network's lists too, as they stood before the traffic (100 offers:
+    # coupons and custom settings are on every 25th or 50th).
+    lists = network(1, start - 365 * DAY, start, 100, 30)
+    simulator = EverflowSimulator(impressions=rows, api_key="demo-key", **lists)
     simulator.start()
     stack.callback(simulator.stop)
     print(f"Simulated Everflow API at {simulator.url} with {len(rows):,} impressions")

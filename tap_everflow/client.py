@@ -308,11 +308,28 @@ class EverflowStream(RESTStream):
         """POST ``body`` to this stream's path; return :meth:`decode_answer` of it.
 
         Another ``path`` (an endpoint the stream consults) needs its ``decode``.
+        """
+        return self.request_json(
+            "POST", context, body=body, params=params, path=path, decode=decode
+        )
+
+    def request_json(
+        self,
+        method: str,
+        context: Context | None,
+        *,
+        body: dict | None = None,
+        params: dict | None = None,
+        path: str | None = None,
+        decode: Callable[[bytes], t.Any] | None = None,
+    ) -> t.Any:
+        """Send one request (a GET has no ``body``); return its decoded answer.
+
         Retries (with backoff) what :meth:`validate_response` finds transient,
         and connection resets and timeouts.
         """
         request = self.build_prepared_request(
-            method="POST",
+            method=method,
             url=f"{self.url_base}{path or self.path}",
             params=params or {},
             json=body,

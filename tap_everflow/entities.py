@@ -1,54 +1,237 @@
-"""Network entities (offers, affiliates, advertisers): paged lists, read whole."""
+"""Network entities (offers, creatives, users, ...): paged lists Everflow keeps.
+
+A stream of this module is a declaration: its path, the key its rows come
+under, its primary key and schema. What every list shares lives here: the
+paging (tolerant of servers that page otherwise than asked), decoding, the
+derived ``created_at``/``saved_at``, incremental reads by ``time_saved``, and
+deletions (``ACTIVATE_VERSION`` after every read of a whole list).
+"""
 
 from __future__ import annotations
 
 import itertools
 import typing as t
+from dataclasses import dataclass
+from functools import cached_property
 
 from singer_sdk.helpers.conform import TypeConformanceLevel
 
 from tap_everflow.client import EverflowStream
-from tap_everflow.paging import (
-    MAX_PAGING_ATTEMPTS,
-    PAGE_SIZE,
-    Page,
-    PagePaginator,
-    total_count,
-)
+from tap_everflow.paging import MAX_PAGING_ATTEMPTS, PAGE_SIZE, Page, total_count
 from tap_everflow.schemas import without
+from tap_everflow.settings import parse_time, setting
 from tap_everflow.windowed import utc
 
 if t.TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Generator
 
-    import requests
     from singer_sdk.helpers.types import Context
+    from singer_sdk.metrics import Counter
+
+    from tap_everflow.proto3 import Conformer
 
 # Epoch fields and the UTC date-time field derived from each.
 DERIVED_TIMES = {"time_created": "created_at", "time_saved": "saved_at"}
+# Saves this close before a read began are asked for again next run: Everflow's
+# clock and this machine's may differ, and a save re-read costs one row.
+SAVE_MARGIN_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class ListRead:
+    """How a read of a list ended.
+
+    Attributes:
+        complete: Every entity the request matched was read (no page lost to a
+            server that repeats pages, no list that kept shrinking).
+        filter_ignored: The server sent entities its ``time_saved`` filter
+            excludes: it ignored the filter and sent the whole list.
+    """
+
+    complete: bool
+    filter_ignored: bool = False
 
 
 class EntityStream(EverflowStream):
-    """``GET /networks/<entities>``, every page, as a full-table stream.
+    """A paged list read whole on every run: a full-table stream.
 
-    Entity lists are small (thousands of rows), and a changed entity keeps its
-    ``time_created``, so re-reading the whole list is the only way to see every
-    change; the target's upsert on the id keeps one row per entity.
+    Entity lists are small (thousands of rows). Every record carries this run's
+    table version, and a read of the whole list ends with ``ACTIVATE_VERSION``
+    (setting ``emit_activate_version_messages``): a target that handles it
+    (target-postgres: ``hard_delete``, or its ``_sdc_deleted_at`` column) drops
+    or flags the entities this read no longer found.
     """
 
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
-    # The totals the pages of the list being read reported, in page order.
-    _totals: list[int]
+    # Other keys the rows may come under (sources disagree, reference 8.11).
+    other_records_keys: t.ClassVar[tuple[str, ...]] = ()
+    # The primary key's name in sources that spell it otherwise (8.13).
+    key_alias: t.ClassVar[str | None] = None
+    # The body of a ``POST .../table`` search (http_method POST); None for GET.
+    search_body: t.ClassVar[dict | None] = None
 
-    def get_new_paginator(self) -> PagePaginator:
-        """Page numbers from 1, until a short page or ``paging.total_count``."""
-        return PagePaginator()
+    @property
+    def emit_activate_version_messages(self) -> bool:
+        """Never at the start of the sync, as the SDK would write it.
 
-    def get_url_params(
-        self, context: Context | None, next_page_token: int | None
-    ) -> dict[str, int]:
-        """The page to read, at the API's largest page size."""
-        return {"page": next_page_token or 1, "page_size": PAGE_SIZE}
+        A target applies ACTIVATE_VERSION when it arrives: before the first
+        record, it drops every row of the table until the read brings them
+        back (all of them, if the read then fails). :meth:`get_records`
+        writes the message after the last record of a whole list instead.
+        """
+        return False
+
+    @cached_property
+    def row_schema(self) -> dict:
+        """The schema of the rows the API sends: the stream's, less derived times."""
+        return without(self.schema, DERIVED_TIMES.values())
+
+    @cached_property
+    def derived_times(self) -> dict[str, str]:
+        """The epoch fields this stream has, and the date-time derived from each."""
+        declared = self.schema["properties"]
+        return {
+            epoch: time for epoch, time in DERIVED_TIMES.items() if epoch in declared
+        }
+
+    def saved_since(self, context: Context | None) -> int | None:
+        """Read only entities saved after this epoch second; None: the whole list."""
+        return None
+
+    def read_complete(self, context: Context | None) -> None:
+        """Called once every entity the run asked for was emitted."""
+
+    def get_records(self, context: Context | None) -> Generator[dict, None, None]:
+        """Every entity asked for, once; then ``ACTIVATE_VERSION`` if it is all."""
+        # Every record carries the run's version, so that a later read of the
+        # whole list keeps what this one read (the SDK's own number).
+        self._stream_version = self._initialized_at // 1000
+        since = self.saved_since(context)
+        params = {} if since is None else {"filter": f"time_saved>{since}"}
+        read = yield from self.read_list(context, params, since=since)
+        if not read.complete:
+            return
+        self.read_complete(context)
+        whole = since is None or read.filter_ignored
+        if whole and setting(self.config, "emit_activate_version_messages"):
+            self._write_activate_version_message(self._stream_version)
+
+    def read_list(
+        self, context: Context | None, params: dict, *, since: int | None = None
+    ) -> Generator[dict, None, ListRead]:
+        """Emit every entity the list holds for ``params``, once each.
+
+        An entity created while the list is paged pushes another onto the next
+        page: it is not emitted twice. One deleted pulls another back onto a
+        page already read: the total falls, so the list is read again and the
+        entities not seen yet are emitted. (A deletion and a creation between
+        the same pages keep the total; the next sync reads what they hid.)
+        With ``since``, an entity saved no later than it shows that the
+        server ignored the filter.
+        """
+        with self.get_http_request_counter() as counter:
+            counter.with_context(context)
+            return (yield from self._read(counter, context, params, since))
+
+    def _read(
+        self,
+        counter: Counter,
+        context: Context | None,
+        params: dict,
+        since: int | None,
+    ) -> Generator[dict, None, ListRead]:
+        conform = self.conformer(self.row_schema, critical=self.primary_keys)
+        seen: set = set()
+        ignored = False
+        for _ in range(MAX_PAGING_ATTEMPTS):
+            totals: list[int] = []
+            received, number, last_keys = 0, 1, None
+            while True:
+                page = self._page(number, params, context)
+                counter.increment()
+                received += len(page.rows)
+                records = [self._record(row, conform) for row in page.rows]
+                keys = [record[self.primary_keys[0]] for record in records]
+                if keys == last_keys:  # the server ignores page numbers
+                    return self._repeated(number, received - len(keys), page)
+                for key, record in zip(keys, records, strict=True):
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    if since is not None and not ignored:
+                        ignored = self._ignores_filter(record, since)
+                    yield record
+                if page.total_count is not None:  # proto3 may leave paging out
+                    totals.append(page.total_count)
+                if not _more(page, received):
+                    break
+                number, last_keys = number + 1, keys
+            if all(a <= b for a, b in itertools.pairwise(totals)):
+                return ListRead(complete=True, filter_ignored=ignored)
+            self.logger.info(
+                "%s: the list shrank while it was paged (totals by page: %s); "
+                "reading it again for entities moved onto pages already read.",
+                self.name,
+                ", ".join(map(str, totals)),
+            )
+        self.logger.warning(
+            "%s: the list kept shrinking while it was paged (%d reads); entities "
+            "it moved may be missing until the next sync.",
+            self.name,
+            MAX_PAGING_ATTEMPTS,
+        )
+        return ListRead(complete=False, filter_ignored=ignored)
+
+    def _page(self, number: int, params: dict, context: Context | None) -> Page:
+        """Page ``number``, asked in the query string (as every list takes it).
+
+        Sources disagree whether a ``POST .../table`` search takes its paging
+        in the body or the query (reference 8.18): the query, and the paging
+        is read from what comes back, whatever page size the server used.
+        """
+        return self.request_json(
+            self.http_method,
+            context,
+            body=self.search_body,
+            params={"page": number, "page_size": PAGE_SIZE, **params},
+        )
+
+    def _record(self, row: t.Any, conform: Conformer) -> dict:
+        """A row as a record: conformed, its key found, its times derived."""
+        alias = self.key_alias
+        if alias and isinstance(row, dict) and not row.get(self.primary_keys[0]):
+            row = {**row, self.primary_keys[0]: row.get(alias)}
+        record = conform(row)
+        for epoch_field, time_field in self.derived_times.items():
+            epoch = record[epoch_field]
+            record[time_field] = utc(epoch).isoformat() if epoch else None
+        return record
+
+    def _ignores_filter(self, record: dict, since: int) -> bool:
+        saved = record.get("time_saved") or 0
+        if saved > since:
+            return False
+        self.logger.info(
+            "%s: Everflow ignored the filter time_saved>%d (it sent an entity "
+            "saved %s): reading the whole list.",
+            self.name,
+            since,
+            utc(saved).isoformat(),
+        )
+        return True
+
+    def _repeated(self, number: int, received: int, page: Page) -> ListRead:
+        self.logger.warning(
+            "%s: Everflow answered page %d with the rows of page %d again (%d "
+            "rows read of %s): entities after them may be missing until a "
+            "server that pages answers.",
+            self.name,
+            number,
+            number - 1,
+            received,
+            page.total_count or "an unknown total",
+        )
+        return ListRead(complete=False)
 
     def read_answer(self, payload: t.Any) -> Page:
         """One page of the list: ``{records_key: [...], "paging": ...}`` or a bare list.
@@ -60,48 +243,54 @@ class EntityStream(EverflowStream):
             return Page(payload, None)
         return Page(self.rows_in(payload), total_count(payload))
 
-    def get_records(self, context: Context | None) -> Iterator[dict]:
-        """Every entity, once, even when the list changes while it is paged.
+    def rows_in(self, payload: t.Any) -> list:
+        """The rows under ``records_key``, or under a key other sources name."""
+        if isinstance(payload, dict) and self.records_key not in payload:
+            for key in self.other_records_keys:
+                if isinstance(payload.get(key), list):
+                    return payload[key]
+        return super().rows_in(payload)
 
-        An entity created while the list is paged pushes another onto the next
-        page: it is not emitted twice. One deleted pulls another back onto a
-        page already read: the total falls, so the list is read again and the
-        entities not seen yet are emitted. (A deletion and a creation between
-        the same pages keep the total; the next sync reads what they hid.)
-        """
-        source = without(self.schema, DERIVED_TIMES.values())
-        conform = self.conformer(source, critical=self.primary_keys)
-        seen: set[int] = set()
-        key = self.primary_keys[0]
-        for _ in range(MAX_PAGING_ATTEMPTS):
-            self._totals = []
-            for row in self.request_records(context):
-                record = conform(row)
-                if record[key] in seen:
-                    continue
-                seen.add(record[key])
-                for epoch_field, time_field in DERIVED_TIMES.items():
-                    epoch = record[epoch_field]
-                    record[time_field] = utc(epoch).isoformat() if epoch else None
-                yield record
-            if all(a <= b for a, b in itertools.pairwise(self._totals)):
-                return
-            self.logger.info(
-                "%s: the list shrank while it was paged (totals by page: %s); "
-                "reading it again for entities moved onto pages already read.",
-                self.name,
-                ", ".join(map(str, self._totals)),
-            )
-        self.logger.warning(
-            "%s: the list kept shrinking while it was paged (%d reads); entities "
-            "it moved may be missing until the next sync.",
-            self.name,
-            MAX_PAGING_ATTEMPTS,
-        )
 
-    def parse_response(self, response: requests.Response) -> Iterator[dict]:
-        """The rows the client already read from the page, noting its total."""
-        page: Page = response.everflow_answer  # type: ignore[attr-defined]
-        if page.total_count is not None:  # proto3 may leave paging out
-            self._totals.append(page.total_count)
-        yield from page.rows
+def _more(page: Page, received: int) -> bool:
+    """Whether a list has pages after this one, ``received`` rows in so far.
+
+    With a total, until that many rows came, whatever page size the server
+    chose; without one, until a page short of the size asked for.
+    """
+    if not page.rows:
+        return False
+    if page.total_count is not None:
+        return received < page.total_count
+    return len(page.rows) >= PAGE_SIZE
+
+
+class IncrementalEntityStream(EntityStream):
+    """A list Everflow filters by ``time_saved``: only entities saved since.
+
+    Incremental on ``saved_at``. The ``complete_through`` state key is when
+    the last complete read began; the next asks for ``time_saved`` after it
+    (less a margin for clocks). The SDK's bookmark (the last record's
+    ``saved_at``) is not used: records are in the list's order, not by time.
+    A run with no mark, a stream named in ``entity_full_refresh``, or a server
+    that ignores the filter reads the whole list (and marks deletions).
+    """
+
+    replication_key = "saved_at"
+    # Not sorted by time: this keeps the SDK from warning, once per stream and
+    # run, that an unsorted stream's bookmark is not resumable; the bookmark
+    # here is complete_through, which only moves after a complete read.
+    is_sorted = True
+    check_sorted = False
+
+    def saved_since(self, context: Context | None) -> int | None:
+        """The epoch second whose later saves are asked for; None: all."""
+        if self.name in setting(self.config, "entity_full_refresh"):
+            return None
+        if mark := self.complete_through(context):
+            return int(parse_time(mark).timestamp()) - SAVE_MARGIN_SECONDS
+        return None
+
+    def read_complete(self, context: Context | None) -> None:
+        """Every save before the run began has been read."""
+        self.mark_complete(context, utc(self._initialized_at // 1000).isoformat())

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import typing as t
 from dataclasses import dataclass
-
-from singer_sdk.pagination import PageNumberPaginator
 
 from tap_everflow.limits import PAGE_SIZE
 
-if t.TYPE_CHECKING:
-    import requests
-
-__all__ = ["MAX_PAGING_ATTEMPTS", "PAGE_SIZE", "Page", "PagePaginator", "total_count"]
+__all__ = ["MAX_PAGING_ATTEMPTS", "PAGE_SIZE", "Page", "total_count"]
 
 MAX_PAGING_ATTEMPTS = 3  # reads of a list whose total changed while it was paged
 
@@ -40,16 +34,3 @@ def total_count(payload: dict) -> int | None:
     paging = payload.get("paging")
     count = paging.get("total_count") if isinstance(paging, dict) else None
     return int(count) if isinstance(count, int | float) and count > 0 else None
-
-
-class PagePaginator(PageNumberPaginator):
-    """Pages 1, 2, ... until :meth:`Page.followed_after` says the list ended."""
-
-    def __init__(self) -> None:
-        """Start at page 1."""
-        super().__init__(1)
-
-    def has_more(self, response: requests.Response) -> bool:
-        """Read the page the client kept on the response."""
-        page: Page = response.everflow_answer  # type: ignore[attr-defined]
-        return page.followed_after(self.current_value)

@@ -132,9 +132,7 @@ class RawReportStream(WindowedStream):
         only if that overflows is the traffic worth counting (a quiet account
         pays no report request); then the rest of the range is planned.
         """
-        root = Partition.from_query(
-            setting(self.config, "filters"), setting(self.config, "exclusions")
-        )
+        root = self.root_partition()
         workers = int(setting(self.config, "max_concurrent_requests"))
         call = partial(self._request_window, context=context)
         options: dict[str, t.Any] = {
@@ -169,6 +167,12 @@ class RawReportStream(WindowedStream):
                 else:
                     yield from self._read_plan(counted, ahead, options)
                 return
+
+    def root_partition(self) -> Partition:
+        """What every request asks for: the configured filters and exclusions."""
+        return Partition.from_query(
+            setting(self.config, "filters"), setting(self.config, "exclusions")
+        )
 
     def _plan(
         self,

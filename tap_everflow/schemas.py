@@ -50,6 +50,11 @@ def booleans(*names: str) -> Properties:
     return [field(name, th.BooleanType) for name in names]
 
 
+def id_lists(*names: str) -> Properties:
+    """Lists of ids (``network_offer_ids``, ...): integer arrays."""
+    return [field(name, th.ArrayType(th.IntegerType)) for name in names]
+
+
 def obj(name: str, *fields: th.Property | Properties) -> th.Property:
     """A nested object with declared properties.
 
@@ -93,8 +98,19 @@ def _flat(fields: tuple[th.Property | Properties, ...]) -> Properties:
 
 
 def schema(*fields: th.Property | Properties) -> dict:
-    """A stream's JSON schema."""
-    return th.PropertiesList(*_flat(fields)).to_dict()
+    """A stream's JSON schema.
+
+    No top-level object is listed as required (a free-form one included): with
+    flattening on, the SDK replaces it by ``<name>__*`` columns (see :func:`obj`).
+    """
+    built = th.PropertiesList(*_flat(fields)).to_dict()
+    objects = set()
+    for name, prop in built["properties"].items():
+        kind = prop.get("type")
+        if "object" in ([kind] if isinstance(kind, str) else kind or []):
+            objects.add(name)
+    built["required"] = [name for name in built["required"] if name not in objects]
+    return built
 
 
 def without(stream_schema: dict, names: t.Iterable[str]) -> dict:
@@ -291,6 +307,11 @@ def entity_times() -> Properties:
 
 
 LABELS = collection("labels", th.StringType)
+# An offer's category (4a relationship.category), and the categories list (6).
+CATEGORY_FIELDS = [
+    *integers("network_category_id", "network_id"),
+    *strings("name", "status"),
+]
 CAPS = [
     *integers(
         *(
@@ -402,12 +423,7 @@ OFFER = schema(
     # Top-level on B's generated pages; relationship.labels in real examples.
     field("labels", th.ArrayType(th.StringType)),
     relationship(
-        obj(
-            "category",
-            integers("network_category_id", "network_id"),
-            strings("name", "status"),
-            integers("time_created", "time_saved"),
-        ),
+        obj("category", CATEGORY_FIELDS, integers("time_created", "time_saved")),
         LABELS,
         collection("payout_revenue", PAYOUT_REVENUE_ENTRY),
         strings("encoded_value"),
@@ -526,6 +542,327 @@ ADVERTISER = schema(
             numbers(*REPORTING_AMOUNTS),
         ),
     ),
+)
+
+# -- offers' family: groups, creatives, URLs, smart links, coupons (6) ------
+
+OFFER_GROUP = schema(
+    integers("network_offer_group_id", "network_advertiser_id"),
+    strings("name", "internal_notes", "offer_group_status"),
+    booleans("is_caps_enabled"),
+    CAPS,
+    entity_times(),
+    relationship(
+        free_form("advertiser"),
+        LABELS,
+        id_lists("network_offer_ids"),
+        # remaining_* caps, -1000 meaning uncapped: names not all documented.
+        free_form("remaining_caps"),
+    ),
+)
+
+CREATIVE = schema(
+    integers("network_offer_creative_id", "network_offer_id"),
+    strings("name", "creative_type"),
+    booleans("is_private"),
+    strings("creative_status", "resource_url", "html_code"),
+    integers("width", "height"),
+    strings("email_from", "email_subject"),
+    nullable("additional_offer_ids", th.ArrayType(th.IntegerType)),  # null (O)
+    booleans("is_apply_specific_affiliates"),
+    entity_times(),
+    relationship(
+        free_form("offer"),
+        obj(
+            "resource_asset",
+            integers("network_asset_id"),
+            strings("content_type", "filename", "url"),
+            integers("file_size", "image_width", "image_height"),
+        ),
+    ),
+)
+
+OFFER_URL = schema(
+    integers("network_offer_url_id", "network_offer_id"),
+    strings("name", "destination_url", "preview_url", "url_status"),
+    id_lists("network_affiliate_ids"),
+    booleans("is_apply_specific_affiliates", "is_hidden_affiliate"),
+    free_form("remote_offer_resource"),  # M only, its fields not listed
+    entity_times(),
+)
+
+CAMPAIGN = schema(
+    integers("network_campaign_id"),
+    strings("campaign_name", "campaign_status"),
+    integers("network_tracking_domain_id"),
+    booleans("is_use_secure_link"),
+    strings("redirect_routing_type"),
+    integers("catch_all_network_offer_id"),
+    booleans("is_open_to_affiliates"),
+    strings("run_frequency", "metric"),
+    # "numeric" and untyped in the reference: numbers hold integers too.
+    numbers("optimization_goal"),
+    strings("data_lookback_window"),
+    numbers("data_collection_threshold"),
+    entity_times(),
+    relationship(
+        collection(
+            "redirects",
+            th.ObjectType(
+                *integers(
+                    "network_campaign_redirect_id",
+                    "network_campaign_id",
+                    "redirect_network_offer_id",
+                    "redirect_network_offer_url_id",
+                ),
+                *numbers("routing_value"),  # a priority or a weight
+                free_form("ruleset"),
+                additional_properties=False,
+            ),
+        ),
+        LABELS,
+    ),
+)
+# B (older) sends redirects and labels as plain arrays, O/M as {total, entries}.
+CAMPAIGN_ALTERNATIVES = {
+    "relationship.redirects": ("array",),
+    "relationship.labels": ("array",),
+}
+
+COUPON_CODE = schema(
+    integers("network_coupon_code_id"),
+    # The fields the list's filters name (reference 6).
+    strings("coupon_code", "coupon_status"),
+    integers("network_offer_id", "network_affiliate_id"),
+    strings("start_date", "end_date"),  # "YYYY-MM-DD" or ""
+    entity_times(),
+    integers("time_deleted"),  # 0 if not deleted
+)
+
+CATEGORY = schema(CATEGORY_FIELDS, entity_times())
+
+LABEL = schema(
+    strings("label"),  # the key: labels are named, not numbered
+    id_lists(
+        "advertiser_ids",
+        "affiliate_ids",
+        "campaign_ids",
+        "offer_ids",
+        "offer_group_ids",
+    ),
+    relationship(
+        # Plain arrays of the labelled entities; offer_groups add offer_count.
+        *(
+            field(name, th.ArrayType(th.ObjectType(additional_properties=True)))
+            for name in ("advertisers", "affiliates", "campaigns", "offers")
+        ),
+        field("offer_groups", th.ArrayType(th.ObjectType(additional_properties=True))),
+    ),
+)
+
+# -- an offer's custom settings and traffic controls (6) ---------------------
+
+CUSTOM_CREATIVE_SETTING = schema(
+    integers("network_custom_creative_setting_id"),
+    id_lists("network_offer_creative_ids", "network_affiliate_ids"),
+    strings("name", "custom_setting_status"),
+    entity_times(),
+)
+
+CUSTOM_PAYOUT_REVENUE_SETTING = schema(
+    integers("network_custom_payout_revenue_setting_id"),
+    booleans("is_apply_all_affiliates"),
+    nullable("network_affiliate_ids", th.ArrayType(th.IntegerType)),  # null (O)
+    integers("network_offer_id"),
+    strings("name"),
+    integers("network_offer_payout_revenue_id"),  # 0: the base entry
+    strings("description", "public_description", "custom_setting_status"),
+    booleans("is_custom_payout_enabled"),
+    numbers("payout_amount"),
+    integers("payout_percentage"),
+    strings("payout_type"),
+    booleans("is_custom_revenue_enabled"),
+    numbers("revenue_amount"),
+    integers("revenue_percentage"),
+    strings("revenue_type"),
+    booleans("is_postback_disabled", "is_apply_specific_offer_urls"),
+    strings("currency_id"),
+    id_lists("network_offer_url_ids"),
+    strings("date_valid_from", "date_valid_to"),  # "" when unset
+    entity_times(),
+    relationship(
+        collection("affiliates"),
+        free_form("offer"),
+        free_form("payout_revenue"),
+    ),
+)
+
+CUSTOM_CAP_SETTING = schema(
+    integers("network_custom_cap_setting_id", "network_affiliate_id"),
+    integers("network_offer_id"),
+    strings("name"),
+    CAPS,
+    booleans("is_soft_cap"),
+    entity_times(),
+    relationship(free_form("affiliate"), free_form("offer"), strings("currency_id")),
+)
+
+CUSTOM_SCRUB_RATE_SETTING = schema(
+    integers("network_custom_scrub_rate_setting_id", "network_affiliate_id"),
+    integers("network_offer_id"),
+    strings("custom_setting_status", "name", "scrub_rate_status"),
+    # The same rate under two names: an integer in M, a number in B (8.15).
+    integers("scrub_rate_percentage"),
+    numbers("scrub_rate"),
+    entity_times(),
+)
+
+TRAFFIC_CONTROL = schema(
+    integers("network_traffic_control_id"),
+    strings("name", "status", "control_type", "targeting_action"),
+    booleans("is_apply_all_offers", "is_apply_all_affiliates"),
+    strings("comparison_method", "date_valid_from", "date_valid_to"),
+    # Click-variable names in one source, objects in another (8.16): both.
+    field("variables", th.ArrayType(th.CustomType({}))),
+    entity_times(),
+    relationship(
+        *(
+            nullable(name, th.ArrayType(th.IntegerType))  # null in the example
+            for name in (
+                "network_offer_ids",
+                "network_affiliate_ids",
+                "network_advertiser_ids",
+            )
+        ),
+        field("values", th.ArrayType(th.StringType)),
+    ),
+)
+
+# -- partners: their users, postbacks and invoices (4b, 4c, 6) ---------------
+
+USER_CONTACT = [
+    *strings("first_name", "last_name", "email", "title"),
+    *strings("work_phone", "cell_phone"),
+    *integers("instant_messaging_id"),
+    *strings("instant_messaging_identifier"),
+    *integers("language_id", "timezone_id"),
+    *strings("currency_id"),
+]
+
+# The network-wide list (B) and the per-affiliate one (O/M), whose records
+# name the status differently: both names (8.13).
+AFFILIATE_USER = schema(
+    integers("network_affiliate_user_id", "network_id", "network_affiliate_id"),
+    USER_CONTACT,
+    strings("status", "account_status"),
+    booleans("is_primary"),
+    id_lists("user_roles"),
+    entity_times(),
+    relationship(strings("affiliate_account_status")),
+)
+
+ADVERTISER_USER = schema(
+    integers("network_advertiser_user_id", "network_id", "network_advertiser_id"),
+    USER_CONTACT,
+    strings("account_status"),
+    entity_times(),
+    free_form("relationship"),  # {} in the example: logins when asked for
+)
+
+PIXEL = schema(
+    integers("network_pixel_id"),
+    # The fields the list's filters name (reference 6).
+    integers("network_offer_id", "network_affiliate_id"),
+    integers("network_offer_payout_revenue_id"),
+    strings("delivery_method", "pixel_level", "pixel_status"),
+    strings("pixel_type"),  # conversion|cpc|event (M), post_conversion (O)
+    strings("postback_url", "html_code", "description"),
+    integers("delay_ms"),
+    nullable("facebook_pixel", th.ObjectType(additional_properties=True)),
+    free_form("tiktok_pixel"),
+    free_form("snapchat_pixel"),
+    free_form("rumble_pixel"),
+    entity_times(),
+    relationship(
+        free_form("affiliate"), free_form("offer"), free_form("payout_revenue")
+    ),
+)
+
+
+def invoice(party: str) -> dict:
+    """A partner invoice of the ``invoicestable`` search (reference 6).
+
+    The reference lists the affiliate invoice; an advertiser's has "the same
+    shape", its fields named for the advertiser.
+    """
+    return schema(
+        integers(f"network_{party}_invoice_id", f"network_{party}_id", "timezone_id"),
+        strings(f"network_{party}_name"),
+        # The table's name for the status, and the invoice by id's (8.13).
+        strings(f"{party}_invoice_status", "status"),
+        numbers("balance", "billed", "paid"),
+        strings("currency_id"),
+        strings("payment_terms"),  # days (M/B) or text, "Net 30" (O): 8.14
+        booleans(f"is_hidden_{party}"),
+        strings("public_notes", "internal_notes", "payment_type"),
+        booleans("is_payable"),
+        strings("payment_status"),
+        strings("start_time", "end_time"),  # "YYYY-MM-DD HH:MM:SS"
+        integers("paid_date"),
+        entity_times(),
+    )
+
+
+AFFILIATE_INVOICE = invoice("affiliate")
+ADVERTISER_INVOICE = invoice("advertiser")
+INVOICE_ALTERNATIVES = {"payment_terms": ("integer",)}
+
+# -- the network: employees and business units (6) ---------------------------
+
+EMPLOYEE = schema(
+    # D names the id and the status one way, B another (8.13): both names.
+    integers("network_employee_id", "employee_id", "network_business_unit_id"),
+    strings("first_name", "last_name", "full_name", "email"),
+    booleans(
+        "is_admin",
+        "is_affiliate_manager",
+        "is_limited_affiliate_scope",
+        "is_advertiser_manager",
+    ),
+    strings("work_phone", "cell_phone", "title"),
+    integers("network_role_id", "instant_messaging_id"),
+    strings("instant_messaging_identifier"),
+    integers("language_id", "timezone_id"),
+    strings("currency_id", "picture_url"),
+    booleans("is_using_email_notification", "is_receiving_newsletter"),
+    strings("internal_notes", "city"),
+    integers("country_id"),
+    strings("country_code", "region_code", "account_status", "status"),
+    id_lists("roles"),
+    entity_times(),
+)
+
+BUSINESS_UNIT = schema(
+    integers("network_business_unit_id", "network_id"),
+    strings("name"),
+    entity_times(),
+)
+
+# -- reporting adjustments (6) ------------------------------------------------
+
+ADJUSTMENT = schema(
+    integers("network_reporting_adjustment_id"),
+    strings("date_adjustment"),  # "YYYY-MM-DD": the day adjusted
+    integers("network_affiliate_id", "network_offer_id", "network_employee_id"),
+    integers("total_clicks", "unique_clicks", "conversions"),
+    numbers("payout", "revenue", "gross_sales", "media_buying_cost"),
+    integers("impressions"),
+    strings("notes", "currency_id"),
+    booleans("deleted"),
+    entity_times(),
+    # The day's numbers when adjusted (event_revenue, snapshot_timestamp,
+    # snapshot_date, ...): not all named.
+    relationship(free_form("snapshot")),
 )
 
 # -- the aggregated report's metrics (reference 5; 4c's reporting list) -------

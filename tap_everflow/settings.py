@@ -47,6 +47,11 @@ DEFAULTS: dict[str, t.Any] = {
     "daily_report_timezone_id": 67,
     "daily_report_currency_id": "USD",
     "daily_report_lookback_days": 7,
+    "reporting_adjustments_lookback_days": 60,
+    # Offers' time_saved misses relationship edits (payout/revenue entries,
+    # labels, ...): read whole unless the user chooses otherwise.
+    "entity_full_refresh": ["offers"],
+    "emit_activate_version_messages": True,
     "filters": [],
     "exclusions": [],
 }
@@ -247,6 +252,38 @@ CONFIG_SCHEMA = th.PropertiesList(
         th.StringType(pattern="^[A-Z]{3}$"),
         default=DEFAULTS["daily_report_currency_id"],
         description="ISO 4217 currency daily_report's money is reported in.",
+    ),
+    th.Property(
+        "reporting_adjustments_lookback_days",
+        th.IntegerType(minimum=0, maximum=365),
+        default=DEFAULTS["reporting_adjustments_lookback_days"],
+        description=(
+            "Days of reporting_adjustments re-read before the last complete day "
+            "on every run: adjustments correct past days, and are edited or "
+            "deleted later."
+        ),
+    ),
+    th.Property(
+        "entity_full_refresh",
+        th.ArrayType(th.StringType),
+        default=DEFAULTS["entity_full_refresh"],
+        description=(
+            "Incremental entity streams read whole on every run instead of only "
+            "the entities saved since the last run (and then also mark "
+            "deletions). Offers by default: Everflow does not update an offer's "
+            "time_saved when only its relationships (payout/revenue entries, "
+            "labels, ...) change."
+        ),
+    ),
+    th.Property(
+        "emit_activate_version_messages",
+        th.BooleanType,
+        default=DEFAULTS["emit_activate_version_messages"],
+        description=(
+            "End every read of a whole entity list with an ACTIVATE_VERSION "
+            "message, so that a target that handles it (target-postgres) drops "
+            "or flags the entities no longer listed."
+        ),
     ),
     th.Property(
         "daily_report_lookback_days",

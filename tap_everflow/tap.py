@@ -9,33 +9,23 @@ import requests
 from singer_sdk import Tap
 from singer_sdk.exceptions import ConfigValidationError, RetriableAPIError
 
-from tap_everflow.daily_report import DailyReportStream
+from tap_everflow.entities import IncrementalEntityStream
 from tap_everflow.errors import EverflowError
 from tap_everflow.memory import return_large_blocks
 from tap_everflow.record_lines import LineWriter
 from tap_everflow.redact import MASK, redact_logs
 from tap_everflow.settings import CONFIG_SCHEMA, problems, setting
-from tap_everflow.streams import (
-    AdvertisersStream,
-    AffiliatesStream,
-    ClicksStream,
-    ConversionsStream,
-    ImpressionsStream,
-    OffersStream,
-)
+from tap_everflow.streams import STREAM_TYPES
 from tap_everflow.throttle import RequestThrottle
 
 if t.TYPE_CHECKING:
     from singer_sdk.streams import Stream
 
-STREAM_TYPES = (
-    ImpressionsStream,
-    ClicksStream,
-    ConversionsStream,
-    OffersStream,
-    AffiliatesStream,
-    AdvertisersStream,
-    DailyReportStream,
+# The streams entity_full_refresh may name: those read by time_saved.
+INCREMENTAL_LISTS = tuple(
+    stream.name
+    for stream in STREAM_TYPES
+    if issubclass(stream, IncrementalEntityStream)
 )
 
 
@@ -60,7 +50,9 @@ class TapEverflow(Tap):
         """
         super().__init__(*args, validate_config=False, **kwargs)
         redact_logs(self.config.get("api_key") if self._secret_is_text else None)
-        if validate_config and (found := problems(self.config, self.config_jsonschema)):
+        found = problems(self.config, self.config_jsonschema)
+        found += _full_refresh_problems(self.config)
+        if validate_config and found:
             raise ConfigValidationError(
                 "Config validation failed", errors=found, schema=self.config_jsonschema
             )
@@ -108,6 +100,20 @@ class TapEverflow(Tap):
         finally:
             if isinstance(self.message_writer, LineWriter):
                 self.message_writer.flush()  # records held, even if the sync failed
+
+
+def _full_refresh_problems(config: t.Mapping[str, t.Any]) -> list[str]:
+    """A line for names in entity_full_refresh that are no incremental list."""
+    names = config.get("entity_full_refresh")
+    if not isinstance(names, list):  # the schema's check reports it
+        return []
+    unknown = sorted({n for n in names if isinstance(n, str)} - set(INCREMENTAL_LISTS))
+    if not unknown:
+        return []
+    return [
+        f"entity_full_refresh names {', '.join(unknown)}: only streams read "
+        f"incrementally can be read whole instead ({', '.join(INCREMENTAL_LISTS)})."
+    ]
 
 
 if __name__ == "__main__":

@@ -238,14 +238,19 @@ def conversion(
     }
 
 
-def offer(network_offer_id: int = 883) -> Record:
-    """An offer of ``GET /v1/networks/offers`` (reference 4a)."""
+def _caps() -> Record:
+    """4a: the 16 caps; those of money are decimals (O: daily_payout_cap 10.3)."""
     caps = {}
     for period in ("daily", "weekly", "monthly", "global"):
         caps[f"{period}_conversion_cap"] = 10
         caps[f"{period}_click_cap"] = 1_000
         caps[f"{period}_payout_cap"] = 10.3
         caps[f"{period}_revenue_cap"] = 300.5
+    return caps
+
+
+def offer(network_offer_id: int = 883) -> Record:
+    """An offer of ``GET /v1/networks/offers`` (reference 4a)."""
     return {
         "network_offer_id": network_offer_id,
         "network_id": 77,
@@ -271,7 +276,7 @@ def offer(network_offer_id: int = 883) -> Record:
         "terms_and_conditions": "No incent.",
         "is_force_terms_and_conditions": True,
         "is_caps_enabled": True,
-        **caps,
+        **_caps(),
         "is_soft_cap": True,
         "redirect_mode": "single_meta_refresh",
         "is_using_suppression_list": True,
@@ -544,6 +549,455 @@ def impression(
     }
 
 
+# -- other network entities (reference 6) ------------------------------------
+
+
+def _times() -> Record:
+    return {"time_created": T0 - 86_400, "time_saved": T0}
+
+
+def offer_group() -> Record:
+    """An offer group of ``GET /v1/networks/offergroups``."""
+    return {
+        "network_offer_group_id": 4,
+        "network_advertiser_id": 12,
+        "name": "Sweepstakes bundle",
+        "internal_notes": "shared caps",
+        "offer_group_status": "active",
+        "is_caps_enabled": True,
+        **_caps(),
+        **_times(),
+        "relationship": {
+            "advertiser": {"network_advertiser_id": 12, "name": "Acme Retail Inc."},
+            "labels": {"total": 1, "entries": ["q4"]},
+            "network_offer_ids": [883, 884],
+            "remaining_caps": {"remaining_daily_conversion_cap": -1000},
+        },
+    }
+
+
+def creative() -> Record:
+    """A creative of ``GET /v1/networks/creatives``."""
+    return {
+        "network_offer_creative_id": 88301,
+        "network_offer_id": 883,
+        "name": "Banner 300x250",
+        "creative_type": "image",
+        "is_private": True,
+        "creative_status": "active",
+        "resource_url": "https://cdn.example.com/b.png",
+        "html_code": "<img src=b.png>",
+        "width": 300,
+        "height": 250,
+        "email_from": "deals@example.com",
+        "email_subject": "Win big",
+        "additional_offer_ids": None,  # null in O's example
+        "is_apply_specific_affiliates": True,
+        **_times(),
+        "relationship": {
+            "offer": {"network_offer_id": 883, "name": "Summer Sweepstakes"},
+            "resource_asset": {
+                "network_asset_id": 51,
+                "content_type": "image/png",
+                "filename": "b.png",
+                "url": "https://cdn.example.com/b.png",
+                "file_size": 20_480,
+                "image_width": 300,
+                "image_height": 250,
+            },
+        },
+    }
+
+
+def custom_creative_setting() -> Record:
+    """A setting of ``GET /v1/networks/custom/creative``."""
+    return {
+        "network_custom_creative_setting_id": 31,
+        "network_offer_creative_ids": [88301],
+        "network_affiliate_ids": [7],
+        "name": "Banner for Bluebird",
+        "custom_setting_status": "active",
+        **_times(),
+    }
+
+
+def campaign() -> Record:
+    """A smart link of ``GET /v1/networks/campaigns``."""
+    return {
+        "network_campaign_id": 21,
+        "campaign_name": "Sweeps rotator",
+        "campaign_status": "active",
+        "network_tracking_domain_id": 3,
+        "is_use_secure_link": True,
+        "redirect_routing_type": "weight",
+        "catch_all_network_offer_id": 884,
+        "is_open_to_affiliates": True,
+        "run_frequency": "12_hours",
+        "metric": "epc",
+        "optimization_goal": 1.5,
+        "data_lookback_window": "7_days",
+        "data_collection_threshold": 100.0,  # untyped: a number
+        **_times(),
+        "relationship": {
+            "redirects": {
+                "total": 1,
+                "entries": [
+                    {
+                        "network_campaign_redirect_id": 211,
+                        "network_campaign_id": 21,
+                        "redirect_network_offer_id": 883,
+                        "redirect_network_offer_url_id": 8832,
+                        "routing_value": 60.0,  # untyped: a number
+                        "ruleset": {"platforms": ["iOS"]},
+                    }
+                ],
+            },
+            "labels": {"total": 1, "entries": ["rotator"]},
+        },
+    }
+
+
+def coupon_code() -> Record:
+    """A coupon code of ``GET /v1/networks/couponcodes``."""
+    return {
+        "network_coupon_code_id": 41,
+        "coupon_code": "SAVE10",
+        "coupon_status": "active",
+        "network_offer_id": 883,
+        "network_affiliate_id": 7,
+        "start_date": "2026-11-01",
+        "end_date": "2026-12-31",
+        **_times(),
+        "time_deleted": T0 + 60,
+    }
+
+
+def custom_payout_revenue_setting() -> Record:
+    """A setting of ``GET /v1/networks/custom/payoutrevenue``."""
+    return {
+        "network_custom_payout_revenue_setting_id": 61,
+        "is_apply_all_affiliates": True,
+        "network_affiliate_ids": None,  # null in the example
+        "network_offer_id": 883,
+        "name": "Bluebird bonus",
+        "network_offer_payout_revenue_id": 8832,
+        "description": "bonus payout",
+        "public_description": "Bonus",
+        "custom_setting_status": "active",
+        "is_custom_payout_enabled": True,
+        "payout_amount": 7.5,
+        "payout_percentage": 5,
+        "payout_type": "cpa",
+        "is_custom_revenue_enabled": True,
+        "revenue_amount": 10.3,
+        "revenue_percentage": 7,
+        "revenue_type": "rpa",
+        "is_postback_disabled": True,
+        "is_apply_specific_offer_urls": True,
+        "currency_id": "USD",
+        "network_offer_url_ids": [8832],
+        "date_valid_from": "2026-11-01",
+        "date_valid_to": "2026-11-30",
+        **_times(),
+        "relationship": {
+            "affiliates": {"total": 1, "entries": [{"network_affiliate_id": 7}]},
+            "offer": {"network_offer_id": 883},
+            "payout_revenue": {"network_offer_payout_revenue_id": 8832},
+        },
+    }
+
+
+def custom_cap_setting() -> Record:
+    """A setting of ``GET /v1/networks/custom/caps``."""
+    return {
+        "network_custom_cap_setting_id": 71,
+        "network_affiliate_id": 7,
+        "network_offer_id": 883,
+        "name": "Bluebird cap",
+        **_caps(),
+        "is_soft_cap": True,
+        **_times(),
+        "relationship": {
+            "affiliate": {"network_affiliate_id": 7},
+            "offer": {"network_offer_id": 883},
+            "currency_id": "USD",
+        },
+    }
+
+
+def custom_scrub_rate_setting() -> Record:
+    """A setting of ``POST /v1/networks/custom/scrubratetable``."""
+    return {
+        "network_custom_scrub_rate_setting_id": 81,
+        "network_affiliate_id": 7,
+        "network_offer_id": 883,
+        "custom_setting_status": "active",
+        "name": "Throttle Bluebird",
+        "scrub_rate_status": "rejected",
+        "scrub_rate_percentage": 20,  # M
+        "scrub_rate": 20.5,  # B, the same rate as a number
+        **_times(),
+    }
+
+
+def traffic_control() -> Record:
+    """A control of ``GET /v1/networks/trafficcontrols``."""
+    return {
+        "network_traffic_control_id": 91,
+        "name": "Block bad sources",
+        "status": "active",
+        "control_type": "blacklist",
+        "targeting_action": "block",
+        "is_apply_all_offers": True,
+        "is_apply_all_affiliates": True,
+        "comparison_method": "exact_match",
+        "date_valid_from": "2026-11-01",
+        "date_valid_to": "2026-12-31",
+        "variables": ["source_id", "sub3"],  # the by-id example's reading
+        **_times(),
+        "relationship": {
+            "network_offer_ids": None,  # null in the example
+            "network_affiliate_ids": None,
+            "network_advertiser_ids": None,
+            "values": ["bad-src"],
+        },
+    }
+
+
+def offer_url() -> Record:
+    """An offer URL of ``GET /v1/networks/offerurls``."""
+    return {
+        "network_offer_url_id": 8832,
+        "network_offer_id": 883,
+        "name": "Mobile landing",
+        "destination_url": "https://landing.example.com/m?click={transaction_id}",
+        "preview_url": "https://landing.example.com/m",
+        "url_status": "active",
+        "network_affiliate_ids": [7],
+        "is_apply_specific_affiliates": True,
+        "is_hidden_affiliate": True,
+        "remote_offer_resource": {"resource_type": "url"},
+        **_times(),
+    }
+
+
+def partner_postback() -> Record:
+    """A pixel of ``GET /v1/networks/pixels``."""
+    return {
+        "network_pixel_id": 101,
+        "network_offer_id": 883,
+        "network_affiliate_id": 7,
+        "network_offer_payout_revenue_id": 8832,
+        "delivery_method": "postback",
+        "pixel_level": "specific",
+        "pixel_status": "active",
+        "pixel_type": "conversion",
+        "postback_url": "https://bluebird.example/pb?click={transaction_id}",
+        "html_code": "<img src=pb>",
+        "description": "Bluebird S2S",
+        "delay_ms": 250,
+        "facebook_pixel": None,  # null in O's example
+        "tiktok_pixel": {"pixel_id": "tt-1"},
+        "snapchat_pixel": {"pixel_id": "sc-1"},
+        "rumble_pixel": {"pixel_id": "ru-1"},
+        **_times(),
+        "relationship": {
+            "affiliate": {"network_affiliate_id": 7},
+            "offer": {"network_offer_id": 883},
+            "payout_revenue": {"network_offer_payout_revenue_id": 8832},
+        },
+    }
+
+
+def business_unit() -> Record:
+    """A unit of ``GET /v1/networks/businessunits``."""
+    return {
+        "network_business_unit_id": 2,
+        "network_id": 77,
+        "name": "EMEA",
+        **_times(),
+    }
+
+
+def category() -> Record:
+    """A category of ``GET /v1/networks/categories``."""
+    return {
+        "network_category_id": 6,
+        "network_id": 77,
+        "name": "Sweepstakes",
+        "status": "active",
+        **_times(),
+    }
+
+
+def label() -> Record:
+    """A label of ``GET /v1/networks/labels`` (no timestamps)."""
+    return {
+        "label": "q4",
+        "advertiser_ids": [12],
+        "affiliate_ids": [7],
+        "campaign_ids": [21],
+        "offer_ids": [883],
+        "offer_group_ids": [4],
+        "relationship": {
+            "advertisers": [{"network_advertiser_id": 12}],
+            "affiliates": [{"network_affiliate_id": 7}],
+            "campaigns": [{"network_campaign_id": 21}],
+            "offers": [{"network_offer_id": 883}],
+            "offer_groups": [{"network_offer_group_id": 4, "offer_count": 2}],
+        },
+    }
+
+
+def employee() -> Record:
+    """An employee of ``GET /v1/networks/employees`` (D's fields, and B's names)."""
+    return {
+        "network_employee_id": 2,
+        "employee_id": 2,  # B
+        "network_business_unit_id": 2,
+        "first_name": "Dana",
+        "last_name": "Whitfield",
+        "full_name": "Dana Whitfield",
+        "email": "dana@network.example",
+        "is_admin": True,
+        "is_affiliate_manager": True,
+        "is_limited_affiliate_scope": True,
+        "is_advertiser_manager": True,
+        "work_phone": "+1 555 0101",
+        "cell_phone": "+1 555 0199",
+        "title": "Account manager",
+        "network_role_id": 3,
+        "instant_messaging_id": 2,
+        "instant_messaging_identifier": "dana.w",
+        "language_id": 1,
+        "timezone_id": 80,
+        "currency_id": "USD",
+        "picture_url": "https://cdn.example.com/dana.png",
+        "is_using_email_notification": True,
+        "is_receiving_newsletter": True,
+        "internal_notes": "team lead",
+        "city": "New York",
+        "country_id": 840,
+        "country_code": "US",
+        "region_code": "NY",
+        "account_status": "active",
+        "status": "active",  # B
+        "roles": [3],  # B
+        **_times(),
+    }
+
+
+def _user() -> Record:
+    return {
+        "first_name": "Sam",
+        "last_name": "Lee",
+        "email": "sam@partner.example",
+        "title": "Owner",
+        "work_phone": "+1 555 0110",
+        "cell_phone": "+1 555 0111",
+        "instant_messaging_id": 4,
+        "instant_messaging_identifier": "sam.lee",
+        "language_id": 1,
+        "timezone_id": 80,
+        "currency_id": "USD",
+    }
+
+
+def affiliate_user() -> Record:
+    """A user of ``GET /v1/networks/affiliates/users`` (B), with O/M's fields."""
+    return {
+        "network_affiliate_user_id": 70,
+        "network_id": 77,
+        "network_affiliate_id": 7,
+        **_user(),
+        "status": "active",  # B
+        "account_status": "active",  # O/M
+        "is_primary": True,
+        "user_roles": [1],
+        **_times(),
+        "relationship": {"affiliate_account_status": "active"},
+    }
+
+
+def advertiser_user() -> Record:
+    """A user of ``GET /v1/networks/advertisers/users`` (B), with M's fields."""
+    return {
+        "network_advertiser_user_id": 120,
+        "network_id": 77,
+        "network_advertiser_id": 12,
+        **_user(),
+        "account_status": "active",
+        **_times(),
+        "relationship": {"logins": {"total": 1}},
+    }
+
+
+def _invoice(party: str, invoice_id: int, party_id: int) -> Record:
+    return {
+        f"network_{party}_invoice_id": invoice_id,
+        f"network_{party}_id": party_id,
+        "timezone_id": 67,
+        f"network_{party}_name": f"{party} {party_id}",
+        f"{party}_invoice_status": "unpaid",  # the table's name
+        "status": "unpaid",  # the invoice by id's
+        "balance": 120.5,
+        "billed": 120.5,
+        "paid": 10.25,
+        "currency_id": "USD",
+        "payment_terms": "Net 30",  # O; M/B send days (30)
+        f"is_hidden_{party}": True,
+        "public_notes": "October",
+        "internal_notes": "check volume",
+        "payment_type": "wire",
+        "is_payable": True,
+        "payment_status": "pending",
+        "start_time": "2026-10-01 00:00:00",
+        "end_time": "2026-10-31 23:59:59",
+        "paid_date": T0 + 86_400,
+        **_times(),
+    }
+
+
+def affiliate_invoice() -> Record:
+    """An invoice of ``POST /v1/networks/billings/affiliates/invoicestable``."""
+    return _invoice("affiliate", 131, 7)
+
+
+def advertiser_invoice() -> Record:
+    """An advertiser invoice: the affiliate invoice's shape (B)."""
+    return _invoice("advertiser", 141, 12)
+
+
+def reporting_adjustment() -> Record:
+    """An adjustment of ``GET /v1/networks/reportingadjustments``."""
+    return {
+        "network_reporting_adjustment_id": 151,
+        "date_adjustment": "2026-11-01",
+        "network_affiliate_id": 7,
+        "network_offer_id": 883,
+        "network_employee_id": 2,
+        "total_clicks": 40,
+        "unique_clicks": 30,
+        "conversions": 3,
+        "payout": 7.5,
+        "revenue": 10.3,
+        "gross_sales": 99.99,
+        "media_buying_cost": 2.5,
+        "impressions": 400,
+        "notes": "late postbacks",
+        "currency_id": "USD",
+        "deleted": True,
+        **_times(),
+        "relationship": {
+            "snapshot": {
+                "event_revenue": 1.5,
+                "snapshot_timestamp": T0,
+                "snapshot_date": "2026-11-01",
+            }
+        },
+    }
+
+
 # Free-form objects: their keys are Everflow's (or the link's) to choose.
 FREE_FORM = frozenset(
     {
@@ -565,25 +1019,84 @@ UNDESCRIBED_ENTRIES = frozenset(
 )
 
 
-def leaves(record: t.Any, path: str = "") -> dict[str, t.Any]:
-    """Every documented field of ``record`` by dotted path ("[]": list items)."""
-    if path in FREE_FORM or path in UNDESCRIBED_ENTRIES:
+# The same, in one kind's records only (elsewhere the path has fields).
+OPAQUE_BY_KIND: dict[str, frozenset[str]] = {
+    "offer_groups": frozenset(
+        {"relationship.advertiser", "relationship.remaining_caps"}
+    ),
+    "creatives": frozenset({"relationship.offer"}),
+    "campaigns": frozenset({"relationship.redirects.entries[].ruleset"}),
+    "custom_payout_revenue_settings": frozenset(
+        {
+            "relationship.affiliates.entries",
+            "relationship.offer",
+            "relationship.payout_revenue",
+        }
+    ),
+    "custom_cap_settings": frozenset({"relationship.affiliate", "relationship.offer"}),
+    "offer_urls": frozenset({"remote_offer_resource"}),
+    "partner_postbacks": frozenset(
+        {
+            "tiktok_pixel",
+            "snapchat_pixel",
+            "rumble_pixel",
+            "relationship.affiliate",
+            "relationship.offer",
+            "relationship.payout_revenue",
+        }
+    ),
+    "labels": frozenset(
+        f"relationship.{name}"
+        for name in ("advertisers", "affiliates", "campaigns", "offers", "offer_groups")
+    ),
+    "advertiser_users": frozenset({"relationship"}),
+    # Names in one source, objects in another (reference 8.16).
+    "traffic_controls": frozenset({"variables"}),
+    "reporting_adjustments": frozenset({"relationship.snapshot"}),
+}
+
+
+def leaves(record: t.Any, kind: str, path: str = "") -> dict[str, t.Any]:
+    """Every documented field of a ``kind`` record by dotted path ("[]": list items)."""
+    opaque = OPAQUE_BY_KIND.get(kind, frozenset())
+    if path in FREE_FORM or path in UNDESCRIBED_ENTRIES or path in opaque:
         return {path: record}
     if isinstance(record, dict):
         found: dict[str, t.Any] = {}
         for name, value in record.items():
-            found.update(leaves(value, f"{path}.{name}" if path else name))
+            found.update(leaves(value, kind, f"{path}.{name}" if path else name))
         return found
     if isinstance(record, list) and record and isinstance(record[0], dict):
-        return leaves(record[0], f"{path}[]")
+        return leaves(record[0], kind, f"{path}[]")
     return {path: record}
 
 
 EXAMPLES: dict[str, t.Callable[[], Record]] = {
     "impressions": impression,
     "clicks": click,
+    "invalid_clicks": lambda: click("0e3c" * 8, T0 + 90),
     "conversions": conversion,
+    "reporting_adjustments": reporting_adjustment,
     "offers": offer,
+    "offer_groups": offer_group,
+    "creatives": creative,
+    "offer_urls": offer_url,
+    "campaigns": campaign,
+    "coupon_codes": coupon_code,
+    "categories": category,
+    "labels": label,
+    "custom_creative_settings": custom_creative_setting,
+    "custom_payout_revenue_settings": custom_payout_revenue_setting,
+    "custom_cap_settings": custom_cap_setting,
+    "custom_scrub_rate_settings": custom_scrub_rate_setting,
+    "traffic_controls": traffic_control,
     "affiliates": affiliate,
     "advertisers": advertiser,
+    "affiliate_users": affiliate_user,
+    "advertiser_users": advertiser_user,
+    "partner_postbacks": partner_postback,
+    "affiliate_invoices": affiliate_invoice,
+    "advertiser_invoices": advertiser_invoice,
+    "employees": employee,
+    "business_units": business_unit,
 }

@@ -8,13 +8,7 @@ from singer_sdk.testing import SuiteConfig, get_tap_test_class
 
 from tap_everflow.tap import TapEverflow
 from tests.conftest import API_KEY, DAY, iso, now
-from tests.simulator import (
-    EverflowSimulator,
-    advertiser_entities,
-    affiliate_entities,
-    offer_entities,
-    uniform,
-)
+from tests.simulator import EverflowSimulator, network, uniform
 
 _END = now() - now() % DAY - 1
 _START = _END - 2 * DAY + 1
@@ -25,9 +19,9 @@ SIMULATOR = EverflowSimulator(
     impressions=uniform(21, _START, _END, 3_000),
     clicks=uniform(22, _START, _END, 1_000, kind="clicks"),
     conversions=uniform(23, _START, _END, 300, kind="conversions"),
-    offers=offer_entities(24, _START - 100 * DAY, _START, 20),
-    affiliates=affiliate_entities(25, _START - 100 * DAY, _START, 30),
-    advertisers=advertiser_entities(26, _START - 100 * DAY, _START),
+    invalid_clicks=uniform(24, _START, _END, 300, kind="invalid_clicks"),
+    # Every entity list; reporting adjustments dated in the synced days.
+    **network(25, _START - 100 * DAY, _END, 100, 30),
     api_key=API_KEY,
     now=now(),
 )

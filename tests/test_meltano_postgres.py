@@ -16,14 +16,9 @@ from tests.conftest import API_KEY, DAY, iso, now
 from tests.pipeline import JOB, MELTANO, meltano_environment
 from tests.pipeline import meltano as run_meltano
 from tests.postgres import throwaway_postgres
-from tests.simulator import (
-    EverflowSimulator,
-    advertiser_entities,
-    affiliate_entities,
-    bursty,
-    offer_entities,
-    uniform,
-)
+from tests.simulator import EverflowSimulator, bursty, network, uniform
+from tests.simulator.records import adjustment_entities
+from tests.simulator.server import ENTITIES
 
 pytestmark = pytest.mark.skipif(
     not MELTANO.exists(), reason="meltano is installed by scripts/test.sh"
@@ -51,21 +46,16 @@ def simulator():
             31, start, end - DAY, 20_000, hot_seconds=1, rows_per_hot_second=12_000
         ),
         "clicks": uniform(33, start, end - DAY, 5_000, kind="clicks"),
+        "invalid_clicks": uniform(39, start, end - DAY, 1_500, kind="invalid_clicks"),
         "conversions": uniform(34, start, end - DAY, 800, kind="conversions"),
-        "offers": offer_entities(35, start - 300 * DAY, start, 20),
-        "affiliates": affiliate_entities(36, start - 300 * DAY, start, 30),
-        "advertisers": advertiser_entities(37, start - 300 * DAY, start),
+        # Every entity list, as it was before the traffic.
+        **network(35, start - 300 * DAY, start, 100, 30),
+        # Adjustments of the synced days.
+        "reporting_adjustments": adjustment_entities(
+            36, start, end - DAY, 100, 30, count=12
+        ),
     }
-    sim = EverflowSimulator(
-        impressions=truth["impressions"],
-        clicks=truth["clicks"],
-        conversions=truth["conversions"],
-        offers=truth["offers"],
-        affiliates=truth["affiliates"],
-        advertisers=truth["advertisers"],
-        api_key=API_KEY,
-        now=now(),
-    )
+    sim = EverflowSimulator(api_key=API_KEY, now=now(), **truth)
     sim.start()
     sim.start_epoch, sim.truth = start, truth
     yield sim
@@ -121,10 +111,9 @@ def column_types(postgres, schema: str, table: str) -> dict[str, str]:
 KEYS = {
     "impressions": "transaction_id",
     "clicks": "transaction_id",
+    "invalid_clicks": "transaction_id",
     "conversions": "conversion_id",
-    "offers": "network_offer_id",
-    "affiliates": "network_affiliate_id",
-    "advertisers": "network_advertiser_id",
+    **{kind: entity.key for kind, entity in ENTITIES.items()},
 }
 
 
@@ -228,9 +217,11 @@ def test_wide_click_and_offer_records_land_with_their_types(
         "daily_click_cap": "bigint",
         "date_live_until": "text",
         "is_soft_cap": "boolean",
-        "labels": "ARRAY",  # of text
+        # What target-postgres 0.8.1 makes of a list of strings and a UTC
+        # date-time: text[] and a timestamp (its values in UTC).
+        "labels": "ARRAY",
         "relationship": "jsonb",
-        "saved_at": "timestamp with time zone",
+        "saved_at": "timestamp without time zone",
     }.items():
         assert offers[column].replace("character varying", "text") == expected, column
     truth = {r["network_offer_id"]: r for r in simulator.truth["offers"]}
@@ -276,8 +267,25 @@ def test_second_run_asks_only_for_newer_rows(meltano, postgres, simulator):
     }
     simulator.add_impressions(newer["impressions"])
     simulator.add_clicks(newer["clicks"])
+    # Entities deleted since the first run: lists read whole (offers, by
+    # entity_full_refresh; advertisers, a full table) flag them in the target
+    # (_sdc_deleted_at); an incremental list (affiliates) cannot see one.
+    deleted = {"offers": 7, "advertisers": 2, "affiliates": 4}
+    for kind, entity_id in deleted.items():
+        simulator.delete_entity(kind, entity_id)
     simulator.reset_log()
     meltano("run", "tap-everflow", "target-postgres", TAP_EVERFLOW_END_DATE=iso(end))
+    for kind, entity_id in deleted.items():
+        key = KEYS[kind]
+        flagged = query(
+            postgres,
+            f"select {key} from everflow.{kind} where _sdc_deleted_at is not null",  # noqa: S608
+        )
+        assert flagged == ([] if kind == "affiliates" else [(entity_id,)]), kind
+    assert query(
+        postgres,
+        "select count(*) from everflow.advertisers where _sdc_deleted_at is null",
+    ) == [(len(simulator.truth["advertisers"]) - 1,)]
 
     state = json.loads(meltano("state", "get", JOB).stdout)["singer_state"]
     bookmarks = state["bookmarks"]

@@ -26,6 +26,7 @@ from tests.simulator import (
     affiliate_entities,
     affiliate_name,
     bursty,
+    network,
     offer_entities,
     offer_name,
     quiet,
@@ -552,6 +553,62 @@ def test_entity_pages(serve, kind, key, count):
     assert call(sim, "POST", f"/networks/{kind}").status_code == 405
 
 
+def test_other_lists_shapes_filters_and_dates(serve):
+    lists = network(4, START - 30 * DAY, END, 60, 40)
+    sim = serve(**lists, **EXACT)
+    saved = sorted(r["time_saved"] for r in lists["affiliates"])
+    since = saved[len(saved) // 2]
+    body = call(sim, "GET", "/networks/affiliates", filter=f"time_saved>{since}").json()
+    assert {r["network_affiliate_id"] for r in body["affiliates"]} == {
+        r["network_affiliate_id"]
+        for r in lists["affiliates"]
+        if r["time_saved"] > since
+    }
+    assert body["paging"]["total_count"] == len(body["affiliates"])
+    assert call(sim, "GET", "/networks/affiliates", filter="name=x").status_code == 400
+    sim.honours_list_filters = False  # a server that ignores the filter
+    ignored = call(sim, "GET", "/networks/affiliates", filter=f"time_saved>{since}")
+    assert len(ignored.json()["affiliates"]) == len(lists["affiliates"])
+
+    # Bare arrays, paged without a paging object.
+    users = call(sim, "GET", "/networks/affiliates/users", page=2, page_size=10).json()
+    assert users == lists["affiliate_users"][10:20]
+    # Searches: POST only, paging in the query string.
+    path = "/networks/custom/scrubratetable"
+    assert call(sim, "GET", path).status_code == 405
+    body = call(sim, "POST", path, {}, page_size=1).json()
+    assert body["custom_scrub_rate_settings"] == lists["custom_scrub_rate_settings"][:1]
+    # Dated lists: from and to are required days.
+    path = "/networks/reportingadjustments"
+    assert call(sim, "GET", path).status_code == 400
+    day = lists["reporting_adjustments"][0]["date_adjustment"]
+    rows = call(sim, "GET", path, **{"from": day, "to": day}).json()["adjustments"]
+    assert rows == [
+        r for r in lists["reporting_adjustments"] if r["date_adjustment"] == day
+    ]
+
+
+def test_invalid_clicks_come_a_thousand_at_most_in_either_shape(serve):
+    truth = uniform(5, START, END, 1_500, kind="invalid_clicks")
+    sim = serve(invalid_clicks=truth, overflow_mode="exact", **EXACT)
+    shapes = set()
+    for _ in range(6):
+        body = call(
+            sim, "POST", "/networks/reporting/invalidclicks", window(START, END)
+        )
+        rows = body.json()
+        shapes.add(type(rows).__name__)
+        rows = rows["clicks"] if isinstance(rows, dict) else rows
+        assert len(rows) == 1_000
+        assert all(r["error_code"] for r in rows)
+    assert shapes == {"dict", "list"}
+    hour = call(
+        sim, "POST", "/networks/reporting/invalidclicks", window(START, START + 3_599)
+    ).json()
+    rows = hour["clicks"] if isinstance(hour, dict) else hour
+    assert len(rows) == len(between(truth, START, START + 3_599))
+
+
 # -- entity table ------------------------------------------------------------------
 
 
@@ -852,25 +909,26 @@ def test_dst_days_are_whole_days_in_their_zone(serve):
 
 
 def _simulated(kind: str) -> list[dict]:
-    if kind == "offers":
-        return offer_entities(1, START, END, 200)
-    if kind == "affiliates":
-        return affiliate_entities(1, START, END, 200)
-    if kind == "advertisers":
-        return advertiser_entities(1, START, END)
-    return uniform(3, START, END, 400, kind=kind)
+    if kind in ("impressions", "clicks", "invalid_clicks", "conversions"):
+        return uniform(3, START, END, 400, kind=kind)
+    return network(1, START - 30 * DAY, END, 200, 200)[kind]
 
 
-# A field the sources disagree on: the simulator sends both readings.
-BOTH_READINGS = {"relationship.geolocation.carrier_code": (str, int)}
+# Fields the sources disagree on: the simulator sends both readings.
+BOTH_READINGS = {
+    "relationship.geolocation.carrier_code": (str, int),
+    "payment_terms": (str, int),
+}
 
 
 @pytest.mark.parametrize("kind", sorted(reference.EXAMPLES))
 def test_simulated_records_have_the_reference_fields_and_types(kind):
     """The simulator's records are shaped as the reference documents, not guessed."""
-    documented = reference.leaves(reference.EXAMPLES[kind]())
-    for record in _simulated(kind):
-        fields = reference.leaves(record)
+    documented = reference.leaves(reference.EXAMPLES[kind](), kind)
+    records = _simulated(kind)
+    assert records, kind
+    for record in records:
+        fields = reference.leaves(record, kind)
         assert set(fields) == set(documented), kind
         for path, value in fields.items():
             expected = documented[path]

@@ -11,6 +11,7 @@ from tests.simulator.records import (
     affiliate_entities,
     make_impression,
     make_record,
+    network,
     offer_entities,
 )
 from tests.simulator.report import TIME_ID_FORMATS, ReportOptions
@@ -32,6 +33,7 @@ __all__ = [
     "daily_cycle",
     "make_impression",
     "make_record",
+    "network",
     "offer_entities",
     "offer_name",
     "quiet",

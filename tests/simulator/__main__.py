@@ -3,9 +3,9 @@
     python -m tests.simulator --profile bursty --days 3 --rows 50000
 
 then point the tap at the printed api_url with the printed api_key. The
-account holds impressions and clicks in the chosen profile, conversions
-spread evenly over the same days, and the offers, affiliates and
-advertisers all of them refer to.
+account holds impressions, clicks and invalid clicks in the chosen profile,
+conversions spread evenly over the same days, and every entity list of a
+network of the offers and affiliates all of them refer to.
 """
 
 from __future__ import annotations
@@ -13,11 +13,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from tests.simulator.records import (
-    advertiser_entities,
-    affiliate_entities,
-    offer_entities,
-)
+from tests.simulator.records import network
 from tests.simulator.server import EverflowSimulator
 from tests.simulator.traffic import bursty, quiet, uniform
 
@@ -25,6 +21,9 @@ DAY = 86_400
 PROFILES = {"uniform": uniform, "quiet": quiet, "bursty": bursty}
 # Every profile draws offer and affiliate ids from at most these ranges.
 OFFERS, AFFILIATES = 20, 30
+# The network's offers: more than the traffic's, so that every list has some
+# (coupons, custom caps and scrub rates are on every 25th or 50th offer).
+NETWORK_OFFERS = 100
 
 
 def main() -> None:
@@ -56,14 +55,15 @@ def main() -> None:
         "impressions": profile(args.seed, start, end, args.rows),
         "clicks": profile(args.seed, start, end, clicks, kind="clicks"),
         "conversions": uniform(args.seed, start, end, conversions, kind="conversions"),
+        "invalid_clicks": uniform(
+            args.seed, start, end, clicks // 10, kind="invalid_clicks"
+        ),
     }
     # Entities were created and edited during the year before the traffic.
     since = start - 365 * DAY
     simulator = EverflowSimulator(
         **truth,
-        offers=offer_entities(args.seed, since, end, OFFERS),
-        affiliates=affiliate_entities(args.seed, since, end, AFFILIATES),
-        advertisers=advertiser_entities(args.seed, since, end),
+        **network(args.seed, since, end, NETWORK_OFFERS, AFFILIATES),
         api_key=args.api_key,
         now=now,
         latency=args.latency,
@@ -74,7 +74,10 @@ def main() -> None:
     end_date = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(end))
     held = ", ".join(f"{len(rows):,} {kind}" for kind, rows in truth.items())
     print(f"{args.profile}: {held} from {start_date} to {end_date}")
-    print(f"{OFFERS} offers, {AFFILIATES} affiliates, 5 advertisers")
+    print(
+        f"every entity list: {NETWORK_OFFERS} offers (traffic on {OFFERS}), "
+        f"{AFFILIATES} affiliates, 5 advertisers"
+    )
     print(f"api_url: {simulator.url}")
     print(f"api_key: {args.api_key}")
     print("Ctrl-C to stop.")

@@ -70,6 +70,16 @@ _EMPLOYEES = (
     ("Grace", "Okafor"),
 )
 
+EMPLOYEES = len(_EMPLOYEES)
+# Business units: employees 1-3 (advertisers' managers) are in the first.
+BUSINESS_UNITS = ("Advertisers", "Publishers")
+
+
+def business_unit_of(employee_id: int) -> int:
+    """Return an employee's business unit (1: advertiser managers, else 2)."""
+    return 1 if employee_id <= 3 else 2
+
+
 # (country_code, country_name, region_code, region_name, city_name, dma,
 # dma_name, timezone, postal_code). Impressions carry only the country code,
 # region name and city name. Repeated countries skew the mix towards the US,

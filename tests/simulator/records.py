@@ -17,6 +17,7 @@ from ``catalog.py``, so all kinds agree on them.
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -25,11 +26,13 @@ from typing import Any
 from tests.simulator.catalog import (
     ADV_POOL,
     ADVERTISERS,
+    BUSINESS_UNITS,
     CARRIERS,
     CLICK_ERRORS,
     COUPONS,
     DEVICE_ID_POOL,
     DEVICES,
+    EMPLOYEES,
     EVENTS,
     GEOS,
     IP_POOL,
@@ -48,6 +51,7 @@ from tests.simulator.catalog import (
     affiliate_manager_id,
     affiliate_name,
     affiliate_status,
+    business_unit_of,
     currency_for,
     employee,
     employee_email,
@@ -348,6 +352,35 @@ def _click(
     return row
 
 
+# Why Everflow refuses a click (invalid clicks, reference 1e).
+INVALID_REASONS = (
+    (3, "Duplicate click"),
+    (6, "Offer cap reached"),
+    (8, "Blocked by a traffic control"),
+    (10, "Visitor is outside the offer's targeted geography"),
+    (14, "Affiliate is not approved for the offer"),
+)
+
+
+def _invalid_click(
+    bits: int, ts: int, offer_id: int, affiliate_id: int, source_id: str
+) -> Record:
+    # A click's fields (bits 0-271), then why it was refused; it pays nothing.
+    row = _click(bits, ts, offer_id, affiliate_id, source_id)
+    code, message = INVALID_REASONS[((bits >> 272) & 255) % len(INVALID_REASONS)]
+    row.update(
+        {
+            "error_code": code,
+            "error_message": message,
+            "error_filter_id": f"flt-{code}",
+            "has_conversion": False,
+            "payout": 0.0,
+            "revenue": 0.0,
+        }
+    )
+    return row
+
+
 def _conversion(
     bits: int, ts: int, offer_id: int, affiliate_id: int, source_id: str
 ) -> Record:
@@ -518,6 +551,9 @@ class Kind:
 KINDS = {
     "impressions": Kind("impressions", "unix_timestamp", 168, _impression, ""),
     "clicks": Kind("clicks", "unix_timestamp", 272, _click, "clicks:"),
+    "invalid_clicks": Kind(
+        "invalid_clicks", "unix_timestamp", 280, _invalid_click, "invalid_clicks:"
+    ),
     "conversions": Kind(
         "conversions", "conversion_unix_timestamp", 448, _conversion, "conversions:"
     ),
@@ -907,3 +943,764 @@ def advertiser_entities(seed: int, start: int, end: int) -> list[Record]:
             }
         )
     return out
+
+
+# -- the other entity lists (reference 6) ------------------------------------
+#
+# Ids follow the traffic's: creative ``offer * 100 + 1..3`` (a click's
+# creative_id), offer URL ``offer * 10 + 1`` (its custom_landing_page_id) and
+# ``+ 2`` (internal_redirect.network_offer_url_id), categories 1-6, offer groups
+# 1-4, employees 1-6, the offers' base payout entry ``offer * 10``.
+
+CREATIVE_SLOTS = (1, 2, 3)
+OFFER_GROUPS = 4
+CATEGORIES = 6
+CAMPAIGNS = 10
+TRAFFIC_CONTROLS = 5
+
+
+def _caps_without(rng: random.Random, left_out: str) -> Record:
+    """An offer's caps, less a flag the list does not document."""
+    caps = _caps(rng)
+    del caps[left_out]
+    return caps
+
+
+def offer_group_entities(seed: int, start: int, end: int, offers: int) -> list[Record]:
+    """Generate offer groups 1-4 and the offers (1..``offers``) in each."""
+    check_period(start, end, offers)
+    out = []
+    for group_id in range(1, OFFER_GROUPS + 1):
+        rng = seeded("offer_group", seed, start, end, group_id)
+        advertiser_id = group_id % len(ADVERTISERS) + 1
+        caps = _caps_without(rng, "is_soft_cap")
+        out.append(
+            {
+                "network_offer_group_id": group_id,
+                "network_advertiser_id": advertiser_id,
+                "name": f"Group {group_id}",
+                "internal_notes": rng.choice(("", "shared caps")),
+                "offer_group_status": "active",
+                **caps,
+                **_times(rng, start, end),
+                "relationship": {
+                    "advertiser": dict(_related_advertiser(advertiser_id)),
+                    "labels": {"total": 0, "entries": []},
+                    "network_offer_ids": [
+                        o for o in range(1, offers + 1) if offer_group_id(o) == group_id
+                    ],
+                    # -1000: uncapped (reference 6)
+                    "remaining_caps": {
+                        "remaining_daily_conversion_cap": (
+                            caps["daily_conversion_cap"] or -1000
+                        )
+                    },
+                },
+            }
+        )
+    return out
+
+
+def creative_entities(seed: int, start: int, end: int, offers: int) -> list[Record]:
+    """Generate three creatives per offer, the ids clicks carry."""
+    check_period(start, end, offers)
+    out = []
+    kinds = ("image", "html", "link")
+    for offer_id in range(1, offers + 1):
+        for slot in CREATIVE_SLOTS:
+            rng = seeded("creative", seed, start, end, offer_id, slot)
+            kind = kinds[slot - 1]
+            image = kind == "image"
+            out.append(
+                {
+                    "network_offer_creative_id": offer_id * 100 + slot,
+                    "network_offer_id": offer_id,
+                    "name": f"{kind.title()} {slot} of offer {offer_id}",
+                    "creative_type": kind,
+                    "is_private": slot == 3,
+                    "creative_status": "active" if rng.random() < 0.9 else "paused",
+                    "resource_url": (
+                        f"https://cdn.example.com/{offer_id}/{slot}.png"
+                        if image
+                        else ""
+                    ),
+                    "html_code": f"<a href=o/{offer_id}>Go</a>"
+                    if kind == "html"
+                    else "",
+                    "width": 300 if image else 0,
+                    "height": 250 if image else 0,
+                    "email_from": "",
+                    "email_subject": "",
+                    "additional_offer_ids": None,  # null, as documented
+                    "is_apply_specific_affiliates": False,
+                    **_times(rng, start, end),
+                    "relationship": {
+                        "offer": {
+                            "network_offer_id": offer_id,
+                            "name": offer_name(offer_id),
+                        },
+                        "resource_asset": {
+                            "network_asset_id": (offer_id * 100 + slot) if image else 0,
+                            "content_type": "image/png" if image else "",
+                            "filename": f"{slot}.png" if image else "",
+                            "url": (
+                                f"https://cdn.example.com/{offer_id}/{slot}.png"
+                                if image
+                                else ""
+                            ),
+                            "file_size": 20_480 if image else 0,
+                            "image_width": 300 if image else 0,
+                            "image_height": 250 if image else 0,
+                        },
+                    },
+                }
+            )
+    return out
+
+
+def offer_url_entities(seed: int, start: int, end: int, offers: int) -> list[Record]:
+    """Generate two URLs per offer: a landing page and a redirect target."""
+    check_period(start, end, offers)
+    out = []
+    for offer_id in range(1, offers + 1):
+        for slot, name in ((1, "Landing page"), (2, "Redirect")):
+            rng = seeded("offer_url", seed, start, end, offer_id, slot)
+            url = f"https://landing.example.com/o/{offer_id}/{slot}"
+            out.append(
+                {
+                    "network_offer_url_id": offer_id * 10 + slot,
+                    "network_offer_id": offer_id,
+                    "name": name,
+                    "destination_url": f"{url}?click={{transaction_id}}",
+                    "preview_url": url,
+                    "url_status": "active",
+                    "network_affiliate_ids": [],
+                    "is_apply_specific_affiliates": False,
+                    "is_hidden_affiliate": False,
+                    "remote_offer_resource": {},
+                    **_times(rng, start, end),
+                }
+            )
+    return out
+
+
+def campaign_entities(seed: int, start: int, end: int, offers: int) -> list[Record]:
+    """Generate smart links 1-10, each routing to two offers."""
+    check_period(start, end, offers)
+    out = []
+    for campaign_id in range(1, CAMPAIGNS + 1):
+        rng = seeded("campaign", seed, start, end, campaign_id)
+        targets = [(campaign_id * 7 + k) % offers + 1 for k in (0, 1)]
+        out.append(
+            {
+                "network_campaign_id": campaign_id,
+                "campaign_name": f"Smart link {campaign_id}",
+                "campaign_status": "active",
+                "network_tracking_domain_id": TRACKING_DOMAIN_ID,
+                "is_use_secure_link": True,
+                "redirect_routing_type": "weight",
+                "catch_all_network_offer_id": targets[0],
+                "is_open_to_affiliates": campaign_id % 2 == 0,
+                "run_frequency": "unknown",
+                "metric": "",
+                "optimization_goal": 0,
+                "data_lookback_window": "",
+                "data_collection_threshold": 0,
+                **_times(rng, start, end),
+                "relationship": {
+                    "redirects": {
+                        "total": len(targets),
+                        "entries": [
+                            {
+                                "network_campaign_redirect_id": campaign_id * 10 + k,
+                                "network_campaign_id": campaign_id,
+                                "redirect_network_offer_id": target,
+                                "redirect_network_offer_url_id": target * 10 + 1,
+                                "routing_value": 50,
+                                "ruleset": {},
+                            }
+                            for k, target in enumerate(targets)
+                        ],
+                    },
+                    "labels": {"total": 0, "entries": []},
+                },
+            }
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class _OfferSetting:
+    """A setting of an offer for one affiliate (a coupon, a custom payout, ...)."""
+
+    number: int  # its id: 1, 2, ...
+    offer_id: int
+    affiliate_id: int
+    rng: random.Random
+    times: Record
+
+
+def _offer_settings(
+    name: str, seed: int, period: tuple[int, int], counts: tuple[int, int], step: int
+) -> list[_OfferSetting]:
+    """One setting on every ``step``-th of ``counts`` = (offers, affiliates)."""
+    start, end = period
+    offers, affiliates = counts
+    check_period(start, end, offers)
+    found = []
+    for number, offer_id in enumerate(range(step, offers + 1, step), start=1):
+        rng = seeded(name, seed, start, end, number)
+        affiliate_id = offer_id % affiliates + 1
+        found.append(
+            _OfferSetting(number, offer_id, affiliate_id, rng, _times(rng, start, end))
+        )
+    return found
+
+
+def coupon_code_entities(
+    seed: int, start: int, end: int, offers: int, affiliates: int
+) -> list[Record]:
+    """Generate a coupon code for every 25th offer, each for one affiliate."""
+    out = []
+    for it in _offer_settings(
+        "coupon_code", seed, (start, end), (offers, affiliates), 25
+    ):
+        deleted = it.number % 9 == 0
+        out.append(
+            {
+                "network_coupon_code_id": it.number,
+                "coupon_code": f"SAVE{it.offer_id}",
+                "coupon_status": "paused" if deleted else "active",
+                "network_offer_id": it.offer_id,
+                "network_affiliate_id": it.affiliate_id,
+                "start_date": "",
+                "end_date": "",
+                **it.times,
+                "time_deleted": it.times["time_saved"] if deleted else 0,
+            }
+        )
+    return out
+
+
+def category_entities(start: int) -> list[Record]:
+    """Generate the six categories offers are in (as their relationship shows)."""
+    return [
+        {
+            "network_category_id": category,
+            "network_id": NETWORK_ID,
+            "name": f"Category {category}",
+            "status": "active",
+            "time_created": start,
+            "time_saved": start,
+        }
+        for category in range(1, CATEGORIES + 1)
+    ]
+
+
+def label_entities(lists: dict[str, list[Record]]) -> list[Record]:
+    """Generate the labels the given offers, affiliates and campaigns carry."""
+    holders = {
+        "offer": ("offers", "network_offer_id", lambda r: r["labels"]),
+        "affiliate": ("affiliates", "network_affiliate_id", lambda r: r["labels"]),
+        "campaign": (
+            "campaigns",
+            "network_campaign_id",
+            lambda r: r["relationship"]["labels"]["entries"],
+        ),
+    }
+    found: dict[str, dict[str, list[int]]] = {}
+    for kind, (name, key, labels_of) in holders.items():
+        for row in lists.get(name, []):
+            for label in labels_of(row):
+                found.setdefault(label, {}).setdefault(kind, []).append(row[key])
+    out = []
+    for label, ids in sorted(found.items()):
+        related = {
+            f"{kind}s": [{f"network_{kind}_id": i} for i in ids.get(kind, [])]
+            for kind in ("advertiser", "affiliate", "campaign", "offer", "offer_group")
+        }
+        out.append(
+            {
+                "label": label,
+                **{
+                    f"{kind}_ids": ids.get(kind, [])
+                    for kind in (
+                        "advertiser",
+                        "affiliate",
+                        "campaign",
+                        "offer",
+                        "offer_group",
+                    )
+                },
+                "relationship": related,
+            }
+        )
+    return out
+
+
+def custom_creative_setting_entities(
+    seed: int, start: int, end: int, offers: int, affiliates: int
+) -> list[Record]:
+    """Generate a private creative's setting for every 50th offer."""
+    return [
+        {
+            "network_custom_creative_setting_id": it.number,
+            "network_offer_creative_ids": [it.offer_id * 100 + 3],
+            "network_affiliate_ids": [it.affiliate_id],
+            "name": f"Private creative of offer {it.offer_id}",
+            "custom_setting_status": "active",
+            **it.times,
+        }
+        for it in _offer_settings(
+            "custom_creative", seed, (start, end), (offers, affiliates), 50
+        )
+    ]
+
+
+def custom_payout_revenue_setting_entities(
+    seed: int, start: int, end: int, offers: int, affiliates: int
+) -> list[Record]:
+    """Generate a custom payout on every 10th offer's base entry."""
+    out = []
+    for it in _offer_settings(
+        "custom_payout", seed, (start, end), (offers, affiliates), 10
+    ):
+        terms = offer_terms(it.offer_id)
+        out.append(
+            {
+                "network_custom_payout_revenue_setting_id": it.number,
+                "is_apply_all_affiliates": False,
+                "network_affiliate_ids": None,  # null, as documented
+                "network_offer_id": it.offer_id,
+                "name": f"Bonus for affiliate {it.affiliate_id}",
+                "network_offer_payout_revenue_id": it.offer_id * 10,
+                "description": "",
+                "public_description": "",
+                "custom_setting_status": "active",
+                "is_custom_payout_enabled": True,
+                "payout_amount": round(terms.payout_cents * 1.1) / 100,
+                "payout_percentage": int(terms.payout_percentage),
+                "payout_type": terms.payout_type,
+                "is_custom_revenue_enabled": False,
+                "revenue_amount": 0.0,
+                "revenue_percentage": 0,
+                "revenue_type": "",
+                "is_postback_disabled": False,
+                "is_apply_specific_offer_urls": False,
+                "currency_id": currency_for(it.offer_id),
+                "network_offer_url_ids": [],
+                "date_valid_from": "",
+                "date_valid_to": "",
+                **it.times,
+                "relationship": {
+                    "affiliates": {
+                        "total": 1,
+                        "entries": [dict(_related_affiliate(it.affiliate_id))],
+                    },
+                    "offer": dict(_related_offer(it.offer_id)),
+                    "payout_revenue": {
+                        "network_offer_payout_revenue_id": it.offer_id * 10
+                    },
+                },
+            }
+        )
+    return out
+
+
+def custom_cap_setting_entities(
+    seed: int, start: int, end: int, offers: int, affiliates: int
+) -> list[Record]:
+    """Generate a cap for one affiliate on every 25th offer."""
+    return [
+        {
+            "network_custom_cap_setting_id": it.number,
+            "network_affiliate_id": it.affiliate_id,
+            "network_offer_id": it.offer_id,
+            "name": f"Cap for affiliate {it.affiliate_id}",
+            **_caps_without(it.rng, "is_caps_enabled"),
+            **it.times,
+            "relationship": {
+                "affiliate": dict(_related_affiliate(it.affiliate_id)),
+                "offer": dict(_related_offer(it.offer_id)),
+                "currency_id": currency_for(it.offer_id),
+            },
+        }
+        for it in _offer_settings(
+            "custom_cap", seed, (start, end), (offers, affiliates), 25
+        )
+    ]
+
+
+def custom_scrub_rate_setting_entities(
+    seed: int, start: int, end: int, offers: int, affiliates: int
+) -> list[Record]:
+    """Generate a throttle for one affiliate on every 50th offer."""
+    return [
+        {
+            "network_custom_scrub_rate_setting_id": it.number,
+            "network_affiliate_id": it.affiliate_id,
+            "network_offer_id": it.offer_id,
+            "custom_setting_status": "active",
+            "name": f"Throttle {5 + it.number % 20}%",
+            "scrub_rate_status": "rejected",
+            # The same rate under both names (reference 8.15).
+            "scrub_rate_percentage": 5 + it.number % 20,
+            "scrub_rate": float(5 + it.number % 20),
+            **it.times,
+        }
+        for it in _offer_settings(
+            "custom_scrub_rate", seed, (start, end), (offers, affiliates), 50
+        )
+    ]
+
+
+def traffic_control_entities(seed: int, start: int, end: int) -> list[Record]:
+    """Generate five traffic controls; their variables in both readings."""
+    check_period(start, end, 0)
+    out = []
+    for control_id in range(1, TRAFFIC_CONTROLS + 1):
+        rng = seeded("traffic_control", seed, start, end, control_id)
+        names = ["source_id", "sub3"][: 1 + control_id % 2]
+        # Sources disagree (reference 8.16): names, or objects naming them.
+        variables: list = (
+            names if control_id % 2 else [{"variable": name} for name in names]
+        )
+        out.append(
+            {
+                "network_traffic_control_id": control_id,
+                "name": f"Block list {control_id}",
+                "status": "active",
+                "control_type": "blacklist",
+                "targeting_action": "block" if control_id % 3 else "fail_traffic",
+                "is_apply_all_offers": True,
+                "is_apply_all_affiliates": True,
+                "comparison_method": "exact_match",
+                "date_valid_from": "",
+                "date_valid_to": "",
+                "variables": variables,
+                **_times(rng, start, end),
+                "relationship": {
+                    "network_offer_ids": None,  # null, as documented
+                    "network_affiliate_ids": None,
+                    "network_advertiser_ids": None,
+                    "values": [f"pop-{control_id}"],
+                },
+            }
+        )
+    return out
+
+
+def _user_contact(first: str, last: str, user_id: int, domain: str) -> Record:
+    return {
+        "first_name": first,
+        "last_name": last,
+        "email": f"{first}.{last}@{domain}".lower(),
+        "title": "Owner" if user_id % 10 == 1 else "Analyst",
+        "work_phone": f"+1 555 {user_id % 10_000:04d}",
+        "cell_phone": "",
+        "instant_messaging_id": 0,
+        "instant_messaging_identifier": "",
+        "language_id": 1,
+        "timezone_id": 67,
+        "currency_id": "USD",
+    }
+
+
+def affiliate_user_entities(
+    seed: int, start: int, end: int, affiliates: int
+) -> list[Record]:
+    """Generate each affiliate's users (two for every fifth), ids ``aff * 10 + k``."""
+    check_period(start, end, affiliates)
+    out = []
+    for affiliate_id in range(1, affiliates + 1):
+        for k in range(1, 3 if affiliate_id % 5 == 0 else 2):
+            user_id = affiliate_id * 10 + k
+            rng = seeded("affiliate_user", seed, start, end, user_id)
+            status = affiliate_status(affiliate_id)
+            first = ("Sam", "Alex", "Kim")[user_id % 3]
+            out.append(
+                {
+                    "network_affiliate_user_id": user_id,
+                    "network_id": NETWORK_ID,
+                    "network_affiliate_id": affiliate_id,
+                    **_user_contact(first, "User", user_id, "partner.example"),
+                    "status": "active" if status == "active" else "inactive",
+                    "account_status": "active" if status == "active" else "inactive",
+                    "is_primary": k == 1,
+                    "user_roles": [1] if k == 1 else [2],
+                    **_times(rng, start, end),
+                    "relationship": {"affiliate_account_status": status},
+                }
+            )
+    return out
+
+
+def advertiser_user_entities(seed: int, start: int, end: int) -> list[Record]:
+    """Generate one user per advertiser, ids ``adv * 10 + 1``."""
+    check_period(start, end, 0)
+    out = []
+    for advertiser_id in range(1, len(ADVERTISERS) + 1):
+        user_id = advertiser_id * 10 + 1
+        rng = seeded("advertiser_user", seed, start, end, user_id)
+        out.append(
+            {
+                "network_advertiser_user_id": user_id,
+                "network_id": NETWORK_ID,
+                "network_advertiser_id": advertiser_id,
+                **_user_contact("Pat", "Buyer", user_id, f"adv{advertiser_id}.example"),
+                "account_status": advertiser_status(advertiser_id),
+                **_times(rng, start, end),
+                "relationship": {},
+            }
+        )
+    return out
+
+
+def pixel_entities(
+    seed: int, start: int, end: int, offers: int, affiliates: int
+) -> list[Record]:
+    """Generate a global postback for every other affiliate."""
+    check_period(start, end, offers)
+    out = []
+    for affiliate_id in range(2, affiliates + 1, 2):
+        rng = seeded("pixel", seed, start, end, affiliate_id)
+        out.append(
+            {
+                "network_pixel_id": affiliate_id // 2,
+                "network_offer_id": 0,
+                "network_affiliate_id": affiliate_id,
+                "network_offer_payout_revenue_id": 0,
+                "delivery_method": "postback",
+                "pixel_level": "global",
+                "pixel_status": "active",
+                "pixel_type": rng.choice(("conversion", "conversion", "event")),
+                "postback_url": (
+                    f"https://aff{affiliate_id}.example/pb?click={{transaction_id}}"
+                ),
+                "html_code": "",
+                "description": "",
+                "delay_ms": 0,
+                "facebook_pixel": None,  # null, as documented
+                "tiktok_pixel": {},
+                "snapchat_pixel": {},
+                "rumble_pixel": {},
+                **_times(rng, start, end),
+                "relationship": {
+                    "affiliate": dict(_related_affiliate(affiliate_id)),
+                    "offer": {},
+                    "payout_revenue": {},
+                },
+            }
+        )
+    return out
+
+
+def _invoices(
+    party: str, seed: int, start: int, end: int, *, ids: range, name: Callable
+) -> list[Record]:
+    out = []
+    for party_id in ids:
+        rng = seeded(f"{party}_invoice", seed, start, end, party_id)
+        billed = round(100 + rng.random() * 900, 2)
+        paid = billed if party_id % 3 else 0.0
+        times = _times(rng, start, end)
+        out.append(
+            {
+                f"network_{party}_invoice_id": party_id,
+                f"network_{party}_id": party_id,
+                "timezone_id": 67,
+                f"network_{party}_name": name(party_id),
+                f"{party}_invoice_status": "paid" if paid else "unpaid",
+                "status": "paid" if paid else "unpaid",
+                "balance": round(billed - paid, 2),
+                "billed": billed,
+                "paid": paid,
+                "currency_id": "USD",
+                # Sources disagree (reference 8.14): days, or text.
+                "payment_terms": 30 if party_id % 2 else "Net 30",
+                f"is_hidden_{party}": False,
+                "public_notes": "",
+                "internal_notes": "",
+                "payment_type": "wire",
+                "is_payable": True,
+                "payment_status": "completed" if paid else "pending",
+                "start_time": "2026-10-01 00:00:00",
+                "end_time": "2026-10-31 23:59:59",
+                "paid_date": times["time_saved"] if paid else 0,
+                **times,
+            }
+        )
+    return out
+
+
+def affiliate_invoice_entities(
+    seed: int, start: int, end: int, affiliates: int
+) -> list[Record]:
+    """Generate one invoice per affiliate (the invoice id is the affiliate's)."""
+    check_period(start, end, affiliates)
+    return _invoices(
+        "affiliate",
+        seed,
+        start,
+        end,
+        ids=range(1, affiliates + 1),
+        name=affiliate_name,
+    )
+
+
+def advertiser_invoice_entities(seed: int, start: int, end: int) -> list[Record]:
+    """Generate one invoice per advertiser (the invoice id is the advertiser's)."""
+    check_period(start, end, 0)
+    return _invoices(
+        "advertiser",
+        seed,
+        start,
+        end,
+        ids=range(1, len(ADVERTISERS) + 1),
+        name=advertiser_name,
+    )
+
+
+def employee_entities(seed: int, start: int, end: int) -> list[Record]:
+    """Generate the six employees who manage advertisers (1-3) and affiliates."""
+    check_period(start, end, 0)
+    out = []
+    for employee_id in range(1, EMPLOYEES + 1):
+        rng = seeded("employee", seed, start, end, employee_id)
+        person = dict(employee(employee_id))
+        advertisers = employee_id <= 3
+        out.append(
+            {
+                "network_employee_id": employee_id,
+                "employee_id": employee_id,
+                "network_business_unit_id": business_unit_of(employee_id),
+                "first_name": person["first_name"],
+                "last_name": person["last_name"],
+                "full_name": person["full_name"],
+                "email": employee_email(employee_id),
+                "is_admin": employee_id == 1,
+                "is_affiliate_manager": not advertisers,
+                "is_limited_affiliate_scope": False,
+                "is_advertiser_manager": advertisers,
+                "work_phone": f"+1 555 010{employee_id}",
+                "cell_phone": "",
+                "title": "Account manager",
+                "network_role_id": 1 if employee_id == 1 else 2,
+                "instant_messaging_id": 0,
+                "instant_messaging_identifier": "",
+                "language_id": 1,
+                "timezone_id": 80,
+                "currency_id": "USD",
+                "picture_url": "",
+                "is_using_email_notification": True,
+                "is_receiving_newsletter": False,
+                "internal_notes": "",
+                "city": "New York",
+                "country_id": 840,
+                "country_code": "US",
+                "region_code": "NY",
+                "account_status": person["account_status"],
+                "status": person["account_status"],
+                "roles": [1 if employee_id == 1 else 2],
+                **_times(rng, start, end),
+            }
+        )
+    return out
+
+
+def business_unit_entities(seed: int, start: int, end: int) -> list[Record]:
+    """Generate the business units employees belong to."""
+    check_period(start, end, 0)
+    return [
+        {
+            "network_business_unit_id": unit_id,
+            "network_id": NETWORK_ID,
+            "name": name,
+            **_times(seeded("business_unit", seed, start, end, unit_id), start, end),
+        }
+        for unit_id, name in enumerate(BUSINESS_UNITS, start=1)
+    ]
+
+
+def adjustment_entities(
+    seed: int, start: int, end: int, offers: int, affiliates: int, *, count: int
+) -> list[Record]:
+    """Generate ``count`` reporting adjustments, dated in ``start..end`` (UTC).
+
+    Each is created up to a week after the day it adjusts; a tenth are deleted.
+    """
+    check_period(start, end, count)
+    out = []
+    for number in range(1, count + 1):
+        rng = seeded("adjustment", seed, start, end, number)
+        day = start + int(rng.random() * (end - start + 1))
+        offer_id = rng.randrange(offers) + 1
+        created = day + int(rng.random() * 7 * _DAY)
+        out.append(
+            {
+                "network_reporting_adjustment_id": number,
+                "date_adjustment": time.strftime("%Y-%m-%d", time.gmtime(day)),
+                "network_affiliate_id": rng.randrange(affiliates) + 1,
+                "network_offer_id": offer_id,
+                "network_employee_id": account_manager_id(advertiser_id_for(offer_id)),
+                "total_clicks": rng.randrange(100),
+                "unique_clicks": 0,
+                "conversions": rng.randrange(5),
+                "payout": round(rng.random() * 50, 2),
+                "revenue": round(rng.random() * 80, 2),
+                "gross_sales": 0.0,
+                "media_buying_cost": 0.0,
+                "impressions": 0,
+                "notes": rng.choice(("", "late postbacks", "fraud refund")),
+                "currency_id": currency_for(offer_id),
+                "deleted": number % 10 == 0,
+                "time_created": created,
+                "time_saved": created,
+                "relationship": {"snapshot": {}},
+            }
+        )
+    return out
+
+
+def network(seed: int, start: int, end: int, offers: int, affiliates: int) -> dict:
+    """Every entity list of a network of ``offers`` and ``affiliates``, by stream.
+
+    Entities are created and saved in ``start..end``; reporting adjustments
+    (one a day) are dated then too.
+    """
+    lists: dict[str, list[Record]] = {
+        "offers": offer_entities(seed, start, end, offers),
+        "affiliates": affiliate_entities(seed, start, end, affiliates),
+        "advertisers": advertiser_entities(seed, start, end),
+        "offer_groups": offer_group_entities(seed, start, end, offers),
+        "creatives": creative_entities(seed, start, end, offers),
+        "offer_urls": offer_url_entities(seed, start, end, offers),
+        "campaigns": campaign_entities(seed, start, end, offers),
+        "coupon_codes": coupon_code_entities(seed, start, end, offers, affiliates),
+        "categories": category_entities(start),
+        "custom_creative_settings": custom_creative_setting_entities(
+            seed, start, end, offers, affiliates
+        ),
+        "custom_payout_revenue_settings": custom_payout_revenue_setting_entities(
+            seed, start, end, offers, affiliates
+        ),
+        "custom_cap_settings": custom_cap_setting_entities(
+            seed, start, end, offers, affiliates
+        ),
+        "custom_scrub_rate_settings": custom_scrub_rate_setting_entities(
+            seed, start, end, offers, affiliates
+        ),
+        "traffic_controls": traffic_control_entities(seed, start, end),
+        "affiliate_users": affiliate_user_entities(seed, start, end, affiliates),
+        "advertiser_users": advertiser_user_entities(seed, start, end),
+        "partner_postbacks": pixel_entities(seed, start, end, offers, affiliates),
+        "affiliate_invoices": affiliate_invoice_entities(seed, start, end, affiliates),
+        "advertiser_invoices": advertiser_invoice_entities(seed, start, end),
+        "employees": employee_entities(seed, start, end),
+        "business_units": business_unit_entities(seed, start, end),
+        "reporting_adjustments": adjustment_entities(
+            seed, start, end, offers, affiliates, count=max(1, (end - start) // _DAY)
+        ),
+    }
+    lists["labels"] = label_entities(lists)
+    return lists

@@ -9,6 +9,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import json
+import operator
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -356,3 +358,60 @@ def paging(query: Mapping[str, str]) -> tuple[int, int]:
         msg = f"page_size must not exceed {MAX_PAGE_SIZE}"
         raise BadRequest(msg)
     return page, size
+
+
+# An entity list's API filter: ``filter=<field><op><epoch>`` (reference 4a).
+_LIST_FILTER = re.compile(r"^(time_created|time_saved)([<>=])(\d+)$")
+_COMPARE: dict[str, Callable[[int, int], bool]] = {
+    ">": operator.gt,
+    "<": operator.lt,
+    "=": operator.eq,
+}
+
+
+def list_filter(query: Mapping[str, str]) -> Callable[[Record], bool]:
+    """Return the ``filter`` of an entity list request as a predicate.
+
+    Args:
+        query: The parsed query string.
+
+    Returns:
+        A predicate keeping the entities the filter selects (all without one).
+
+    Raises:
+        BadRequest: On a filter that is not a time field compared to an epoch.
+    """
+    text = query.get("filter")
+    if text is None:
+        return lambda _row: True
+    found = _LIST_FILTER.match(text)
+    if found is None:
+        msg = f"filter {text!r} is not <time_created|time_saved><op><epoch>"
+        raise BadRequest(msg)
+    name, op, value = found.group(1), _COMPARE[found.group(2)], int(found.group(3))
+    return lambda row: op(row.get(name) or 0, value)
+
+
+def date_range(query: Mapping[str, str]) -> tuple[str, str]:
+    """Return the ``from`` and ``to`` days of a dated list request.
+
+    Args:
+        query: The parsed query string.
+
+    Returns:
+        The days, as ``YYYY-MM-DD`` (they sort as dates).
+
+    Raises:
+        BadRequest: On a missing or malformed day, or a range over a year.
+    """
+    zone = query.get("timezone_id", "67")
+    # Checked as a report's days are (both given, in order, at most a year).
+    year_window(
+        {
+            "from": query.get("from"),
+            "to": query.get("to"),
+            "timezone_id": int(zone) if zone.isdigit() else zone,
+        },
+        datetimes=False,
+    )
+    return query["from"], query["to"]

@@ -37,7 +37,9 @@ from tests.simulator.rules import (
     TIMEZONES,
     Record,
     Refused,
+    date_range,
     flag,
+    list_filter,
     matcher,
     paging,
     parse_json,
@@ -50,11 +52,91 @@ IMPRESSIONS_PATH = "/v1/networks/reporting/impressions/stream"
 CLICKS_PATH = "/v1/networks/reporting/clicks/stream"
 CONVERSIONS_PATH = "/v1/networks/reporting/conversions"
 ENTITY_TABLE_PATH = "/v1/networks/reporting/entity/table"
-# Entity list endpoints, by the key of their answer, with the id they sort by.
+INVALID_CLICKS_PATH = "/v1/networks/reporting/invalidclicks"
+INVALID_CLICKS_CAP = 1_000  # rows per answer (reference 1e)
+
+
+@dataclass(frozen=True)
+class EntityList:
+    """An entity list endpoint (reference 4a-4c, 6).
+
+    Attributes:
+        path: Its route.
+        key: The id its rows sort by.
+        answer_keys: The keys its rows come under, one chosen per answer
+            where sources disagree; none: a bare JSON array, without paging.
+        method: ``POST`` for a ``.../table`` search (paging in the query).
+        dated_by: The day field a dated list is asked for by (``from``/``to``).
+    """
+
+    path: str
+    key: str
+    answer_keys: tuple[str, ...] = ()
+    method: str = "GET"
+    dated_by: str | None = None
+
+
+def _list(path: str, key: str, *answer_keys: str, **options: Any) -> EntityList:
+    return EntityList(f"/v1/networks/{path}", key, answer_keys, **options)
+
+
+# Entity lists by stream name.
 ENTITIES = {
-    "offers": ("/v1/networks/offers", "network_offer_id"),
-    "affiliates": ("/v1/networks/affiliates", "network_affiliate_id"),
-    "advertisers": ("/v1/networks/advertisers", "network_advertiser_id"),
+    "offers": _list("offers", "network_offer_id", "offers"),
+    "affiliates": _list("affiliates", "network_affiliate_id", "affiliates"),
+    "advertisers": _list("advertisers", "network_advertiser_id", "advertisers"),
+    "offer_groups": _list("offergroups", "network_offer_group_id", "offer_groups"),
+    "creatives": _list("creatives", "network_offer_creative_id", "creatives"),
+    "offer_urls": _list("offerurls", "network_offer_url_id", "urls"),
+    "campaigns": _list("campaigns", "network_campaign_id", "campaigns"),
+    "coupon_codes": _list(
+        "couponcodes", "network_coupon_code_id", "coupon_codes", "couponcodes"
+    ),
+    "categories": _list("categories", "network_category_id", "categories"),
+    "labels": _list("labels", "label", "labels"),
+    "custom_creative_settings": _list(
+        "custom/creative",
+        "network_custom_creative_setting_id",
+        "custom_creative_settings",
+    ),
+    "custom_payout_revenue_settings": _list(
+        "custom/payoutrevenue",
+        "network_custom_payout_revenue_setting_id",
+        "custom_payout_revenue_settings",
+    ),
+    "custom_cap_settings": _list(
+        "custom/caps", "network_custom_cap_setting_id", "custom_cap_settings"
+    ),
+    "custom_scrub_rate_settings": _list(
+        "custom/scrubratetable",
+        "network_custom_scrub_rate_setting_id",
+        "custom_scrub_rate_settings",
+        method="POST",
+    ),
+    "traffic_controls": _list("trafficcontrols", "network_traffic_control_id"),
+    "affiliate_users": _list("affiliates/users", "network_affiliate_user_id"),
+    "advertiser_users": _list("advertisers/users", "network_advertiser_user_id"),
+    "partner_postbacks": _list("pixels", "network_pixel_id", "pixels"),
+    "affiliate_invoices": _list(
+        "billings/affiliates/invoicestable",
+        "network_affiliate_invoice_id",
+        "invoices",
+        method="POST",
+    ),
+    "advertiser_invoices": _list(
+        "billings/advertisers/invoicestable",
+        "network_advertiser_invoice_id",
+        "invoices",
+        method="POST",
+    ),
+    "employees": _list("employees", "network_employee_id"),
+    "business_units": _list("businessunits", "network_business_unit_id", "units"),
+    "reporting_adjustments": _list(
+        "reportingadjustments",
+        "network_reporting_adjustment_id",
+        "adjustments",
+        dated_by="date_adjustment",
+    ),
 }
 
 CONVERTED_CLICK_RETENTION_DAYS = 365  # clicks with has_conversion outlive others
@@ -228,9 +310,8 @@ class EverflowSimulator:
         impressions: The raw impressions the account holds (the truth).
         clicks: The raw clicks it holds.
         conversions: Its conversions (see ``update_conversion``).
-        offers: The offers ``GET /v1/networks/offers`` lists.
-        affiliates: The affiliates ``GET /v1/networks/affiliates`` lists.
-        advertisers: The advertisers ``GET /v1/networks/advertisers`` lists.
+        invalid_clicks: The clicks it refused, served 1,000 at most per
+            answer, as ``{"clicks": [...]}`` or a bare list (sources differ).
         api_key: The only key accepted (401 otherwise).
         now: The server's clock, epoch seconds: raw rows older than
             ``retention_days`` before it (clicks that led to a conversion:
@@ -260,6 +341,10 @@ class EverflowSimulator:
             its counts differ from the truth (see ``ReportOptions``).
         fault_rate: Chance that a request gets a random transient fault.
         latency: Seconds added to every answer.
+        honours_list_filters: Whether entity lists apply ``filter=`` (else
+            they ignore it and answer the whole list, as some servers may).
+        **lists: The rows of each entity list, by stream name (``offers``,
+            ``creatives``, ... : see ``ENTITIES``).
     """
 
     def __init__(
@@ -268,9 +353,7 @@ class EverflowSimulator:
         *,
         clicks: list[Record] | None = None,
         conversions: list[Record] | None = None,
-        offers: list[Record] | None = None,
-        affiliates: list[Record] | None = None,
-        advertisers: list[Record] | None = None,
+        invalid_clicks: list[Record] | None = None,
         api_key: str = "simulator-key",
         now: int | None = None,
         seed: int = 0,
@@ -287,12 +370,17 @@ class EverflowSimulator:
         report: ReportOptions | None = None,
         fault_rate: float = 0.0,
         latency: float = 0.0,
+        honours_list_filters: bool = True,
+        **lists: list[Record],
     ) -> None:
         if overflow_mode not in (*OVERFLOW_MODES, "mixed"):
             msg = f"unknown overflow_mode {overflow_mode!r}"
             raise ValueError(msg)
         if response_shape not in (*RESPONSE_SHAPES, "mixed"):
             msg = f"unknown response_shape {response_shape!r}"
+            raise ValueError(msg)
+        if unknown := sorted(lists.keys() - ENTITIES.keys()):
+            msg = f"unknown entity lists {unknown}"
             raise ValueError(msg)
         self.api_key = api_key
         self.now = int(time.time()) if now is None else now
@@ -309,20 +397,21 @@ class EverflowSimulator:
         self.report = report or ReportOptions()
         self.fault_rate = fault_rate
         self.latency = latency
+        self.honours_list_filters = honours_list_filters
         self.requests: list[RequestLog] = []
         self.in_flight = 0  # requests being answered now
         self.most_in_flight = 0  # the most at once since the log was reset
         self._tables = {
             "impressions": _Table(impressions or [], "unix_timestamp"),
             "clicks": _Table(clicks or [], "unix_timestamp"),
+            "invalid_clicks": _Table(invalid_clicks or [], "unix_timestamp"),
             "conversions": _Table(
                 conversions or [], "conversion_unix_timestamp", "conversion_id"
             ),
         }
-        given = {"offers": offers, "affiliates": affiliates, "advertisers": advertisers}
         self._entities = {
-            kind: sorted(given[kind] or [], key=itemgetter(key))
-            for kind, (_path, key) in ENTITIES.items()
+            kind: sorted(lists.get(kind) or [], key=itemgetter(entity.key))
+            for kind, entity in ENTITIES.items()
         }
         self._faults: list[Fault] = []
         self._scheduled: list[tuple[int, Callable[[], None]]] = []
@@ -407,28 +496,56 @@ class EverflowSimulator:
             return self._tables["conversions"].update(conversion_id, fields)
 
     def add_entity(self, kind: str, entity: Record) -> None:
-        """Create an offer, affiliate or advertiser: later ones shift forward.
+        """Create an entity: later ones shift forward.
 
         Args:
-            kind: ``offers``, ``affiliates`` or ``advertisers``.
+            kind: The list's stream name (``offers``, ... : see ``ENTITIES``).
             entity: The entity, with its id.
         """
-        key = ENTITIES[kind][1]
+        key = ENTITIES[kind].key
         with self._lock:
             rows = [*self._entities[kind], entity]
             self._entities[kind] = sorted(rows, key=itemgetter(key))
 
-    def delete_entity(self, kind: str, entity_id: int) -> None:
-        """Delete an offer, affiliate or advertiser: later pages shift back.
+    def delete_entity(self, kind: str, entity_id: int | str) -> None:
+        """Delete an entity: later pages shift back.
 
         Args:
-            kind: ``offers``, ``affiliates`` or ``advertisers``.
+            kind: The list's stream name (``offers``, ... : see ``ENTITIES``).
             entity_id: The entity's id.
         """
-        key = ENTITIES[kind][1]
+        key = ENTITIES[kind].key
         with self._lock:
             rows = self._entities[kind]
             self._entities[kind] = [row for row in rows if row[key] != entity_id]
+
+    def update_entity(self, kind: str, entity_id: int | str, **fields: Any) -> Record:
+        """Change an entity (its ``time_saved`` too, if given), as an edit would.
+
+        Args:
+            kind: The list's stream name (``offers``, ... : see ``ENTITIES``).
+            entity_id: The entity's id.
+            **fields: New values of existing top-level fields.
+
+        Returns:
+            The updated entity.
+
+        Raises:
+            KeyError: No entity has this id.
+            ValueError: A field name the entity does not have.
+        """
+        key = ENTITIES[kind].key
+        with self._lock:
+            rows = self._entities[kind]
+            index = next((i for i, r in enumerate(rows) if r[key] == entity_id), None)
+            if index is None:
+                raise KeyError(entity_id)
+            if unknown := sorted(fields.keys() - rows[index].keys()):
+                msg = f"unknown fields {unknown}"
+                raise ValueError(msg)
+            updated = {**rows[index], **fields}
+            self._entities[kind] = [*rows[:index], updated, *rows[index + 1 :]]
+            return updated
 
     def after_requests(self, count: int, action: Callable[[], None]) -> None:
         """Run ``action`` once ``count`` requests (since the last reset) were answered.
@@ -466,19 +583,28 @@ class EverflowSimulator:
         return list(self._tables["conversions"].rows)
 
     @property
+    def invalid_clicks(self) -> list[Record]:
+        """Every invalid click the account holds (retention not applied)."""
+        return list(self._tables["invalid_clicks"].rows)
+
+    def entities(self, kind: str) -> list[Record]:
+        """Every entity of a list (``offers``, ... : see ``ENTITIES``), by id."""
+        return list(self._entities[kind])
+
+    @property
     def offers(self) -> list[Record]:
         """Every offer, by id."""
-        return list(self._entities["offers"])
+        return self.entities("offers")
 
     @property
     def affiliates(self) -> list[Record]:
         """Every affiliate, by id."""
-        return list(self._entities["affiliates"])
+        return self.entities("affiliates")
 
     @property
     def advertisers(self) -> list[Record]:
         """Every advertiser, by id."""
-        return list(self._entities["advertisers"])
+        return self.entities("advertisers")
 
     # -- request handling (called from the server's threads) ----------------
 
@@ -528,11 +654,24 @@ class EverflowSimulator:
                 "POST",
                 functools.partial(self._raw_answer, "clicks", "object"),
             ),
+            INVALID_CLICKS_PATH: (
+                "POST",
+                functools.partial(
+                    self._raw_answer,
+                    "invalid_clicks",
+                    "mixed",
+                    key="clicks",
+                    cap=INVALID_CLICKS_CAP,
+                ),
+            ),
             CONVERSIONS_PATH: ("POST", self._conversions_answer),
             ENTITY_TABLE_PATH: ("POST", self._table_answer),
             **{
-                entity_path: ("GET", functools.partial(self._entities_answer, kind))
-                for kind, (entity_path, _key) in ENTITIES.items()
+                entity.path: (
+                    entity.method,
+                    functools.partial(self._entities_answer, kind),
+                )
+                for kind, entity in ENTITIES.items()
             },
         }
         try:
@@ -564,9 +703,21 @@ class EverflowSimulator:
         return self._raw_answer("impressions", self.response_shape, body, query)
 
     def _raw_answer(
-        self, kind: str, shape: str, body: bytes, _query: Mapping[str, str]
+        self,
+        kind: str,
+        shape: str,
+        body: bytes,
+        _query: Mapping[str, str],
+        *,
+        key: str | None = None,
+        cap: int | None = None,
     ) -> _Answer:
-        """A raw stream: the 14-day window, retention, the row cap, shapes."""
+        """A raw stream: the 14-day window, retention, the row cap, shapes.
+
+        ``key`` holds the rows of an object answer (default: ``kind``); ``cap``
+        is the row cap, if not ``max_rows``.
+        """
+        cap = cap or self.max_rows
         request = parse_json(body)
         window = raw_window(request)
         keep = matcher(request)
@@ -588,16 +739,16 @@ class EverflowSimulator:
             shape = rng.choice(RESPONSE_SHAPES)
         flagged = False
         rows = matched
-        if len(matched) > self.max_rows:
+        if len(matched) > cap:
             mode = self.overflow_mode
             if mode == "mixed":
                 mode = rng.choice(OVERFLOW_MODES)
             if shape == "array":
                 mode = "exact"  # a bare list has nowhere to put the flag
             kept = {
-                "exact": self.max_rows,
-                "exact_flagged": self.max_rows,
-                "flag_partial": rng.randrange(1, self.max_rows),
+                "exact": cap,
+                "exact_flagged": cap,
+                "flag_partial": rng.randrange(1, cap),
                 "flag_empty": 0,
             }[mode]
             rows = rng.sample(matched, kept)
@@ -607,13 +758,13 @@ class EverflowSimulator:
         served = [self._serve(row, rng) for row in rows]
         payload: Any = served
         if shape == "object":
-            payload = {kind: served}
+            payload = {key or kind: served}
             if flagged:
                 payload["incomplete_results"] = True
         log = {
             "rows": len(served),
             "matched": len(matched),
-            "overflowed": flagged or len(served) >= self.max_rows,
+            "overflowed": flagged or len(served) >= cap,
         }
         return _Answer(HTTPStatus.OK, payload, log=log)
 
@@ -639,13 +790,28 @@ class EverflowSimulator:
         return self._paged("conversions", matched, page, size, rng)
 
     def _entities_answer(
-        self, kind: str, _body: bytes, query: Mapping[str, str]
+        self, kind: str, body: bytes, query: Mapping[str, str]
     ) -> _Answer:
+        entity = ENTITIES[kind]
+        if entity.method == "POST":
+            parse_json(body)  # a search's body: an object (its filters)
         page, size = paging(query)
+        keep = list_filter(query)
+        if not self.honours_list_filters:
+            keep = _everything
+        dated = None if entity.dated_by is None else date_range(query)
         with self._lock:
             rows = self._entities[kind]
             rng = self._fork_random()
-        return self._paged(kind, rows, page, size, rng)
+        rows = [row for row in rows if keep(row)]
+        if dated is not None:
+            first, last = dated
+            rows = [row for row in rows if first <= row[entity.dated_by] <= last]
+        if not entity.answer_keys:  # a bare array: the page's rows, no paging
+            chunk = rows[(page - 1) * size : page * size]
+            log = {"rows": len(chunk), "matched": len(rows)}
+            return _Answer(HTTPStatus.OK, [self._serve(r, rng) for r in chunk], log)
+        return self._paged(rng.choice(entity.answer_keys), rows, page, size, rng)
 
     def _paged(
         self, key: str, rows: list[Record], page: int, size: int, rng: random.Random
@@ -706,6 +872,11 @@ class EverflowSimulator:
                 if isinstance(offer, dict):
                     offer["internal_score"] = 0.5
         return out
+
+
+def _everything(_row: Record) -> bool:
+    """Every row: a server that ignores a list's filter."""
+    return True
 
 
 def _degrade(

@@ -1,0 +1,108 @@
+"""The tap's streams: each declares its endpoint and schema; behaviour is shared.
+
+Schemas (:mod:`tap_everflow.schemas`) follow Everflow's reference and its
+proto3 conventions. Every declared field is in every record (zero-filled when
+the API left it out). Streams are grouped by family, one module each.
+"""
+
+from __future__ import annotations
+
+from tap_everflow.daily_report import DailyReportStream
+from tap_everflow.streams.custom import (
+    CustomCapSettingsStream,
+    CustomCreativeSettingsStream,
+    CustomPayoutRevenueSettingsStream,
+    CustomScrubRateSettingsStream,
+    TrafficControlsStream,
+)
+from tap_everflow.streams.network import BusinessUnitsStream, EmployeesStream
+from tap_everflow.streams.offers import (
+    CampaignsStream,
+    CategoriesStream,
+    CouponCodesStream,
+    CreativesStream,
+    LabelsStream,
+    OfferGroupsStream,
+    OffersStream,
+    OfferUrlsStream,
+)
+from tap_everflow.streams.partners import (
+    AdvertiserInvoicesStream,
+    AdvertisersStream,
+    AdvertiserUsersStream,
+    AffiliateInvoicesStream,
+    AffiliatesStream,
+    AffiliateUsersStream,
+    PartnerPostbacksStream,
+)
+from tap_everflow.streams.reports import (
+    ClicksStream,
+    ConversionsStream,
+    ImpressionsStream,
+    InvalidClicksStream,
+    ReportingAdjustmentsStream,
+)
+
+# Every stream, in the order the tap syncs them.
+STREAM_TYPES = (
+    ImpressionsStream,
+    ClicksStream,
+    InvalidClicksStream,
+    ConversionsStream,
+    ReportingAdjustmentsStream,
+    OffersStream,
+    OfferGroupsStream,
+    CreativesStream,
+    OfferUrlsStream,
+    CampaignsStream,
+    CouponCodesStream,
+    CategoriesStream,
+    LabelsStream,
+    CustomCreativeSettingsStream,
+    CustomPayoutRevenueSettingsStream,
+    CustomCapSettingsStream,
+    CustomScrubRateSettingsStream,
+    TrafficControlsStream,
+    AffiliatesStream,
+    AdvertisersStream,
+    AffiliateUsersStream,
+    AdvertiserUsersStream,
+    PartnerPostbacksStream,
+    AffiliateInvoicesStream,
+    AdvertiserInvoicesStream,
+    EmployeesStream,
+    BusinessUnitsStream,
+    DailyReportStream,
+)
+
+__all__ = [
+    "STREAM_TYPES",
+    "AdvertiserInvoicesStream",
+    "AdvertiserUsersStream",
+    "AdvertisersStream",
+    "AffiliateInvoicesStream",
+    "AffiliateUsersStream",
+    "AffiliatesStream",
+    "BusinessUnitsStream",
+    "CampaignsStream",
+    "CategoriesStream",
+    "ClicksStream",
+    "ConversionsStream",
+    "CouponCodesStream",
+    "CreativesStream",
+    "CustomCapSettingsStream",
+    "CustomCreativeSettingsStream",
+    "CustomPayoutRevenueSettingsStream",
+    "CustomScrubRateSettingsStream",
+    "DailyReportStream",
+    "EmployeesStream",
+    "ImpressionsStream",
+    "InvalidClicksStream",
+    "LabelsStream",
+    "OfferGroupsStream",
+    "OfferUrlsStream",
+    "OffersStream",
+    "PartnerPostbacksStream",
+    "ReportingAdjustmentsStream",
+    "TrafficControlsStream",
+]
