@@ -25,13 +25,14 @@ from tests.simulator.server import ENTITIES, RequestLog
 
 DAY = 86_400
 KEY = "requests-key"
-RAW = {
+# Report endpoints by stream; the entity lists' are the simulator's.
+REPORTS = {
     "/v1/networks/reporting/impressions/stream": "impressions",
     "/v1/networks/reporting/clicks/stream": "clicks",
     "/v1/networks/reporting/invalidclicks": "invalid_clicks",
     "/v1/networks/reporting/conversions": "conversions",
 }
-STREAM_OF = {**RAW, **{entity.path: kind for kind, entity in ENTITIES.items()}}
+STREAM_OF = {**REPORTS, **{entity.path: kind for kind, entity in ENTITIES.items()}}
 
 
 def stream_of(request: RequestLog) -> str:
