@@ -587,7 +587,7 @@ def test_windows_are_planned_from_any_report_the_contract_allows(
     lower_bound = math.ceil(len(truth) / 10_000)
     raw = len(raw_requests(sim))
     # Any overflow form (the simulator mixes them): a regression guard, not a target.
-    assert raw <= (2.0 if report.time_columns == ("date",) else 1.5) * lower_bound + 3
+    assert raw <= 2.5 * lower_bound + 3
 
 
 def test_clicks_are_planned_from_their_valid_click_counts(make_simulator, tap):
