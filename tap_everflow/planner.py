@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from tap_everflow.counts import NO_VALUE, Bucket
-from tap_everflow.windowing import CompletedWindow, Slice, walk
+from tap_everflow.windowing import CompletedWindow, Slice, first_fit, walk
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -174,19 +174,9 @@ def split_by_counts(
     weights = {value: counts.get(value, 0) for value in listed}
     ranked = sorted(weights, key=lambda value: (-weights[value], value))
     rest = included is None
-    groups: list[set[str]] = [set()] if rest else []
-    loads = [counts.get(NO_VALUE, 0)] if rest else []
-    for value in ranked:
-        room = next(
-            (i for i, load in enumerate(loads) if load + weights[value] <= capacity),
-            None,
-        )
-        if room is None:
-            groups.append(set())
-            loads.append(0)
-            room = len(groups) - 1
-        groups[room].add(value)
-        loads[room] += weights[value]
+    groups, loads = first_fit(
+        ranked, weights, capacity, rest=counts.get(NO_VALUE, 0) if rest else None
+    )
     parts = [
         (partition.restrict(resource_type, frozenset(group)), load)
         for group, load in zip(groups[rest:], loads[rest:], strict=True)

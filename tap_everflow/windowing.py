@@ -454,19 +454,12 @@ def _packed(
     ranked = sorted(values, key=lambda value: (-weight[value], value))
     heavy = [value for value in ranked if weight[value] > capacity]
     remainder = partition.included(key) is None
-    groups: list[set[str]] = [set()] if remainder else []
-    loads = [sampled - sum(weight.values())] if remainder else []
-    for value in ranked[len(heavy) :]:
-        room = next(
-            (i for i, load in enumerate(loads) if load + weight[value] <= capacity),
-            None,
-        )
-        if room is None:
-            groups.append(set())
-            loads.append(0)
-            room = len(groups) - 1
-        groups[room].add(value)
-        loads[room] += weight[value]
+    groups, _ = first_fit(
+        ranked[len(heavy) :],
+        weight,
+        capacity,
+        rest=sampled - sum(weight.values()) if remainder else None,
+    )
     parts: list[Partition] = []
     for value in heavy:
         alone = partition.restrict(key, frozenset({value}))
@@ -482,6 +475,35 @@ def _packed(
         parts.append(partition.exclude(key, taken))
         groups = groups[1:]
     return parts + [partition.restrict(key, frozenset(group)) for group in groups]
+
+
+def first_fit(
+    ranked: Sequence[str],
+    weight: Mapping[str, float],
+    capacity: float,
+    *,
+    rest: float | None = None,
+) -> tuple[list[set[str]], list[float]]:
+    """Values (heaviest first) in groups of up to ``capacity``, and their loads.
+
+    Each value goes into the first group with room (first fit decreasing: few
+    groups, each nearly full). With ``rest``, the first group starts with that
+    load: the rows of no listed value, asked for by exclusion.
+    """
+    groups: list[set[str]] = [set()] if rest is not None else []
+    loads: list[float] = [rest] if rest is not None else []
+    for value in ranked:
+        room = next(
+            (i for i, load in enumerate(loads) if load + weight[value] <= capacity),
+            None,
+        )
+        if room is None:
+            groups.append(set())
+            loads.append(0)
+            room = len(groups) - 1
+        groups[room].add(value)
+        loads[room] += weight[value]
+    return groups, loads
 
 
 def _heavier_half(values: Sequence[str], counts: Counter[str]) -> frozenset[str]:
