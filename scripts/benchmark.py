@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from tests.simulator import (
+from harness.simulator import (
     EverflowSimulator,
     ReportOptions,
     daily_cycle,

@@ -17,9 +17,9 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from tests.pipeline import iso, meltano, meltano_environment
-from tests.postgres import Postgres, throwaway_postgres
-from tests.simulator import EverflowSimulator, bursty, network
+from harness.pipeline import iso, meltano, meltano_environment
+from harness.postgres import Postgres, throwaway_postgres
+from harness.simulator import EverflowSimulator, bursty, network
 
 DAY = 86_400
 SCHEMA = "everflow"  # default_target_schema in meltano.yml

@@ -19,10 +19,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from harness.simulator import EverflowSimulator, network, uniform
+from harness.simulator.server import ENTITIES, RequestLog
 from tap_everflow.settings import DEFAULTS
-from tests.conftest import parse_messages
-from tests.simulator import EverflowSimulator, network, uniform
-from tests.simulator.server import ENTITIES, RequestLog
 
 DAY = 86_400
 KEY = "requests-key"
@@ -73,7 +72,8 @@ def run_tap(config: dict, state: dict | None, folder: Path) -> dict:
         command += ["--state", str(state_file)]
     # Our own interpreter and arguments.
     done = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603
-    states = [m["value"] for m in parse_messages(done.stdout) if m["type"] == "STATE"]
+    messages = [json.loads(line) for line in done.stdout.splitlines() if line]
+    states = [m["value"] for m in messages if m["type"] == "STATE"]
     return states[-1]
 
 

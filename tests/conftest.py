@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.pipeline import iso
-from tests.simulator import EverflowSimulator
+from harness.pipeline import iso
+from harness.simulator import EverflowSimulator
 
 __all__ = ["iso"]
 

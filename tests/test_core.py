@@ -6,9 +6,9 @@ import atexit
 
 from singer_sdk.testing import SuiteConfig, get_tap_test_class
 
+from harness.simulator import EverflowSimulator, network, uniform
 from tap_everflow.tap import TapEverflow
 from tests.conftest import API_KEY, DAY, iso, now
-from tests.simulator import EverflowSimulator, network, uniform
 
 _END = now() - now() % DAY - 1
 _START = _END - 2 * DAY + 1

@@ -11,12 +11,12 @@ from collections import Counter
 import pytest
 from singer_sdk.exceptions import ConfigValidationError
 
+from harness.simulator import EverflowSimulator, bursty, network
+from harness.simulator.server import ENTITIES
 from tap_everflow.entities import SAVE_MARGIN_SECONDS
 from tap_everflow.settings import parse_time
 from tap_everflow.tap import TapEverflow
 from tests.conftest import API_KEY, DAY, TapRunner, iso, now, tap_config
-from tests.simulator import EverflowSimulator, bursty, network
-from tests.simulator.server import ENTITIES
 from tests.test_streams import records_of
 
 # Lists of every shape: incremental (affiliates, coupon codes), full table

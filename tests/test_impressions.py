@@ -13,9 +13,9 @@ from collections import Counter
 import jsonschema
 import pytest
 
+from harness.simulator import Fault, ReportOptions, bursty, daily_cycle, quiet, uniform
 from tap_everflow.streams import ImpressionsStream
 from tests.conftest import DAY, HOUR, catalog, iso, now, parse_messages, tap_config
-from tests.simulator import Fault, ReportOptions, bursty, daily_cycle, quiet, uniform
 
 FOURTEEN_DAYS = 14 * DAY
 

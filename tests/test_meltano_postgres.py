@@ -12,13 +12,13 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from harness.pipeline import JOB, MELTANO, meltano_environment
+from harness.pipeline import meltano as run_meltano
+from harness.postgres import throwaway_postgres
+from harness.simulator import EverflowSimulator, bursty, network, uniform
+from harness.simulator.records import adjustment_entities
+from harness.simulator.server import ENTITIES
 from tests.conftest import API_KEY, DAY, iso, now
-from tests.pipeline import JOB, MELTANO, meltano_environment
-from tests.pipeline import meltano as run_meltano
-from tests.postgres import throwaway_postgres
-from tests.simulator import EverflowSimulator, bursty, network, uniform
-from tests.simulator.records import adjustment_entities
-from tests.simulator.server import ENTITIES
 
 pytestmark = pytest.mark.skipif(
     not MELTANO.exists(), reason="meltano is installed by scripts/test.sh"

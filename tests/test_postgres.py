@@ -7,8 +7,8 @@ import os
 import psycopg
 import pytest
 
-from tests import postgres
-from tests.postgres import (
+from harness import postgres
+from harness.postgres import (
     BINDIR_VARIABLE,
     embedded_bindir,
     server_bindir,

@@ -11,11 +11,11 @@ import re
 from singer_sdk import singerlib as singer
 from singer_sdk.contrib.msgspec import MsgSpecWriter
 
+from harness.pipeline import iso
+from harness.simulator import EverflowSimulator, uniform
 from tap_everflow.record_lines import LineWriter
 from tap_everflow.tap import TapEverflow
 from tests.conftest import DAY, now, tap_config
-from tests.pipeline import iso
-from tests.simulator import EverflowSimulator, uniform
 
 # What differs between two runs however alike: when they ran.
 WALL_CLOCK = re.compile(rb'"(time_extracted|replication_key_signpost)":"[^"]*"')

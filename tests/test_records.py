@@ -8,10 +8,10 @@ import re
 import jsonschema
 import pytest
 
+from harness.simulator import EverflowSimulator
 from tap_everflow.tap import TapEverflow
 from tests import reference
 from tests.conftest import API_KEY, DAY, TapRunner, iso, now, tap_config
-from tests.simulator import EverflowSimulator
 from tests.test_impressions import window_config
 from tests.test_streams import records_of
 
@@ -252,7 +252,7 @@ def test_an_unreadable_key_or_time_stops_the_sync_clearly(
 
 
 def test_an_explicit_end_date_is_honoured_up_to_now(make_simulator, tap):
-    from tests.simulator import uniform
+    from harness.simulator import uniform
 
     # Rows up to the last second: the default lag (15 min) would cut 5 minutes.
     end = now() - 5 * 60
@@ -270,7 +270,7 @@ def test_an_explicit_end_date_is_honoured_up_to_now(make_simulator, tap):
 def test_without_end_date_the_lag_still_leaves_recent_rows_for_later(
     make_simulator, tap
 ):
-    from tests.simulator import uniform
+    from harness.simulator import uniform
 
     asked_at = now()
     truth = uniform(72, asked_at - 3_600, asked_at - 60, 600)

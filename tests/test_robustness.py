@@ -7,8 +7,8 @@ from collections import Counter
 
 import pytest
 
+from harness.simulator import Fault, bursty, uniform
 from tests.conftest import API_KEY
-from tests.simulator import Fault, bursty, uniform
 from tests.test_impressions import assert_complete, period, window_config
 
 

@@ -17,8 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 
-from tests import reference
-from tests.simulator import (
+from harness.simulator import (
     EverflowSimulator,
     Fault,
     ReportOptions,
@@ -32,7 +31,8 @@ from tests.simulator import (
     quiet,
     uniform,
 )
-from tests.simulator.catalog import country_code_of
+from harness.simulator.catalog import country_code_of
+from tests import reference
 
 KEY = "test-key"
 DAY = 86_400

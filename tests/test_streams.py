@@ -6,13 +6,7 @@ from collections import Counter
 
 import jsonschema
 
-from tap_everflow.streams import (
-    ClicksStream,
-    ConversionsStream,
-    OffersStream,
-)
-from tests.conftest import DAY, iso, tap_config
-from tests.simulator import (
+from harness.simulator import (
     Fault,
     advertiser_entities,
     affiliate_entities,
@@ -20,6 +14,12 @@ from tests.simulator import (
     offer_entities,
     uniform,
 )
+from tap_everflow.streams import (
+    ClicksStream,
+    ConversionsStream,
+    OffersStream,
+)
+from tests.conftest import DAY, iso, tap_config
 from tests.test_impressions import period, window_config
 
 CONVERSIONS_PATH = "/v1/networks/reporting/conversions"

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from tests.simulator.catalog import (
+from harness.simulator.catalog import (
     ADV_POOL,
     ADVERTISERS,
     BUSINESS_UNITS,

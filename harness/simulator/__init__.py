@@ -1,12 +1,12 @@
 """A local server that keeps the Everflow API contract, and the data it serves."""
 
-from tests.simulator.catalog import (
+from harness.simulator.catalog import (
     advertiser_id_for,
     advertiser_name,
     affiliate_name,
     offer_name,
 )
-from tests.simulator.records import (
+from harness.simulator.records import (
     advertiser_entities,
     affiliate_entities,
     make_impression,
@@ -14,9 +14,9 @@ from tests.simulator.records import (
     network,
     offer_entities,
 )
-from tests.simulator.report import TIME_ID_FORMATS, ReportOptions
-from tests.simulator.server import EverflowSimulator, Fault, RequestLog
-from tests.simulator.traffic import bursty, daily_cycle, quiet, uniform
+from harness.simulator.report import TIME_ID_FORMATS, ReportOptions
+from harness.simulator.server import EverflowSimulator, Fault, RequestLog
+from harness.simulator.traffic import bursty, daily_cycle, quiet, uniform
 
 __all__ = [
     "TIME_ID_FORMATS",

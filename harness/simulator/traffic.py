@@ -19,8 +19,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from operator import itemgetter
 
-from tests.simulator.catalog import SOURCE_IDS
-from tests.simulator.records import (
+from harness.simulator.catalog import SOURCE_IDS
+from harness.simulator.records import (
     Kind,
     Record,
     check_period,

@@ -17,7 +17,7 @@ from http import HTTPStatus
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from tests.simulator.catalog import country_code_of
+from harness.simulator.catalog import country_code_of
 
 Record = dict[str, Any]
 

@@ -29,8 +29,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import msgspec
 
-from tests.simulator.report import ReportOptions, entity_table
-from tests.simulator.rules import (
+from harness.simulator.report import ReportOptions, entity_table
+from harness.simulator.rules import (
     DAY,
     FILTER_FIELDS,
     MAX_ROWS,

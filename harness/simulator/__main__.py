@@ -1,6 +1,6 @@
 """Serve a simulated Everflow account, to try the tap by hand.
 
-    python -m tests.simulator --profile bursty --days 3 --rows 50000
+    python -m harness.simulator --profile bursty --days 3 --rows 50000
 
 then point the tap at the printed api_url with the printed api_key. The
 account holds impressions, clicks and invalid clicks in the chosen profile,
@@ -13,9 +13,9 @@ from __future__ import annotations
 import argparse
 import time
 
-from tests.simulator.records import network
-from tests.simulator.server import EverflowSimulator
-from tests.simulator.traffic import bursty, quiet, uniform
+from harness.simulator.records import network
+from harness.simulator.server import EverflowSimulator
+from harness.simulator.traffic import bursty, quiet, uniform
 
 DAY = 86_400
 PROFILES = {"uniform": uniform, "quiet": quiet, "bursty": bursty}
@@ -27,9 +27,16 @@ NETWORK_OFFERS = 100
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    """Start the simulator with the command line's account and serve until Ctrl-C."""
+    parser = argparse.ArgumentParser(
+        prog="python -m harness.simulator",
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
-    parser.add_argument("--profile", choices=sorted(PROFILES), default="bursty")
+    parser.add_argument(
+        "--profile", choices=sorted(PROFILES), default="bursty", help="traffic shape"
+    )
     parser.add_argument("--days", type=float, default=3, help="days of traffic")
     parser.add_argument(
         "--rows",
@@ -37,12 +44,25 @@ def main() -> None:
         default=50_000,
         help="impressions; bursty adds 2 hot seconds of 25,000 (and clicks likewise)",
     )
-    parser.add_argument("--clicks", type=int, help="default: rows / 10")
-    parser.add_argument("--conversions", type=int, help="default: rows / 250")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--api-key", default="simulator-key")
-    parser.add_argument("--latency", type=float, default=0.0, help="seconds")
-    parser.add_argument("--fault-rate", type=float, default=0.0)
+    parser.add_argument(
+        "--clicks", type=int, help="clicks (default: rows / 10)%(default).0s"
+    )
+    parser.add_argument(
+        "--conversions", type=int, help="conversions (default: rows / 250)%(default).0s"
+    )
+    parser.add_argument("--seed", type=int, default=1, help="same seed, same rows")
+    parser.add_argument(
+        "--api-key", default="simulator-key", help="the key the tap must send"
+    )
+    parser.add_argument(
+        "--latency", type=float, default=0.0, help="seconds added to every answer"
+    )
+    parser.add_argument(
+        "--fault-rate",
+        type=float,
+        default=0.0,
+        help="share of requests answered with a fault (5xx, 429, reset, broken body)",
+    )
     args = parser.parse_args()
 
     now = int(time.time())

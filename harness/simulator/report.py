@@ -17,9 +17,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tests.simulator.catalog import COUNTRY_NAMES, country_code_of
-from tests.simulator.records import KINDS
-from tests.simulator.rules import BadRequest, Record, Window, local_epoch, matcher
+from harness.simulator.catalog import COUNTRY_NAMES, country_code_of
+from harness.simulator.records import KINDS
+from harness.simulator.rules import BadRequest, Record, Window, local_epoch, matcher
 
 # (record, time) -> (id, label) of the group the record falls in.
 Column = Callable[[Record, int], tuple[str, str]]

@@ -1,5 +1,6 @@
 """The real pipeline, `meltano run tap-everflow target-postgres`, wired to
-local services: shared by the end-to-end test and the demo."""
+local services: shared by the end-to-end test and the demo.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tests.postgres import Postgres
+    from harness.postgres import Postgres
 
 ROOT = Path(__file__).parents[1]
 MELTANO = Path(sys.executable).with_name("meltano")
