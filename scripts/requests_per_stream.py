@@ -21,7 +21,7 @@ from pathlib import Path
 
 from harness.simulator import EverflowSimulator, network, uniform
 from harness.simulator.server import ENTITIES, RequestLog
-from tap_everflow.settings import DEFAULTS
+from tap_everflow.runtime.settings import DEFAULTS
 
 DAY = 86_400
 KEY = "requests-key"

@@ -9,14 +9,14 @@ import requests
 from singer_sdk import Tap
 from singer_sdk.exceptions import ConfigValidationError, RetriableAPIError
 
-from tap_everflow.entities import IncrementalEntityStream
 from tap_everflow.errors import EverflowError
-from tap_everflow.memory import return_large_blocks
-from tap_everflow.record_lines import LineWriter
-from tap_everflow.redact import MASK, redact_logs
-from tap_everflow.settings import CONFIG_SCHEMA, problems, setting
+from tap_everflow.runtime.memory import return_large_blocks
+from tap_everflow.runtime.record_lines import LineWriter
+from tap_everflow.runtime.redact import MASK, redact_logs
+from tap_everflow.runtime.settings import CONFIG_SCHEMA, problems, setting
+from tap_everflow.runtime.throttle import RequestThrottle
 from tap_everflow.streams import STREAM_TYPES
-from tap_everflow.throttle import RequestThrottle
+from tap_everflow.streams.entities import IncrementalEntityStream
 
 if t.TYPE_CHECKING:
     from singer_sdk.streams import Stream
@@ -77,7 +77,7 @@ class TapEverflow(Tap):
 
         What was emitted before the failure stays valid, and a last STATE
         message says so: STATE messages only ever cover rows already written.
-        Records still held in the writer (see :mod:`tap_everflow.record_lines`)
+        Records still held in the writer (see :mod:`tap_everflow.runtime.record_lines`)
         are written either way.
         """
         return_large_blocks()

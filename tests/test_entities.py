@@ -13,8 +13,8 @@ from singer_sdk.exceptions import ConfigValidationError
 
 from harness.simulator import EverflowSimulator, bursty, network
 from harness.simulator.server import ENTITIES
-from tap_everflow.entities import SAVE_MARGIN_SECONDS
-from tap_everflow.settings import parse_time
+from tap_everflow.runtime.settings import parse_time
+from tap_everflow.streams.entities import SAVE_MARGIN_SECONDS
 from tap_everflow.tap import TapEverflow
 from tests.conftest import API_KEY, DAY, TapRunner, iso, now, tap_config
 from tests.test_streams import records_of

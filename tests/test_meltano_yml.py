@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from tap_everflow.settings import CONFIG_SCHEMA
+from tap_everflow.runtime.settings import CONFIG_SCHEMA
 from tap_everflow.tap import TapEverflow
 
 KINDS = {

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tap_everflow.counts import (
+from tap_everflow.planning.counts import (
     NO_VALUE,
     Bucket,
     CountsUnavailable,
@@ -18,8 +18,8 @@ from tap_everflow.counts import (
     buckets_of,
     read_counts,
 )
-from tap_everflow.limits import Limits
-from tap_everflow.planner import (
+from tap_everflow.planning.limits import Limits
+from tap_everflow.planning.planner import (
     busy_seconds,
     isolate,
     pack,
@@ -27,8 +27,8 @@ from tap_everflow.planner import (
     read,
     split_by_counts,
 )
-from tap_everflow.windowing import Partition
-from tests.test_windowing import (
+from tap_everflow.planning.walk import Partition
+from tests.test_walk import (
     DIMENSIONS,
     PROPERTY_SETTINGS,
     TIME_OF,

@@ -8,8 +8,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from tap_everflow.client import EverflowStream
-from tap_everflow.prefetch import Prefetcher
+from tap_everflow.runtime.prefetch import Prefetcher
+from tap_everflow.streams.base import EverflowStream
 
 WAIT = 10  # seconds: far longer than any step needs; reaching it means a hang
 

@@ -13,9 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from singer_sdk.exceptions import RetriableAPIError
 
-from tap_everflow.client import EverflowStream
 from tap_everflow.errors import EverflowResponseError
-from tap_everflow.proto3 import Conformer, Surprises
+from tap_everflow.records.proto3 import Conformer, Surprises
 from tap_everflow.streams import (
     AdvertisersStream,
     AffiliatesStream,
@@ -24,6 +23,7 @@ from tap_everflow.streams import (
     ImpressionsStream,
     OffersStream,
 )
+from tap_everflow.streams.base import EverflowStream
 from tap_everflow.tap import TapEverflow
 
 STREAMS = {

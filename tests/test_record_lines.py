@@ -13,7 +13,7 @@ from singer_sdk.contrib.msgspec import MsgSpecWriter
 
 from harness.pipeline import iso
 from harness.simulator import EverflowSimulator, uniform
-from tap_everflow.record_lines import LineWriter
+from tap_everflow.runtime.record_lines import LineWriter
 from tap_everflow.tap import TapEverflow
 from tests.conftest import DAY, now, tap_config
 

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from tap_everflow.throttle import RequestThrottle
+from tap_everflow.runtime.throttle import RequestThrottle
 
 
 class FakeClock:

@@ -1,13 +1,12 @@
 """The tap's streams: each declares its endpoint and schema; behaviour is shared.
 
-Schemas (:mod:`tap_everflow.schemas`) follow Everflow's reference and its
+Schemas (:mod:`tap_everflow.records.schemas`) follow Everflow's reference and its
 proto3 conventions. Every declared field is in every record (zero-filled when
 the API left it out). Streams are grouped by family, one module each.
 """
 
 from __future__ import annotations
 
-from tap_everflow.daily_report import DailyReportStream
 from tap_everflow.streams.custom import (
     CustomCapSettingsStream,
     CustomCreativeSettingsStream,
@@ -15,6 +14,7 @@ from tap_everflow.streams.custom import (
     CustomScrubRateSettingsStream,
     TrafficControlsStream,
 )
+from tap_everflow.streams.daily_report import DailyReportStream
 from tap_everflow.streams.network import BusinessUnitsStream, EmployeesStream
 from tap_everflow.streams.offers import (
     CampaignsStream,

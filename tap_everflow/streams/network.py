@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tap_everflow import schemas
-from tap_everflow.entities import EntityStream
+from tap_everflow.records import schemas
+from tap_everflow.streams.entities import EntityStream
 
 
 class EmployeesStream(EntityStream):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typing as t
 
-from tap_everflow import schemas
-from tap_everflow.entities import EntityStream, IncrementalEntityStream
+from tap_everflow.records import schemas
+from tap_everflow.streams.entities import EntityStream, IncrementalEntityStream
 
 
 class AffiliatesStream(IncrementalEntityStream):

@@ -5,12 +5,12 @@ from __future__ import annotations
 import typing as t
 from http import HTTPStatus
 
-from tap_everflow import schemas
-from tap_everflow.dated_lists import DatedListStream
-from tap_everflow.limits import Limits
-from tap_everflow.paged_report import PagedReportStream
-from tap_everflow.raw_report import RAW_DIMENSIONS, RawReportStream
-from tap_everflow.windowing import Dimension, Partition
+from tap_everflow.planning.limits import Limits
+from tap_everflow.planning.walk import Dimension, Partition
+from tap_everflow.records import schemas
+from tap_everflow.streams.dated_lists import DatedListStream
+from tap_everflow.streams.paged_report import PagedReportStream
+from tap_everflow.streams.raw_report import RAW_DIMENSIONS, RawReportStream
 
 
 class ImpressionsStream(RawReportStream):

@@ -6,7 +6,7 @@ then leave in time order, window after window. A bucket that alone holds more
 than one answer is a window of its own, read in parts split by a dimension
 from that bucket's counts by value (:func:`split_by_counts`). Counts are
 hints: a window that overflows anyway is walked
-(:func:`tap_everflow.windowing.walk`), so completeness never depends on them.
+(:func:`tap_everflow.planning.walk.walk`), so completeness never depends on them.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ import typing as t
 from collections import Counter
 from dataclasses import dataclass
 
-from tap_everflow.counts import NO_VALUE, Bucket
-from tap_everflow.windowing import CompletedWindow, Slice, first_fit, walk
+from tap_everflow.planning.counts import NO_VALUE, Bucket
+from tap_everflow.planning.walk import CompletedWindow, Slice, first_fit, walk
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping, Sequence
 
-    from tap_everflow.windowing import Answer, Partition
+    from tap_everflow.planning.walk import Answer, Partition
 
 
 # Sampled rows of a bucket before the sample is taken to show where they are.

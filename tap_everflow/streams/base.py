@@ -16,9 +16,9 @@ from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.streams import RESTStream
 
 from tap_everflow.errors import EverflowAPIError, EverflowError
-from tap_everflow.prefetch import Prefetcher
-from tap_everflow.proto3 import Conformer, Surprises
-from tap_everflow.settings import parse_time, setting
+from tap_everflow.records.proto3 import Conformer, Surprises
+from tap_everflow.runtime.prefetch import Prefetcher
+from tap_everflow.runtime.settings import parse_time, setting
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Hashable, Iterator
@@ -27,7 +27,7 @@ if t.TYPE_CHECKING:
     from backoff.types import Details
     from singer_sdk.helpers.types import Context
 
-    from tap_everflow.throttle import RequestThrottle
+    from tap_everflow.runtime.throttle import RequestThrottle
 
 # What a fatal status means for the user, and what to do about it.
 FATAL_STATUS_ADVICE = {
@@ -182,7 +182,7 @@ class EverflowStream(RESTStream):
         """Called before an answer is read: waits while enough answers are held.
 
         Room for any answer here, where nothing runs ahead; a stream walking
-        windows ahead sets its prefetcher's (see :mod:`tap_everflow.prefetch`).
+        windows ahead sets its prefetcher's (see :mod:`tap_everflow.runtime.prefetch`).
         """
 
     def validate_response(self, response: requests.Response) -> None:

@@ -5,7 +5,7 @@ schema): every documented field under its API name and documented type, ids
 integer except the documented string ids, money ``number``, epoch times
 integer. A field whose type sources disagree on is declared with the type that
 holds both readings, and its other reading is listed in the stream's
-``ALTERNATIVES`` (converted without a warning, see :mod:`tap_everflow.proto3`).
+``ALTERNATIVES`` (converted without a warning, see :mod:`tap_everflow.records.proto3`).
 Fields are required (proto3: zero when omitted) unless documented as null.
 """
 

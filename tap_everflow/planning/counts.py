@@ -14,7 +14,7 @@ import time
 import typing as t
 from dataclasses import dataclass
 
-from tap_everflow.limits import API_TIME_FORMAT, DAY, DAY_FORMAT, TABLE_CAP
+from tap_everflow.planning.limits import API_TIME_FORMAT, DAY, DAY_FORMAT, TABLE_CAP
 
 # The report's time columns, finest first, and the seconds of their buckets.
 TIME_COLUMNS = {"unix_timestamp": 900, "hour": 3_600, "date": DAY}

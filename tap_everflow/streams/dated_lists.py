@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import typing as t
 
-from tap_everflow.entities import EntityStream
-from tap_everflow.limits import UTC_TIMEZONE_ID
-from tap_everflow.settings import parse_time, setting
+from tap_everflow.planning.limits import UTC_TIMEZONE_ID
+from tap_everflow.runtime.settings import parse_time, setting
+from tap_everflow.streams.entities import EntityStream
 
 if t.TYPE_CHECKING:
     from collections.abc import Generator

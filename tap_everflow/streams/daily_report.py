@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 from singer_sdk import typing as th
 from singer_sdk.helpers.conform import TypeConformanceLevel
 
-from tap_everflow.client import EverflowStream
-from tap_everflow.limits import DAY_FORMAT, REPORT_PATH, Limits
-from tap_everflow.schemas import DAILY_REPORT_AMOUNTS, DAILY_REPORT_COUNTS
-from tap_everflow.settings import parse_time, setting
-from tap_everflow.windowing import Answer, Dimension, Slice, walk
+from tap_everflow.planning.limits import DAY_FORMAT, REPORT_PATH, Limits
+from tap_everflow.planning.walk import Answer, Dimension, Slice, walk
+from tap_everflow.records.schemas import DAILY_REPORT_AMOUNTS, DAILY_REPORT_COUNTS
+from tap_everflow.runtime.settings import parse_time, setting
+from tap_everflow.streams.base import EverflowStream
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator

@@ -5,11 +5,16 @@ from __future__ import annotations
 import typing as t
 
 from tap_everflow.errors import EverflowResponseError
-from tap_everflow.limits import API_TIME_FORMAT, UTC_TIMEZONE_ID, Limits
-from tap_everflow.pace import next_span
-from tap_everflow.paging import MAX_PAGING_ATTEMPTS, PAGE_SIZE, Page, total_count
-from tap_everflow.windowed import WindowedStream, utc
-from tap_everflow.windowing import CompletedWindow
+from tap_everflow.planning.limits import API_TIME_FORMAT, UTC_TIMEZONE_ID, Limits
+from tap_everflow.planning.pace import next_span
+from tap_everflow.planning.walk import CompletedWindow
+from tap_everflow.runtime.paging import (
+    MAX_PAGING_ATTEMPTS,
+    PAGE_SIZE,
+    Page,
+    total_count,
+)
+from tap_everflow.streams.windowed import WindowedStream, utc
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator

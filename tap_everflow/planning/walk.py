@@ -3,11 +3,11 @@
 Everflow's raw report endpoints answer at most ``max_rows`` rows per request (the
 rest are silently dropped) and cover at most 14 days per request. :func:`walk`
 plans the requests for a time range where nothing says how many rows it holds:
-windows are sized from what answers showed (:mod:`tap_everflow.pace`), an
+windows are sized from what answers showed (:mod:`tap_everflow.planning.pace`), an
 overflowing window is cut shorter until it fits, and an overflowing single
 second is split by dimension (offer, then affiliate, ...) into disjoint parts
 that together cover it. Where the aggregated report counts the rows,
-:mod:`tap_everflow.planner` plans the windows instead, and walks only those
+:mod:`tap_everflow.planning.planner` plans the windows instead, and walks only those
 that overflow anyway.
 
 Nothing here does I/O: the caller passes ``fetch``, which performs one request.
@@ -20,8 +20,8 @@ import typing as t
 from collections import Counter, deque
 from dataclasses import dataclass, field
 
-from tap_everflow.limits import RAW_LIMITS, Limits
-from tap_everflow.pace import Pace, fitting_points
+from tap_everflow.planning.limits import RAW_LIMITS, Limits
+from tap_everflow.planning.pace import Pace, fitting_points
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -207,7 +207,7 @@ def walk(  # noqa: PLR0915 - one loop whose steps share the walk's state
     The caller may stop iterating at any point; everything before the start of
     the window it has not yet received is complete.
 
-    Windows are sized by :class:`~tap_everflow.pace.Pace`: with ``time_of``
+    Windows are sized by :class:`~tap_everflow.planning.pace.Pace`: with ``time_of``
     (a row's epoch second), the rows of an overflowing answer serve as a
     sample of its traffic. An overflowing window is cut shorter until it
     fits, and an overflowing single second is split by dimension.

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tap_everflow.limits import Limits
-from tap_everflow.windowing import (
+from tap_everflow.planning.limits import Limits
+from tap_everflow.planning.walk import (
     Answer,
     Dimension,
     Partition,

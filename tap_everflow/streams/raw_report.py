@@ -11,25 +11,23 @@ from operator import attrgetter
 import msgspec
 from singer_sdk.exceptions import RetriableAPIError
 
-from tap_everflow.counts import (
+from tap_everflow.errors import EverflowAPIError
+from tap_everflow.planning.counts import (
     TIME_COLUMNS,
     CountsUnavailable,
     buckets_of,
     read_by,
     read_counts,
 )
-from tap_everflow.errors import EverflowAPIError
-from tap_everflow.limits import (
+from tap_everflow.planning.limits import (
     API_TIME_FORMAT,
     RAW_LIMITS,
     REPORT_PATH,
     UTC_TIMEZONE_ID,
     Limits,
 )
-from tap_everflow.planner import Plan, PlannedWindow, plan, read
-from tap_everflow.settings import setting
-from tap_everflow.windowed import WindowedStream, utc
-from tap_everflow.windowing import (
+from tap_everflow.planning.planner import Plan, PlannedWindow, plan, read
+from tap_everflow.planning.walk import (
     Answer,
     CompletedWindow,
     Dimension,
@@ -37,6 +35,8 @@ from tap_everflow.windowing import (
     Slice,
     walk,
 )
+from tap_everflow.runtime.settings import setting
+from tap_everflow.streams.windowed import WindowedStream, utc
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -95,8 +95,8 @@ class RawReportStream(WindowedStream):
     The endpoint answers at most 10,000 rows and 14 days per request, in no
     particular order. When a range's first request overflows, the aggregated
     report counts its rows per time bucket (``report_count``) and the windows
-    are planned from the counts (:mod:`tap_everflow.planner`); without counts
-    they are walked (:func:`tap_everflow.windowing.walk`). Up to
+    are planned from the counts (:mod:`tap_everflow.planning.planner`); without counts
+    they are walked (:func:`tap_everflow.planning.walk.walk`). Up to
     ``max_concurrent_requests`` requests run ahead of the emitted rows.
     """
 
@@ -379,7 +379,8 @@ class RawReportStream(WindowedStream):
         msgspec fills omitted fields with zero values; an answer it cannot type
         (nulls, numbers as text, a new field, an error, no rows key) takes the
         general path: decoded, checked and conformed in Python, several times
-        slower, and reported once per field (see :mod:`tap_everflow.typed_rows`).
+        slower, and reported once per field (see
+        :mod:`tap_everflow.records.typed_rows`).
         """
         typed = self.typed_rows
         try:

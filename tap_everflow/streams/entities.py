@@ -16,11 +16,16 @@ from functools import cached_property
 
 from singer_sdk.helpers.conform import TypeConformanceLevel
 
-from tap_everflow.client import EverflowStream
-from tap_everflow.paging import MAX_PAGING_ATTEMPTS, PAGE_SIZE, Page, total_count
-from tap_everflow.schemas import without
-from tap_everflow.settings import parse_time, setting
-from tap_everflow.windowed import utc
+from tap_everflow.records.schemas import without
+from tap_everflow.runtime.paging import (
+    MAX_PAGING_ATTEMPTS,
+    PAGE_SIZE,
+    Page,
+    total_count,
+)
+from tap_everflow.runtime.settings import parse_time, setting
+from tap_everflow.streams.base import EverflowStream
+from tap_everflow.streams.windowed import utc
 
 if t.TYPE_CHECKING:
     from collections.abc import Generator
@@ -28,7 +33,7 @@ if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
     from singer_sdk.metrics import Counter
 
-    from tap_everflow.proto3 import Conformer
+    from tap_everflow.records.proto3 import Conformer
 
 # Epoch fields and the UTC date-time field derived from each.
 DERIVED_TIMES = {"time_created": "created_at", "time_saved": "saved_at"}

@@ -18,7 +18,7 @@ import sys
 import typing as t
 from dataclasses import dataclass
 
-from tap_everflow.limits import Limits
+from tap_everflow.planning.limits import Limits
 
 if t.TYPE_CHECKING:
     from collections.abc import Sequence

@@ -15,22 +15,22 @@ from singer_sdk import singerlib as singer
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.mapper import SameRecordTransform
 
-from tap_everflow.client import EverflowStream
 from tap_everflow.errors import EverflowResponseError
-from tap_everflow.progress import Progress
-from tap_everflow.proto3 import deselected_paths
-from tap_everflow.record_lines import LineWriter
-from tap_everflow.schemas import without
-from tap_everflow.settings import parse_time, setting
-from tap_everflow.typed_rows import TypedRows
-from tap_everflow.windowing import Partition
+from tap_everflow.planning.progress import Progress
+from tap_everflow.planning.walk import Partition
+from tap_everflow.records.proto3 import deselected_paths
+from tap_everflow.records.schemas import without
+from tap_everflow.records.typed_rows import TypedRows
+from tap_everflow.runtime.record_lines import LineWriter
+from tap_everflow.runtime.settings import parse_time, setting
+from tap_everflow.streams.base import EverflowStream
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator
 
     from singer_sdk.helpers.types import Context
 
-    from tap_everflow.windowing import CompletedWindow
+    from tap_everflow.planning.walk import CompletedWindow
 
 # The end of an ISO 8601 UTC time, by second of the hour: "MM:SS+00:00".
 MINUTES_SECONDS = tuple(f"{s // 60:02d}:{s % 60:02d}+00:00" for s in range(3600))
@@ -158,7 +158,7 @@ class WindowedStream(EverflowStream):
         """Write a RECORD message; straight as a line where no map alters records.
 
         The SDK's version builds a message object per record and hands it
-        through its writer's layers (see :mod:`tap_everflow.record_lines`);
+        through its writer's layers (see :mod:`tap_everflow.runtime.record_lines`);
         the line written is the same.
         """
         if self._write_line is None:

@@ -1,7 +1,7 @@
 """A stream's rows as typed msgspec Structs, decoded in C where the answer allows.
 
 The schema's Struct type refuses anything the schema does not foresee; such an
-answer is read in Python (:class:`~tap_everflow.proto3.Conformer`), which
+answer is read in Python (:class:`~tap_everflow.records.proto3.Conformer`), which
 reports each surprise once. Fields it found undeclared are then tolerated by
 the Struct type (kept as raw JSON, left out of records), so that a field
 Everflow adds to every row costs one slow answer per run, not every answer.
@@ -14,7 +14,7 @@ import typing as t
 
 import msgspec
 
-from tap_everflow.proto3 import (
+from tap_everflow.records.proto3 import (
     UNDECLARED_PREFIX,
     Conformer,
     Path,

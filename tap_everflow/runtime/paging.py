@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tap_everflow.limits import PAGE_SIZE
+from tap_everflow.planning.limits import PAGE_SIZE
 
 __all__ = ["MAX_PAGING_ATTEMPTS", "PAGE_SIZE", "Page", "total_count"]
 
