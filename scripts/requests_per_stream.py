@@ -21,9 +21,10 @@ from pathlib import Path
 
 from harness.simulator import EverflowSimulator, network, uniform
 from harness.simulator.server import ENTITIES, RequestLog
-from tap_everflow.runtime.settings import DEFAULTS
+from tap_everflow.runtime.settings import CONFIG_SCHEMA
 
 DAY = 86_400
+DAILY_COLUMNS = CONFIG_SCHEMA["properties"]["daily_report_columns"]["default"]
 KEY = "requests-key"
 # Raw reports, whose counts the aggregated report may be asked for.
 RAW = {
@@ -51,7 +52,7 @@ def by_stream(requests: list[RequestLog]) -> Counter:
     for request in requests:
         if request.path.endswith("/entity/table"):
             columns = [c["column"] for c in request.body["columns"]]
-            daily = columns == DEFAULTS["daily_report_columns"]
+            daily = columns == DAILY_COLUMNS
             counts["daily_report" if daily else last_raw] += 1
             continue
         stream = STREAM_OF[request.path]

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from singer_sdk.exceptions import ConfigValidationError
 
 from harness.simulator import EverflowSimulator, bursty, network
 from harness.simulator.server import ENTITIES
@@ -297,11 +296,12 @@ def test_deletions_are_not_marked_when_the_setting_is_off():
     assert not activated
 
 
-def test_entity_full_refresh_names_only_incremental_lists():
-    with pytest.raises(ConfigValidationError) as caught:
+def test_entity_full_refresh_names_only_incremental_lists(caplog):
+    with pytest.raises(SystemExit) as caught:
         TapEverflow(
             config={"api_key": "x", "entity_full_refresh": ["offers", "labels"]}
         )
-    (line,) = caught.value.errors
+    assert caught.value.code == 1
+    (line,) = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
     assert line.startswith("entity_full_refresh names labels:")
     assert "affiliates" in line

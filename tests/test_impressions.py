@@ -406,6 +406,8 @@ def test_a_bare_end_date_includes_that_whole_day(make_simulator, tap):
         ({"api_url": "ftp://example.com/v1"}, "http(s) URL"),
         ({"lag_minutes": "soon"}, "lag_minutes"),
         ({"api_key": 12345}, "api_key must be"),
+        ({"api_key": ""}, "api_key is missing: set TAP_EVERFLOW_API_KEY or api_key"),
+        ({"api_url": "http://api.example.com/v1"}, "would travel in clear"),
         ({"api_key": "SECRETKEY123\n"}, "without spaces or line breaks"),
         ({"max_concurrent_requests": 11}, "max_concurrent_requests: 11 is greater"),
         ({"daily_report_timezone_id": 5}, "daily_report_timezone_id: 5 is not one of"),
@@ -420,7 +422,10 @@ def test_bad_settings_fail_at_startup(tap, settings, expected):
     assert run.returncode == 1
     assert expected in run.stderr
     assert "Traceback" not in run.stderr
-    if "api_key" in settings:
+    # One line, once: no SDK warning or summary around it.
+    assert run.stderr.count(expected) == 1
+    assert "Config validation failed" not in run.stderr
+    if settings.get("api_key"):
         assert str(settings["api_key"]).strip() not in run.stderr
 
 

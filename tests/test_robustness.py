@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import time
 from collections import Counter
 
 import pytest
@@ -65,3 +66,25 @@ def test_no_setting_or_output_reveals_the_key(make_simulator, tap):
     failed = tap.run(config)
     assert failed.returncode == 1
     assert "bad key *** for this request" in failed.stderr
+
+
+@pytest.mark.parametrize(
+    ("api_url", "reason"),
+    [
+        ("http://127.0.0.1:9/v1", "Connection refused"),
+        ("https://no-such-host.invalid/v1", ""),
+    ],
+)
+def test_an_api_url_nobody_answers_stops_after_three_quick_tries(tap, api_url, reason):
+    began = time.monotonic()
+    run = tap.run({"api_key": API_KEY, "api_url": api_url}, streams=("offers",))
+    assert run.returncode == 1
+    assert time.monotonic() - began < 15
+    errors = [line for line in run.stderr.splitlines() if "Cannot connect" in line]
+    assert len(errors) == 1
+    assert f"Cannot connect to api_url {api_url}: {reason}" in errors[0]
+    assert "(3 tries)" in errors[0]
+    retries = [line for line in run.stderr.splitlines() if "retry" in line]
+    assert len(retries) == 2
+    assert all(len(line) < 200 for line in retries)
+    assert "Traceback" not in run.stderr

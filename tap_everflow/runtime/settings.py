@@ -8,8 +8,8 @@ import typing as t
 from urllib.parse import urlparse
 
 import pendulum
-from jsonschema import Draft7Validator
 from singer_sdk import typing as th
+from singer_sdk.plugin_base import JSONSchemaValidator
 
 DEFAULT_API_URL = "https://api.eflow.team/v1"
 
@@ -30,31 +30,6 @@ RESOURCE_TYPES = (
     "source_id",
     "channel",
 )
-
-DEFAULTS: dict[str, t.Any] = {
-    "api_url": DEFAULT_API_URL,
-    "lag_minutes": 15,
-    "retention_days": 90,
-    "request_timeout": 300,
-    "max_retries": 8,
-    "retry_wait_seconds": 2,
-    "max_concurrent_requests": 8,
-    "plan_from_report_counts": True,
-    "max_requests_per_second": 10,
-    "rate_limit_wait_seconds": 30,
-    "conversions_lookback_days": 14,
-    "daily_report_columns": ["offer", "affiliate"],
-    "daily_report_timezone_id": 67,
-    "daily_report_currency_id": "USD",
-    "daily_report_lookback_days": 7,
-    "reporting_adjustments_lookback_days": 60,
-    # Offers' time_saved misses relationship edits (payout/revenue entries,
-    # labels, ...): read whole unless the user chooses otherwise.
-    "entity_full_refresh": ["offers"],
-    "emit_activate_version_messages": True,
-    "filters": [],
-    "exclusions": [],
-}
 
 
 def _query_items(name: str, what: str, combined: str) -> th.Property:
@@ -87,10 +62,13 @@ def _query_items(name: str, what: str, combined: str) -> th.Property:
 
 
 API_KEY_CHARACTERS = re.compile("[!-~]+")  # printable ASCII, no spaces
+API_KEY_MISSING = "api_key is missing: set TAP_EVERFLOW_API_KEY or api_key."
 API_KEY_PROBLEM = (
-    "api_key must be your Everflow API key, without spaces or line breaks (in "
-    "the config file, or TAP_EVERFLOW_API_KEY with --config=ENV or under Meltano)."
+    "api_key must be your Everflow API key, without spaces or line breaks: set "
+    "TAP_EVERFLOW_API_KEY or api_key."
 )
+# Hosts an http:// api_url may name: the key must not cross a network in clear.
+LOOPBACK_HOSTS = re.compile(r"localhost|127(\.\d{1,3}){3}|::1")
 
 CONFIG_SCHEMA = th.PropertiesList(
     th.Property(
@@ -129,7 +107,7 @@ CONFIG_SCHEMA = th.PropertiesList(
     th.Property(
         "lag_minutes",
         th.IntegerType(minimum=0),
-        default=DEFAULTS["lag_minutes"],
+        default=15,
         description=(
             "Leave the most recent minutes for the next run: Everflow may still be "
             "recording rows for them."
@@ -138,7 +116,7 @@ CONFIG_SCHEMA = th.PropertiesList(
     th.Property(
         "retention_days",
         th.IntegerType(minimum=1),
-        default=DEFAULTS["retention_days"],
+        default=90,
         description=(
             "How many days back Everflow keeps raw rows (about 90). Earlier "
             "start dates are clamped to this, with a warning."
@@ -154,13 +132,13 @@ CONFIG_SCHEMA = th.PropertiesList(
     th.Property(
         "request_timeout",
         th.IntegerType(minimum=1),
-        default=DEFAULTS["request_timeout"],
+        default=300,
         description="Seconds to wait for one API response before retrying.",
     ),
     th.Property(
         "max_retries",
         th.IntegerType(minimum=0),
-        default=DEFAULTS["max_retries"],
+        default=8,
         description=(
             "Retries of a failed request (5xx, resets, timeouts, broken bodies) "
             "before the sync stops; a 429 is waited out instead (see "
@@ -170,7 +148,7 @@ CONFIG_SCHEMA = th.PropertiesList(
     th.Property(
         "retry_wait_seconds",
         th.IntegerType(minimum=0),
-        default=DEFAULTS["retry_wait_seconds"],
+        default=2,
         description=(
             "Longest wait before the first retry (full jitter: a random wait up "
             "to it); it doubles on each further retry, up to 60 s."
@@ -179,7 +157,7 @@ CONFIG_SCHEMA = th.PropertiesList(
     th.Property(
         "max_concurrent_requests",
         th.IntegerType(minimum=1, maximum=10),
-        default=DEFAULTS["max_concurrent_requests"],
+        default=8,
         description=(
             "Report requests in flight at once (Everflow allows 10 per account; "
             "1 fetches windows one after another). Records are emitted in order "
@@ -189,7 +167,7 @@ CONFIG_SCHEMA = th.PropertiesList(
     th.Property(
         "plan_from_report_counts",
         th.BooleanType,
-        default=DEFAULTS["plan_from_report_counts"],
+        default=True,
         description=(
             "When a raw stream's first request overflows, ask Everflow's "
             "aggregated report (one or two requests) how many rows each "
@@ -201,7 +179,7 @@ CONFIG_SCHEMA = th.PropertiesList(
     th.Property(
         "max_requests_per_second",
         th.NumberType(minimum=0.1),
-        default=DEFAULTS["max_requests_per_second"],
+        default=10,
         description=(
             "Most requests this tap starts per second. Everflow's limit (about 20 "
             "to 30 for network keys) is shared by every key of the account."
@@ -210,7 +188,7 @@ CONFIG_SCHEMA = th.PropertiesList(
     th.Property(
         "rate_limit_wait_seconds",
         th.IntegerType(minimum=0),
-        default=DEFAULTS["rate_limit_wait_seconds"],
+        default=30,
         description=(
             "After a 429 (rate limited), pause every request this long (Everflow's "
             "rate window is 30 s) and try again, up to 10 times per request, "
@@ -220,7 +198,7 @@ CONFIG_SCHEMA = th.PropertiesList(
     th.Property(
         "conversions_lookback_days",
         th.IntegerType(minimum=0, maximum=365),
-        default=DEFAULTS["conversions_lookback_days"],
+        default=14,
         description=(
             "Days of conversions re-read before the bookmark on every run: a "
             "conversion's status and payout can change after the fact, and the "
@@ -230,7 +208,7 @@ CONFIG_SCHEMA = th.PropertiesList(
     th.Property(
         "daily_report_columns",
         th.ArrayType(th.StringType(pattern="^[a-z][a-z0-9_]*$")),
-        default=DEFAULTS["daily_report_columns"],
+        default=["offer", "affiliate"],
         description=(
             "Columns of the daily_report stream besides the day, e.g. offer, "
             "affiliate, advertiser, country; each gives <column>_id and "
@@ -241,7 +219,7 @@ CONFIG_SCHEMA = th.PropertiesList(
         "daily_report_timezone_id",
         th.IntegerType,
         allowed_values=[67, 80, 90],
-        default=DEFAULTS["daily_report_timezone_id"],
+        default=67,
         description=(
             "Everflow time zone whose days daily_report counts: 67 UTC, 80 "
             "America/New_York, 90 America/Los_Angeles."
@@ -250,13 +228,13 @@ CONFIG_SCHEMA = th.PropertiesList(
     th.Property(
         "daily_report_currency_id",
         th.StringType(pattern="^[A-Z]{3}$"),
-        default=DEFAULTS["daily_report_currency_id"],
+        default="USD",
         description="ISO 4217 currency daily_report's money is reported in.",
     ),
     th.Property(
         "reporting_adjustments_lookback_days",
         th.IntegerType(minimum=0, maximum=365),
-        default=DEFAULTS["reporting_adjustments_lookback_days"],
+        default=60,
         description=(
             "Days of reporting_adjustments re-read before the last complete day "
             "on every run: adjustments correct past days, and are edited or "
@@ -266,7 +244,7 @@ CONFIG_SCHEMA = th.PropertiesList(
     th.Property(
         "entity_full_refresh",
         th.ArrayType(th.StringType),
-        default=DEFAULTS["entity_full_refresh"],
+        default=["offers"],
         description=(
             "Incremental entity streams read whole on every run instead of only "
             "the entities saved since the last run (and then also mark "
@@ -278,7 +256,7 @@ CONFIG_SCHEMA = th.PropertiesList(
     th.Property(
         "emit_activate_version_messages",
         th.BooleanType,
-        default=DEFAULTS["emit_activate_version_messages"],
+        default=True,
         description=(
             "End every read of a whole entity list with an ACTIVATE_VERSION "
             "message, so that a target that handles it (target-postgres) drops "
@@ -288,19 +266,13 @@ CONFIG_SCHEMA = th.PropertiesList(
     th.Property(
         "daily_report_lookback_days",
         th.IntegerType(minimum=0, maximum=365),
-        default=DEFAULTS["daily_report_lookback_days"],
+        default=7,
         description=(
             "Days of daily_report re-read before the bookmark on every run: a "
             "day's numbers change as conversions arrive or are scrubbed."
         ),
     ),
 ).to_dict()
-
-
-def setting(config: t.Mapping[str, t.Any], name: str) -> t.Any:
-    """A setting's value, or its default."""
-    value = config.get(name)
-    return DEFAULTS.get(name) if value is None else value
 
 
 def parse_time(value: str | dt.datetime, *, end_of_day: bool = False) -> dt.datetime:
@@ -327,20 +299,22 @@ def parse_time(value: str | dt.datetime, *, end_of_day: bool = False) -> dt.date
 def problems(config: t.Mapping[str, t.Any], schema: dict) -> list[str]:
     """Every mistake in ``config``, one line each; empty when it is usable.
 
-    Messages never quote the API key, whatever is wrong with it.
+    Settings left out get their schema default, in place (the SDK's validator
+    does that as it checks). Messages never quote the API key.
     """
     return _schema_problems(config, schema) + _value_problems(config)
 
 
 def _schema_problems(config: t.Mapping[str, t.Any], schema: dict) -> list[str]:
     found = []
-    for error in Draft7Validator(schema).iter_errors(dict(config)):
+    for error in JSONSchemaValidator(schema).iter_errors(config):
         where = ".".join(str(p) for p in error.absolute_path)
         missing = error.message.split()[0].strip("'")
-        if where.startswith("api_key") or (
-            error.validator == "required" and missing == "api_key"
-        ):
-            found.append(API_KEY_PROBLEM)
+        if error.validator == "required" and missing == "api_key":
+            found.append(API_KEY_MISSING)
+        elif where.startswith("api_key"):
+            empty = config["api_key"] == ""
+            found.append(API_KEY_MISSING if empty else API_KEY_PROBLEM)
         elif error.validator == "required":
             found.append(f"{where or 'config'}: {missing} is required.")
         elif error.validator == "enum" and where.endswith("resource_type"):
@@ -360,12 +334,7 @@ def _value_problems(config: t.Mapping[str, t.Any]) -> list[str]:
     # quotes it escaped: a form the log mask does not recognise.
     if isinstance(key, str) and key and not API_KEY_CHARACTERS.fullmatch(key):
         found.append(API_KEY_PROBLEM)
-    url = urlparse(str(setting(config, "api_url")))
-    if url.scheme not in {"http", "https"} or not url.netloc:
-        found.append(
-            f"api_url must be an http(s) URL such as {DEFAULT_API_URL}, "
-            f"not {setting(config, 'api_url')!r}."
-        )
+    found += _api_url_problems(config.get("api_url", DEFAULT_API_URL))
     dates = {}
     for name in ("start_date", "end_date"):
         if isinstance(config.get(name), str):
@@ -403,3 +372,18 @@ def _value_problems(config: t.Mapping[str, t.Any]) -> list[str]:
             ):
                 found.append(f"{name}.{index}.filter_id_value must not be empty.")
     return found
+
+
+def _api_url_problems(api_url: object) -> list[str]:
+    url = urlparse(str(api_url))
+    if url.scheme not in {"http", "https"} or not url.netloc:
+        return [
+            f"api_url must be an http(s) URL such as {DEFAULT_API_URL}, "
+            f"not {api_url!r}."
+        ]
+    if url.scheme == "http" and not LOOPBACK_HOSTS.fullmatch(url.hostname or ""):
+        return [
+            f"api_url {api_url} uses http:// to another machine, so the API key "
+            "would travel in clear: use https://."
+        ]
+    return []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import typing as t
 from contextlib import contextmanager
@@ -11,19 +12,20 @@ from http import HTTPStatus
 
 import backoff
 import msgspec
+import requests
 from singer_sdk.authenticators import APIKeyAuthenticator
 from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.streams import RESTStream
+from urllib3.exceptions import NewConnectionError
 
 from tap_everflow.errors import EverflowAPIError, EverflowError
 from tap_everflow.records.proto3 import Conformer, Surprises
 from tap_everflow.runtime.prefetch import Prefetcher
-from tap_everflow.runtime.settings import parse_time, setting
+from tap_everflow.runtime.settings import parse_time
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Hashable, Iterator
 
-    import requests
     from backoff.types import Details
     from singer_sdk.helpers.types import Context
 
@@ -51,6 +53,11 @@ MAX_RATE_LIMIT_WAITS = 10  # 429s waited out per request before it counts as fai
 BACKOFF_OWN_LINES = frozenset(
     {"Backing off %s(...) for %.1fs (%s)", "Giving up %s(...) after %d tries (%s)"}
 )
+# Tries of a server that never accepted a connection (refused, unknown host)
+# before the sync stops: waiting cannot fix a wrong api_url.
+MAX_CONNECT_TRIES = 3
+# The OS's reason inside a requests/urllib3 connection error's long text.
+OS_REASON = re.compile(r"\[Errno -?\d+\] ([^'\")]+)")
 # Stream state key: every row up to and including this time (or day) was emitted.
 COMPLETE_THROUGH = "complete_through"
 
@@ -97,7 +104,7 @@ class EverflowStream(RESTStream):
     @property
     def url_base(self) -> str:
         """The API's base URL, e.g. https://api.eflow.team/v1."""
-        return str(setting(self.config, "api_url")).rstrip("/")
+        return str(self.config["api_url"]).rstrip("/")
 
     @property
     def authenticator(self) -> APIKeyAuthenticator:
@@ -109,12 +116,12 @@ class EverflowStream(RESTStream):
     @property
     def timeout(self) -> int:
         """Seconds to wait for a response."""
-        return int(setting(self.config, "request_timeout"))
+        return int(self.config["request_timeout"])
 
     def backoff_wait_generator(self) -> t.Generator[float, None, None]:
         """Exponential waits, starting at retry_wait_seconds, capped at a minute."""
         return backoff.expo(
-            factor=float(setting(self.config, "retry_wait_seconds")),
+            factor=float(self.config["retry_wait_seconds"]),
             max_value=MAX_RETRY_WAIT,
         )
 
@@ -124,14 +131,26 @@ class EverflowStream(RESTStream):
 
     def backoff_max_tries(self) -> int:
         """The first try plus max_retries."""
-        return int(setting(self.config, "max_retries")) + 1
+        return int(self.config["max_retries"]) + 1
 
     def backoff_handler(self, details: Details) -> None:
-        """One warning per retry, saying why and when (not the SDK's call repr)."""
+        """One short warning per retry, saying why and when (not the SDK's repr).
+
+        A server that never accepted a connection stops the sync after
+        MAX_CONNECT_TRIES tries, with one line naming api_url.
+        """
+        error = details.get("exception")
+        reason = _short_reason(error)
+        if _never_connected(error) and details["tries"] >= MAX_CONNECT_TRIES:
+            msg = (
+                f"Cannot connect to api_url {self.url_base}: {reason} "
+                f"({details['tries']} tries). Check api_url and the network."
+            )
+            raise EverflowAPIError(msg) from None
         self.logger.warning(
             "%s: request failed (%s); retry %d of %d in %.1f s.",
             self.name,
-            details.get("exception") or "no answer",
+            reason,
             details["tries"],
             self.backoff_max_tries() - 1,
             details.get("wait") or 0.0,
@@ -346,6 +365,25 @@ class RateLimitedError(RetriableAPIError):
 
 def _not_backoffs_own_line(record: logging.LogRecord) -> bool:
     return not (isinstance(record.msg, str) and record.msg in BACKOFF_OWN_LINES)
+
+
+def _never_connected(error: object) -> bool:
+    """Whether ``error`` is a connection the server refused or could not be found."""
+    if not isinstance(error, requests.ConnectionError) or not error.args:
+        return False
+    return isinstance(getattr(error.args[0], "reason", None), NewConnectionError)
+
+
+def _short_reason(error: object) -> str:
+    """Why a try failed, in a few words rather than urllib3's nested reprs."""
+    if error is None:
+        return "no answer"
+    if isinstance(error, requests.Timeout):
+        return "no answer in time (request_timeout)"
+    if isinstance(error, requests.ConnectionError):
+        found = OS_REASON.search(str(error))
+        return found.group(1).strip() if found else type(error).__name__
+    return str(error)
 
 
 def _error_message(response: requests.Response) -> str:

@@ -14,7 +14,7 @@ from singer_sdk.helpers.conform import TypeConformanceLevel
 from tap_everflow.planning.limits import DAY_FORMAT, REPORT_PATH, Limits
 from tap_everflow.planning.walk import Answer, Dimension, Slice, walk
 from tap_everflow.records.schemas import DAILY_REPORT_AMOUNTS, DAILY_REPORT_COUNTS
-from tap_everflow.runtime.settings import parse_time, setting
+from tap_everflow.runtime.settings import parse_time
 from tap_everflow.streams.base import EverflowStream
 
 if t.TYPE_CHECKING:
@@ -85,7 +85,7 @@ class DailyReportStream(EverflowStream):
     @property
     def columns(self) -> list[str]:
         """The report's columns besides the date, from the settings."""
-        return list(setting(self.config, "daily_report_columns"))
+        return list(self.config["daily_report_columns"])
 
     @property
     def primary_keys(self) -> tuple[str, ...]:  # type: ignore[override]
@@ -129,7 +129,7 @@ class DailyReportStream(EverflowStream):
         return Answer(rows, incomplete=flag in (True, "true", 1))
 
     def _zone(self) -> ZoneInfo:
-        zone_id = int(setting(self.config, "daily_report_timezone_id"))
+        zone_id = int(self.config["daily_report_timezone_id"])
         return ZoneInfo(TIMEZONES[zone_id])
 
     def _days(self, context: Context | None) -> tuple[dt.date, dt.date]:
@@ -150,7 +150,7 @@ class DailyReportStream(EverflowStream):
         bookmark = self.get_starting_replication_key_value(context)
         marks = [str(m)[:10] for m in (bookmark, self.complete_through(context)) if m]
         if marks and max(marks) > first.isoformat():
-            lookback = int(setting(self.config, "daily_report_lookback_days"))
+            lookback = int(self.config["daily_report_lookback_days"])
             resumed = dt.date.fromisoformat(max(marks))
             first = max(first, resumed - dt.timedelta(days=lookback))
         return first, last
@@ -166,7 +166,7 @@ class DailyReportStream(EverflowStream):
             if column in SPLITTABLE
         ]
         conform = self.conformer(TABLE_ROW_SCHEMA)
-        workers = int(setting(self.config, "max_concurrent_requests"))
+        workers = int(self.config["max_concurrent_requests"])
         call = partial(self._request_day, context=context)
         with self.requests_ahead(call, workers) as ahead:
             for window in walk(
@@ -212,8 +212,8 @@ class DailyReportStream(EverflowStream):
         body = {
             "from": day,
             "to": day,
-            "timezone_id": int(setting(self.config, "daily_report_timezone_id")),
-            "currency_id": setting(self.config, "daily_report_currency_id"),
+            "timezone_id": int(self.config["daily_report_timezone_id"]),
+            "currency_id": self.config["daily_report_currency_id"],
             "columns": [{"column": column} for column in self.columns],
             "query": window.partition.query(),
         }

@@ -6,7 +6,7 @@ import datetime as dt
 import typing as t
 
 from tap_everflow.planning.limits import UTC_TIMEZONE_ID
-from tap_everflow.runtime.settings import parse_time, setting
+from tap_everflow.runtime.settings import parse_time
 from tap_everflow.streams.entities import EntityStream
 
 if t.TYPE_CHECKING:
@@ -60,6 +60,6 @@ class DatedListStream(EntityStream):
         if start_date := self.config.get("start_date"):
             first = parse_time(start_date).date()
         if mark := self.complete_through(context):
-            lookback = dt.timedelta(days=int(setting(self.config, self.lookback_days)))
+            lookback = dt.timedelta(days=int(self.config[self.lookback_days]))
             first = max(first, dt.date.fromisoformat(mark[:10]) - lookback)
         return first, last

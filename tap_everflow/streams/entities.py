@@ -23,7 +23,7 @@ from tap_everflow.runtime.paging import (
     Page,
     total_count,
 )
-from tap_everflow.runtime.settings import parse_time, setting
+from tap_everflow.runtime.settings import parse_time
 from tap_everflow.streams.base import EverflowStream
 from tap_everflow.streams.windowed import utc
 
@@ -118,7 +118,7 @@ class EntityStream(EverflowStream):
             return
         self.read_complete(context)
         whole = since is None or read.filter_ignored
-        if whole and setting(self.config, "emit_activate_version_messages"):
+        if whole and self.config["emit_activate_version_messages"]:
             self._write_activate_version_message(self._stream_version)
 
     def read_list(
@@ -290,7 +290,7 @@ class IncrementalEntityStream(EntityStream):
 
     def saved_since(self, context: Context | None) -> int | None:
         """The epoch second whose later saves are asked for; None: all."""
-        if self.name in setting(self.config, "entity_full_refresh"):
+        if self.name in self.config["entity_full_refresh"]:
             return None
         if mark := self.complete_through(context):
             return int(parse_time(mark).timestamp()) - SAVE_MARGIN_SECONDS

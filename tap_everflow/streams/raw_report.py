@@ -35,7 +35,6 @@ from tap_everflow.planning.walk import (
     Slice,
     walk,
 )
-from tap_everflow.runtime.settings import setting
 from tap_everflow.streams.windowed import WindowedStream, utc
 
 if t.TYPE_CHECKING:
@@ -119,7 +118,7 @@ class RawReportStream(WindowedStream):
         """Whether windows may be planned from the aggregated report's counts."""
         return bool(
             self.report_count
-            and setting(self.config, "plan_from_report_counts")
+            and self.config["plan_from_report_counts"]
             and not self._counts_refused
         )
 
@@ -133,7 +132,7 @@ class RawReportStream(WindowedStream):
         pays no report request); then the rest of the range is planned.
         """
         root = self.root_partition()
-        workers = int(setting(self.config, "max_concurrent_requests"))
+        workers = int(self.config["max_concurrent_requests"])
         call = partial(self._request_window, context=context)
         options: dict[str, t.Any] = {
             "dimensions": self.dimensions,
@@ -170,9 +169,7 @@ class RawReportStream(WindowedStream):
 
     def root_partition(self) -> Partition:
         """What every request asks for: the configured filters and exclusions."""
-        return Partition.from_query(
-            setting(self.config, "filters"), setting(self.config, "exclusions")
-        )
+        return Partition.from_query(self.config["filters"], self.config["exclusions"])
 
     def _plan(
         self,
@@ -239,7 +236,7 @@ class RawReportStream(WindowedStream):
             "from": utc(start).strftime(API_TIME_FORMAT),
             "to": utc(end).strftime(API_TIME_FORMAT),
             "timezone_id": UTC_TIMEZONE_ID,
-            "currency_id": setting(self.config, "daily_report_currency_id"),
+            "currency_id": self.config["daily_report_currency_id"],
             "columns": [{"column": column} for column in columns],
             "query": root.query(),
         }

@@ -22,7 +22,7 @@ from tap_everflow.records.proto3 import deselected_paths
 from tap_everflow.records.schemas import without
 from tap_everflow.records.typed_rows import TypedRows
 from tap_everflow.runtime.record_lines import LineWriter
-from tap_everflow.runtime.settings import parse_time, setting
+from tap_everflow.runtime.settings import parse_time
 from tap_everflow.streams.base import EverflowStream
 
 if t.TYPE_CHECKING:
@@ -168,7 +168,7 @@ class WindowedStream(EverflowStream):
         self.state_manager.is_flushed = False
 
     def _days(self, value: str | int) -> int:
-        return int(setting(self.config, value) if isinstance(value, str) else value)
+        return int(self.config[value] if isinstance(value, str) else value)
 
     def sync_range(self, context: Context | None) -> tuple[int, int] | None:
         """The inclusive epoch range to extract this run, or None if nothing is due.
@@ -179,7 +179,7 @@ class WindowedStream(EverflowStream):
         lag_minutes.
         """
         now = int(time.time())
-        settled = now - 60 * int(setting(self.config, "lag_minutes"))
+        settled = now - 60 * int(self.config["lag_minutes"])
         end = settled
         if self.config.get("end_date"):
             asked = int(
@@ -194,7 +194,7 @@ class WindowedStream(EverflowStream):
                     "delivers them.",
                     self.name,
                     utc(end).isoformat(),
-                    setting(self.config, "lag_minutes"),
+                    self.config["lag_minutes"],
                 )
         retention_days = self._days(self.retention_days)
         earliest = now - retention_days * 86_400
