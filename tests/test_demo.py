@@ -1,0 +1,37 @@
+"""The README's first command: the demo runs end to end and says what landed."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from harness.pipeline import MELTANO
+
+ROOT = Path(__file__).parents[1]
+
+pytestmark = pytest.mark.skipif(
+    not MELTANO.exists(), reason="meltano is installed by scripts/test.sh"
+)
+
+
+def test_the_demo_loads_every_stream_and_prints_what_landed():
+    # The demo's own script after bootstrap (which the suite's run already did).
+    done = subprocess.run(
+        [sys.executable, "-m", "scripts.demo"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Traceback" not in done.stdout + done.stderr
+    landed = dict(re.findall(r"^everflow\.(\w+): ([\d,]+) rows", done.stdout, re.M))
+    assert int(landed["impressions"].replace(",", "")) > 0
+    assert int(landed["daily_report"].replace(",", "")) > 0
+    assert int(landed["offers"].replace(",", "")) > 0
+    assert "Demo finished" in done.stdout
