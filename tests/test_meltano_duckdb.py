@@ -81,8 +81,8 @@ def loaded():
         api_key=API_KEY,
     )
     try:
-        # Installs only what is missing: the plugins' venvs are kept between runs.
-        run_meltano(env, "install", "tap-everflow", "target-duckdb")
+        # `meltano run` installs a plugin only when its venv is missing or out of
+        # date: the venvs of earlier runs are reused.
         run_meltano(
             env,
             *("run", "tap-everflow", "target-duckdb"),
