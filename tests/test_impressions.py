@@ -10,12 +10,20 @@ import subprocess
 import time
 from collections import Counter
 
-import jsonschema
 import pytest
 
 from harness.simulator import Fault, ReportOptions, bursty, daily_cycle, quiet, uniform
 from tap_everflow.streams import ImpressionsStream
-from tests.conftest import DAY, HOUR, catalog, iso, now, parse_messages, tap_config
+from tests.conftest import (
+    DAY,
+    HOUR,
+    assert_valid,
+    catalog,
+    iso,
+    now,
+    parse_messages,
+    tap_config,
+)
 
 FOURTEEN_DAYS = 14 * DAY
 
@@ -76,7 +84,7 @@ def assert_complete(run, truth: list[dict]) -> None:
     assert set(ids) == {r["transaction_id"] for r in truth}
     assert_resumable(run.messages)
     for record in run.records[:: max(1, len(ids) // 500)]:
-        jsonschema.validate(record, ImpressionsStream.schema)
+        assert_valid(record, ImpressionsStream.schema)
 
 
 def test_busy_days_are_complete(make_simulator, tap):
