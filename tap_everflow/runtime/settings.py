@@ -432,6 +432,6 @@ def _batch_problems(config: t.Mapping[str, t.Any]) -> list[str]:
         found.append(
             "batch_config needs emit_activate_version_messages false: batch "
             "files carry no table version, so a target would take "
-            "ACTIVATE_VERSION to delete every entity loaded from them."
+            "ACTIVATE_VERSION to mark every entity loaded from them deleted."
         )
     return found
