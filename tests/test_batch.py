@@ -13,9 +13,9 @@ from harness.simulator import Fault, network, uniform
 from tap_everflow.streams import STREAM_TYPES
 from tests.conftest import DAY, catalog, iso, now, tap_config
 
-END = now() - now() % DAY - 1
-START = END - 2 * DAY + 1
 NOW = now()
+END = NOW - NOW % DAY - 1
+START = END - 2 * DAY + 1
 
 
 def batch_config(tmp_path, batch_size: int) -> dict:
