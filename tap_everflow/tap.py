@@ -80,8 +80,9 @@ class TapEverflow(Tap):
     def sync_all(self) -> None:  # type: ignore[misc]
         """Sync, ending a failure with one line and exit code 1, never a traceback.
 
-        What was emitted before the failure stays valid, and a last STATE
-        message says so: STATE messages only ever cover rows already written.
+        What was emitted before the failure stays valid, and the last STATE
+        message says so: STATE messages only ever cover rows already written
+        (to stdout, or with ``batch_config`` to batch files).
         Records still held in the writer (see :mod:`tap_everflow.runtime.record_lines`)
         are written either way.
         """
@@ -91,7 +92,11 @@ class TapEverflow(Tap):
         except (EverflowError, RetriableAPIError, requests.RequestException) as exc:
             # Bookmarks only ever cover records already written (held ones are
             # written first): saving them spares the next run re-reading those.
-            self.state_writer.write_state(self.state)
+            # Not with batch_config: bookmarks then also cover the records
+            # gathered for a batch file not yet written, and the STATE after
+            # the last BATCH message is already the one to resume from.
+            if not self.config.get("batch_config"):
+                self.state_writer.write_state(self.state)
             message = str(exc)
             if isinstance(exc, RetriableAPIError | requests.RequestException):
                 message = (

@@ -14,8 +14,10 @@ import backoff
 import msgspec
 import requests
 from singer_sdk.authenticators import APIKeyAuthenticator
+from singer_sdk.batch import Batcher
 from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.streams import RESTStream
+from typing_extensions import override
 from urllib3.exceptions import NewConnectionError
 
 from tap_everflow.errors import EverflowAPIError, EverflowError
@@ -27,6 +29,7 @@ if t.TYPE_CHECKING:
     from collections.abc import Callable, Hashable, Iterator
 
     from backoff.types import Details
+    from singer_sdk.helpers._batch import BaseBatchFileEncoding, BatchConfig
     from singer_sdk.helpers.types import Context
 
     from tap_everflow.runtime.throttle import RequestThrottle
@@ -261,6 +264,26 @@ class EverflowStream(RESTStream):
         if self.child_streams:
             return super().generate_child_contexts(record, context)
         return ()
+
+    @override
+    def get_batches(
+        self, batch_config: BatchConfig, context: Context | None = None
+    ) -> Iterator[tuple[BaseBatchFileEncoding, list[str]]]:
+        """Batch files holding the records RECORD messages would carry.
+
+        The SDK's version batches records as the stream yields them: before the
+        selection, type conformance, stream map and flattening that
+        :meth:`_generate_record_messages` applies to a RECORD message's record.
+        Each stream has one map here (settings refuse a map copying a stream).
+        """
+        records = (
+            message.record
+            for record in self._sync_records(context, write_messages=False)
+            for message in self._generate_record_messages(record)
+        )
+        batcher = Batcher(self.tap_name, self.name, batch_config)
+        for manifest in batcher.get_batches(records):
+            yield batch_config.encoding, manifest
 
     def rows_in(self, payload: t.Any) -> list:
         """The rows of an object answer, under this stream's ``records_key``.

@@ -122,9 +122,11 @@ class WindowedStream(EverflowStream):
 
     @cached_property
     def _line_writer(self) -> LineWriter | None:
-        """The tap's writer where records go out as built, without a stream map.
+        """The tap's writer where records go out as built: RECORD lines, unmapped.
 
         Only stream maps and flattening change records after :meth:`_records`.
+        With ``batch_config`` records go to the SDK's batcher instead, which
+        encodes nested Structs by their repr: they must be plain builtins.
         """
         writer = self._tap.message_writer
         stream_map, *others = self.stream_maps
@@ -133,7 +135,8 @@ class WindowedStream(EverflowStream):
             and type(stream_map) is SameRecordTransform
             and not stream_map.flattening_enabled
         )
-        return writer if unmapped and isinstance(writer, LineWriter) else None
+        as_lines = unmapped and self.get_batch_config(self.config) is None
+        return writer if as_lines and isinstance(writer, LineWriter) else None
 
     def _generate_record_messages(self, record: dict) -> Iterator[singer.RecordMessage]:
         """RECORD messages through the stream maps, as the SDK writes them.
