@@ -8,4 +8,5 @@ source scripts/bootstrap.sh
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
-.venv/bin/python -m pytest "$@"
+# One worker per core: most tests wait on a tap process and a simulator in turn.
+.venv/bin/python -m pytest -n auto --dist loadgroup "$@"
