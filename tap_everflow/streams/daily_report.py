@@ -73,7 +73,7 @@ class DailyReportStream(EverflowStream):
     is_sorted = True
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
     # The request is built from settings the user may have mistyped.
-    status_advice: t.ClassVar[dict[HTTPStatus, str]] = {
+    status_advice: t.ClassVar[dict[int, str]] = {
         HTTPStatus.BAD_REQUEST: (
             "Everflow rejected the daily report's request: check that each of "
             "daily_report_columns is a column Everflow's aggregated report knows "

@@ -20,7 +20,7 @@ class ImpressionsStream(RawReportStream):
     path = "/networks/reporting/impressions/stream"
     records_key = "impressions"
     report_count = "imp"
-    status_advice: t.ClassVar[dict[HTTPStatus, str]] = {
+    status_advice: t.ClassVar[dict[int, str]] = {
         HTTPStatus.FORBIDDEN: (
             "Everflow refused raw impressions: the account needs Everflow's "
             "impression package (ask your Everflow account manager), or deselect "
