@@ -70,6 +70,7 @@ class TapEverflow(Tap):
     def _secret_is_text(self) -> bool:
         return isinstance(self.config.get("api_key"), str)
 
+    @override
     def discover_streams(self) -> list[Stream]:
         """One instance of each stream."""
         return [stream_type(self) for stream_type in STREAM_TYPES]
@@ -77,7 +78,8 @@ class TapEverflow(Tap):
     # The SDK marks sync_all final (for type checkers): this wraps it, unchanged,
     # as the one place that holds both every stream's failure and the tap's
     # state; overriding invoke instead would copy the SDK's CLI setup.
-    def sync_all(self) -> None:  # type: ignore[misc]
+    @override  # type: ignore[misc]
+    def sync_all(self) -> None:
         """Sync, ending a failure with one line and exit code 1, never a traceback.
 
         What was emitted before the failure stays valid, and a last STATE

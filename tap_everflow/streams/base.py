@@ -106,11 +106,13 @@ class EverflowStream(RESTStream):
         return self._tap.throttle  # type: ignore[attr-defined]
 
     @property
+    @override
     def url_base(self) -> str:
         """The API's base URL, e.g. https://api.eflow.team/v1."""
         return str(self.config["api_url"]).rstrip("/")
 
     @property
+    @override
     def authenticator(self) -> APIKeyAuthenticator:
         """Send the key in the X-Eflow-API-Key header."""
         return APIKeyAuthenticator(
@@ -118,10 +120,12 @@ class EverflowStream(RESTStream):
         )
 
     @property
+    @override
     def timeout(self) -> int:
         """Seconds to wait for a response."""
         return int(self.config["request_timeout"])
 
+    @override
     def backoff_wait_generator(self) -> t.Generator[float, None, None]:
         """Exponential waits, starting at retry_wait_seconds, capped at a minute."""
         return backoff.expo(
@@ -129,14 +133,17 @@ class EverflowStream(RESTStream):
             max_value=MAX_RETRY_WAIT,
         )
 
+    @override
     def backoff_jitter(self, value: float) -> float:
         """Full jitter, so that parallel clients do not retry in lockstep."""
         return backoff.full_jitter(value)
 
+    @override
     def backoff_max_tries(self) -> int:
         """The first try plus max_retries."""
         return int(self.config["max_retries"]) + 1
 
+    @override
     def backoff_handler(self, details: Details) -> None:
         """One short warning per retry, saying why and when (not the SDK's repr).
 
@@ -245,6 +252,7 @@ class EverflowStream(RESTStream):
         """This endpoint's answer from its JSON; RetriableAPIError if foreign."""
         return payload
 
+    @override
     def generate_child_contexts(
         self, record: dict, context: Context | None
     ) -> t.Iterable[Context | None]:

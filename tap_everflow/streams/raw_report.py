@@ -10,6 +10,7 @@ from operator import attrgetter
 
 import msgspec
 from singer_sdk.exceptions import RetriableAPIError
+from typing_extensions import override
 
 from tap_everflow.errors import EverflowAPIError
 from tap_everflow.planning.counts import (
@@ -122,6 +123,7 @@ class RawReportStream(WindowedStream):
             and not self._counts_refused
         )
 
+    @override
     def complete_windows(
         self, start: int, end: int, context: Context | None
     ) -> Iterator[CompletedWindow]:
@@ -370,6 +372,7 @@ class RawReportStream(WindowedStream):
         }
         return self.post_json(body, context)
 
+    @override
     def decode_answer(self, content: bytes) -> Answer:
         """Decode the rows straight into typed rows, in C, when they keep the schema.
 
@@ -393,6 +396,7 @@ class RawReportStream(WindowedStream):
             return super().decode_answer(content)
         return Answer(typed.typed(rows), incomplete=answer.incomplete_results)
 
+    @override
     def read_answer(self, payload: t.Any) -> Answer:
         """Read either answer shape: ``{records_key: [...]}`` or a bare list."""
         if isinstance(payload, list):

@@ -14,6 +14,7 @@ from msgspec.structs import asdict
 from singer_sdk import singerlib as singer
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.mapper import SameRecordTransform
+from typing_extensions import override
 
 from tap_everflow.errors import EverflowResponseError
 from tap_everflow.planning.progress import Progress
@@ -26,7 +27,7 @@ from tap_everflow.runtime.settings import parse_time
 from tap_everflow.streams.base import EverflowStream
 
 if t.TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Generator, Iterator
 
     from singer_sdk.helpers.types import Context
 
@@ -73,6 +74,7 @@ class WindowedStream(EverflowStream):
     _write_line: t.Callable[[dict], None] | None = None
 
     @property
+    @override
     def check_sorted(self) -> bool:
         """Windows re-read by the lookback start before the bookmark."""
         return not self._days(self.lookback_days)
@@ -135,7 +137,10 @@ class WindowedStream(EverflowStream):
         )
         return writer if unmapped and isinstance(writer, LineWriter) else None
 
-    def _generate_record_messages(self, record: dict) -> Iterator[singer.RecordMessage]:
+    @override
+    def _generate_record_messages(
+        self, record: dict
+    ) -> Generator[singer.RecordMessage, None, None]:
         """RECORD messages through the stream maps, as the SDK writes them.
 
         The SDK's version first walks every record against the selection mask
@@ -154,6 +159,7 @@ class WindowedStream(EverflowStream):
                     time_extracted=extracted,
                 )
 
+    @override
     def _write_record_message(self, record: dict) -> None:
         """Write a RECORD message; straight as a line where no map alters records.
 
@@ -245,6 +251,7 @@ class WindowedStream(EverflowStream):
             return None
         return start, end
 
+    @override
     def get_records(self, context: Context | None) -> Iterator[dict]:
         """Emit every row of the sync range, window by window, in time order."""
         span = self.sync_range(context)
