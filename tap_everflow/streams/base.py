@@ -76,7 +76,7 @@ class EverflowStream(RESTStream):
     status_advice: t.ClassVar[dict[int, str]] = {}
     # Fields whose type Everflow's sources disagree on: the other JSON types
     # they may arrive as, converted without a warning (see proto3).
-    alternatives: t.ClassVar[dict[str, tuple[str, ...]]] = {}
+    alternatives: t.ClassVar[t.Mapping[str, tuple[str, ...]]] = {}
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         """Set up the stream; requests share the tap's throttle."""
@@ -103,6 +103,8 @@ class EverflowStream(RESTStream):
     @property
     def throttle(self) -> RequestThrottle:
         """The tap's throttle: the rate limit is per Everflow account."""
+        # The SDK types the tap as a Tap; it is a TapEverflow, whose module
+        # streams do not import (it imports them).
         return self._tap.throttle  # type: ignore[attr-defined]
 
     @property

@@ -19,7 +19,7 @@ from tap_everflow.runtime.paging import (
 from tap_everflow.streams.windowed import WindowedStream, utc
 
 if t.TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Generator
 
     from singer_sdk.helpers.types import Context
 
@@ -55,7 +55,7 @@ class PagedReportStream(WindowedStream):
     @override
     def complete_windows(
         self, start: int, end: int, context: Context | None
-    ) -> Iterator[CompletedWindow]:
+    ) -> Generator[CompletedWindow, None, None]:
         """Consecutive windows, each read to its last page."""
         span = FIRST_WINDOW
         while start <= end:

@@ -39,7 +39,7 @@ from tap_everflow.planning.walk import (
 from tap_everflow.streams.windowed import WindowedStream, utc
 
 if t.TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Generator, Iterator, Sequence
 
     from singer_sdk.helpers.types import Context
 
@@ -86,7 +86,7 @@ class CountedPlan(t.NamedTuple):
 
     windows: Plan
     column: str
-    buckets: dict[int, int]  # counted rows by bucket start
+    buckets: dict[int, float]  # counted rows by bucket start
 
 
 class RawReportStream(WindowedStream):
@@ -126,7 +126,7 @@ class RawReportStream(WindowedStream):
     @override
     def complete_windows(
         self, start: int, end: int, context: Context | None
-    ) -> Iterator[CompletedWindow]:
+    ) -> Generator[CompletedWindow, None, None]:
         """Read ``start..end`` in windows that each came back complete.
 
         Each stretch of up to 14 days starts with one request for all of it:

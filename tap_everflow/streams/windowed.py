@@ -81,8 +81,11 @@ class WindowedStream(EverflowStream):
 
     def complete_windows(
         self, start: int, end: int, context: Context | None
-    ) -> Iterator[CompletedWindow]:
-        """Consecutive windows covering ``start..end``, each with all its records."""
+    ) -> Generator[CompletedWindow, None, None]:
+        """Consecutive windows covering ``start..end``, each with all its records.
+
+        A generator: closing it stops the requests it runs ahead.
+        """
         raise NotImplementedError
 
     @cached_property
@@ -344,6 +347,7 @@ class WindowedStream(EverflowStream):
         top_level = [name for parents, name in undeclared if not parents]
         time_of, replication_key = attrgetter(self.time_field), self.replication_key
         stamp_epoch, stamp, hour, hour_prefix = None, "", None, ""
+        holder: t.Any  # what holds a field: a (nested) Struct, then a dict
         for row in rows:
             epoch = time_of(row)  # from the row: the time field may be deselected
             for parents, name in undeclared:
@@ -358,9 +362,9 @@ class WindowedStream(EverflowStream):
             record = to_record(row)
             for name in top_level:
                 record.pop(name, None)
-            for *parents, name in deselected:
+            for *path, name in deselected:
                 holder = record
-                for parent in parents:
+                for parent in path:
                     holder = holder.get(parent) or {}
                 holder.pop(name, None)
             if epoch != stamp_epoch:  # sorted: consecutive rows share the string
