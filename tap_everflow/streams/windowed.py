@@ -140,7 +140,7 @@ class WindowedStream(EverflowStream):
         )
         return writer if unmapped and isinstance(writer, LineWriter) else None
 
-    @override
+    @override  # a private SDK method: see tap_everflow/sdk_private.py
     def _generate_record_messages(
         self, record: dict
     ) -> Generator[singer.RecordMessage, None, None]:
@@ -162,7 +162,7 @@ class WindowedStream(EverflowStream):
                     time_extracted=extracted,
                 )
 
-    @override
+    @override  # a private SDK method: see tap_everflow/sdk_private.py
     def _write_record_message(self, record: dict) -> None:
         """Write a RECORD message; straight as a line where no map alters records.
 
