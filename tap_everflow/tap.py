@@ -47,7 +47,7 @@ class TapEverflow(Tap):
             window=float(self.config["rate_limit_wait_seconds"]),
         )
 
-    @override
+    @override  # a private SDK method: see sdk_private.py
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
         """Fill defaults from the schema; on a mistake, one ERROR line each, exit 1.
 
@@ -70,14 +70,14 @@ class TapEverflow(Tap):
     def _secret_is_text(self) -> bool:
         return isinstance(self.config.get("api_key"), str)
 
+    @override
     def discover_streams(self) -> list[Stream]:
         """One instance of each stream."""
         return [stream_type(self) for stream_type in STREAM_TYPES]
 
-    # The SDK marks sync_all final (for type checkers): this wraps it, unchanged,
-    # as the one place that holds both every stream's failure and the tap's
-    # state; overriding invoke instead would copy the SDK's CLI setup.
-    def sync_all(self) -> None:  # type: ignore[misc]
+    # The SDK marks sync_all final; why the tap wraps it: see sdk_private.py.
+    @override  # type: ignore[misc]
+    def sync_all(self) -> None:
         """Sync, ending a failure with one line and exit code 1, never a traceback.
 
         What was emitted before the failure stays valid, and the last STATE

@@ -178,7 +178,8 @@ CONFIG_SCHEMA = th.PropertiesList(
     ),
     th.Property(
         "max_requests_per_second",
-        th.NumberType(minimum=0.1),
+        # The SDK annotates minimum as an int; JSON Schema takes any number.
+        th.NumberType(minimum=0.1),  # type: ignore[arg-type]
         default=10,
         description=(
             "Most requests this tap starts per second. Everflow's limit (about 20 "
@@ -284,11 +285,13 @@ def parse_time(value: str | dt.datetime, *, end_of_day: bool = False) -> dt.date
     if isinstance(value, dt.datetime):
         parsed = value
     else:
-        parsed = pendulum.parse(value, tz="UTC", strict=False, exact=True)
-        if isinstance(parsed, dt.date) and not isinstance(parsed, dt.datetime):
+        found = pendulum.parse(value, tz="UTC", strict=False, exact=True)
+        if isinstance(found, dt.datetime):
+            parsed = found
+        elif isinstance(found, dt.date):
             time_of_day = dt.time(23, 59, 59) if end_of_day else dt.time()
-            parsed = dt.datetime.combine(parsed, time_of_day, tzinfo=dt.timezone.utc)
-        elif not isinstance(parsed, dt.datetime):  # a duration or a time of day
+            parsed = dt.datetime.combine(found, time_of_day, tzinfo=dt.timezone.utc)
+        else:  # a duration or a time of day
             msg = f"{value!r} is not a date or date-time"
             raise ValueError(msg)
     if parsed.tzinfo is None:
