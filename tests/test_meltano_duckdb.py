@@ -24,9 +24,13 @@ from harness.simulator.server import ENTITIES
 from tap_everflow.tap import TapEverflow
 from tests.conftest import API_KEY, DAY, iso, now
 
-pytestmark = pytest.mark.skipif(
-    not MELTANO.exists(), reason="meltano is installed by scripts/test.sh"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not MELTANO.exists(), reason="meltano is installed by scripts/test.sh"
+    ),
+    # The worker of the other meltano tests: they share the project's .meltano.
+    pytest.mark.xdist_group("postgres"),
+]
 
 KEYS = {
     "impressions": "transaction_id",
