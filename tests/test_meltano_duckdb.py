@@ -73,35 +73,33 @@ def loaded():
         "reporting_adjustments": adjustment_entities(46, start, end, 50, 10, count=6),
     }
     assert all(truth.values())  # every stream has rows to count
-    simulator = EverflowSimulator(api_key=API_KEY, now=now(), **truth)
-    simulator.start()
     home = Path(tempfile.mkdtemp(prefix="tap-everflow-duckdb-"))
     # Not everflow.duckdb: its catalog would share the name of the schema.
     database = home / "warehouse.duckdb"
-    env = meltano_environment(
-        system_db=home / "meltano.db",
-        postgres=None,
-        api_url=simulator.url,
-        api_key=API_KEY,
-    )
     try:
-        # `meltano run` installs a plugin only when its venv is missing or out of
-        # date: the venvs of earlier runs are reused.
-        run_meltano(
-            env,
-            *("run", "tap-everflow", "target-duckdb"),
-            TAP_EVERFLOW_START_DATE=iso(start),
-            TAP_EVERFLOW_END_DATE=iso(end),
-            TAP_EVERFLOW_RETRY_WAIT_SECONDS="0",
-            TARGET_DUCKDB_FILEPATH=str(database),
-        )
+        with EverflowSimulator(api_key=API_KEY, now=now(), **truth) as simulator:
+            env = meltano_environment(
+                system_db=home / "meltano.db",
+                postgres=None,
+                api_url=simulator.url,
+                api_key=API_KEY,
+            )
+            # `meltano run` installs a plugin only when its venv is missing or out
+            # of date: the venvs of earlier runs are reused.
+            run_meltano(
+                env,
+                *("run", "tap-everflow", "target-duckdb"),
+                TAP_EVERFLOW_START_DATE=iso(start),
+                TAP_EVERFLOW_END_DATE=iso(end),
+                TAP_EVERFLOW_RETRY_WAIT_SECONDS="0",
+                TARGET_DUCKDB_FILEPATH=str(database),
+            )
+        with duckdb.connect(str(database), read_only=True) as conn:
+            yield conn, truth
     except subprocess.CalledProcessError as exc:
         pytest.fail(f"meltano {' '.join(exc.cmd[1:])} failed:\n{exc.stderr[-3000:]}")
     finally:
-        simulator.stop()
-    with duckdb.connect(str(database), read_only=True) as conn:
-        yield conn, truth
-    shutil.rmtree(home, ignore_errors=True)
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def test_every_stream_lands_with_its_rows(loaded):
