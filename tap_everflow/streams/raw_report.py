@@ -136,8 +136,9 @@ class RawReportStream(WindowedStream):
 
         Each stretch of up to 14 days starts with one request for all of it:
         only if that overflows is the traffic worth counting (a quiet account
-        pays no report request); then the rest of the range is planned, or
-        walked.
+        pays no report request); then the rest of the range is planned.
+        Without counts, the stretch is walked, sized by what its first
+        answer's rows show; the next stretch starts alike.
         """
         root = self.root_partition()
         workers = int(self.config["max_concurrent_requests"])
@@ -166,14 +167,14 @@ class RawReportStream(WindowedStream):
                     return
                 yield from walk(
                     cursor,
-                    end,
+                    first.end,
                     ahead.fetch,
                     root=root,
                     first=(first, answer),
                     concurrency=workers,
                     **options,
                 )
-                return
+                cursor = first.end + 1
 
     def root_partition(self) -> Partition:
         """What every request asks for: the configured filters and exclusions."""
