@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import math
 import typing as t
+from collections import Counter
 from dataclasses import dataclass
 
 from tap_everflow.planning.counts import NO_VALUE, Bucket
@@ -160,15 +161,11 @@ def shape(buckets: Sequence[Bucket], sampled: Sequence[int]) -> list[Bucket]:
         if not times or not _uneven(times, bucket):
             shaped.append(bucket)
             continue
+        scale = bucket.rows / len(times)  # rows a sampled row stands for, ± as many
         at = bucket.start
-        for second in sorted(set(times)):
+        for second, share in sorted(Counter(times).items()):
             if at < second:
                 shaped.append(Bucket(at, second - 1, 0))
-            share = bisect.bisect_right(times, second) - bisect.bisect_left(
-                times, second
-            )
-            # Each sampled row stands for ``scale`` rows, give or take.
-            scale = bucket.rows / len(times)
             shaped.append(Bucket(second, second, scale * share, scale**2 * share))
             at = second + 1
         if at <= bucket.end:
