@@ -183,7 +183,6 @@ class CompletedWindow:
     rows: list[Row]
     requests: int
     shortfalls: list[Shortfall] = field(default_factory=list)
-    partition: Partition = Partition()
 
 
 def walk(  # noqa: PLR0915 - one loop whose steps share the walk's state
