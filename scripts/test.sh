@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Run the whole test suite from a fresh clone: needs only Python 3.10+.
-# Creates .venv, installs the tap with its test extras, lints, then runs pytest
-# (extra arguments go to pytest, e.g. scripts/test.sh -k impressions).
+# Creates .venv, installs the tap with its test extras, lints, type-checks (mypy,
+# configured in pyproject.toml), then runs pytest (extra arguments go to pytest,
+# e.g. scripts/test.sh -k impressions).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bootstrap.sh
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
-.venv/bin/python -m pytest "$@"
+.venv/bin/mypy
+# One worker per core: most tests wait on a tap process and a simulator in turn.
+.venv/bin/python -m pytest -n auto --dist loadgroup "$@"

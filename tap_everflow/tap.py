@@ -47,7 +47,7 @@ class TapEverflow(Tap):
             window=float(self.config["rate_limit_wait_seconds"]),
         )
 
-    @override
+    @override  # a private SDK method: see sdk_private.py
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
         """Fill defaults from the schema; on a mistake, one ERROR line each, exit 1.
 
@@ -70,18 +70,19 @@ class TapEverflow(Tap):
     def _secret_is_text(self) -> bool:
         return isinstance(self.config.get("api_key"), str)
 
+    @override
     def discover_streams(self) -> list[Stream]:
         """One instance of each stream."""
         return [stream_type(self) for stream_type in STREAM_TYPES]
 
-    # The SDK marks sync_all final (for type checkers): this wraps it, unchanged,
-    # as the one place that holds both every stream's failure and the tap's
-    # state; overriding invoke instead would copy the SDK's CLI setup.
-    def sync_all(self) -> None:  # type: ignore[misc]
+    # The SDK marks sync_all final; why the tap wraps it: see sdk_private.py.
+    @override  # type: ignore[misc]
+    def sync_all(self) -> None:
         """Sync, ending a failure with one line and exit code 1, never a traceback.
 
-        What was emitted before the failure stays valid, and a last STATE
-        message says so: STATE messages only ever cover rows already written.
+        What was emitted before the failure stays valid, and the last STATE
+        message says so: STATE messages only ever cover rows already written
+        (to stdout, or with ``batch_config`` to batch files).
         Records still held in the writer (see :mod:`tap_everflow.runtime.record_lines`)
         are written either way.
         """
@@ -91,7 +92,11 @@ class TapEverflow(Tap):
         except (EverflowError, RetriableAPIError, requests.RequestException) as exc:
             # Bookmarks only ever cover records already written (held ones are
             # written first): saving them spares the next run re-reading those.
-            self.state_writer.write_state(self.state)
+            # Not with batch_config: bookmarks then also cover the records
+            # gathered for a batch file not yet written, and the STATE after
+            # the last BATCH message is already the one to resume from.
+            if not self.config.get("batch_config"):
+                self.state_writer.write_state(self.state)
             message = str(exc)
             if isinstance(exc, RetriableAPIError | requests.RequestException):
                 message = (

@@ -13,9 +13,14 @@ from harness.pipeline import MELTANO
 
 ROOT = Path(__file__).parents[1]
 
-pytestmark = pytest.mark.skipif(
-    not MELTANO.exists(), reason="meltano is installed by scripts/test.sh"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not MELTANO.exists(), reason="meltano is installed by scripts/test.sh"
+    ),
+    # One worker for every test that starts PostgreSQL or meltano: they share
+    # the project's .meltano and the embedded server's system user.
+    pytest.mark.xdist_group("postgres"),
+]
 
 
 def test_the_demo_loads_every_stream_and_prints_what_landed():

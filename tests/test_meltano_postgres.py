@@ -20,9 +20,14 @@ from harness.simulator.records import adjustment_entities
 from harness.simulator.server import ENTITIES
 from tests.conftest import API_KEY, DAY, iso, now
 
-pytestmark = pytest.mark.skipif(
-    not MELTANO.exists(), reason="meltano is installed by scripts/test.sh"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not MELTANO.exists(), reason="meltano is installed by scripts/test.sh"
+    ),
+    # One worker for every test that starts PostgreSQL or meltano: they share
+    # the project's .meltano and the embedded server's system user.
+    pytest.mark.xdist_group("postgres"),
+]
 
 
 def _end() -> int:

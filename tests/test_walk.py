@@ -384,6 +384,31 @@ def test_unsplittable_second_reports_a_shortfall():
     assert len(window.rows) == 10
 
 
+def test_a_part_answered_with_few_rows_is_split_by_its_parents_sample():
+    # Some servers flag an overflow with a few rows only: offer=7's answer
+    # holds two rows without an affiliate, but the whole second's answer
+    # showed which affiliates offer 7 has. Splitting by those loses nothing.
+    limits = Limits(max_rows=10)
+    rows = [Row(i, 100, "7", "abc"[i % 3]) for i in range(25)]
+    rows += [Row(25 + i, 100, "7", "") for i in range(5)]
+    api = FakeApi(rows, limits, modes=("exact_flagged",), seed=3)
+    dimensions = (
+        DIMENSIONS[0],
+        Dimension("affiliate", lambda row: row.affiliate or None),
+    )
+    offer_7 = Partition().restrict("offer", frozenset({"7"}))
+
+    def fetch(request: Slice) -> Answer:
+        if request.partition == offer_7:
+            api.slices.append(request)
+            return Answer(rows[-2:], incomplete=True)
+        return api.fetch(request)
+
+    (window,) = walk(100, 100, fetch, dimensions=dimensions, limits=limits)
+    assert not window.shortfalls
+    assert sorted(r.id for r in window.rows) == list(range(30))
+
+
 def test_split_halves_by_observed_weight():
     rows = [Row(i, 1, "a", "x") for i in range(6)] + [
         Row(10 + i, 1, v, "x") for i, v in enumerate("bbcd")

@@ -56,7 +56,9 @@ def bucket_start(text: t.Any, seconds: int) -> int:
     return epoch
 
 
-def table_rows(payload: t.Any) -> list[tuple[dict[str, t.Any], t.Any]] | None:
+def table_rows(
+    payload: t.Any,
+) -> list[tuple[dict[str | None, t.Any], t.Any]] | None:
     """(ids by column, reporting) of each row; None when the table was capped."""
     table = payload.get("table", []) if isinstance(payload, dict) else None
     if not isinstance(table, list):

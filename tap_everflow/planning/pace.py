@@ -135,7 +135,8 @@ class Pace:
         """The finest calibrated sample holding ``second``, else the finest one."""
         holding = [s for s in self.samples if s.start <= second <= s.end]
         calibrated = [s for s in holding if s.rows_per_point is not None]
-        return (calibrated or holding or [None])[-1]
+        found = calibrated or holding
+        return found[-1] if found else None
 
     def expected_rows(self, second: int) -> float | None:
         """The rows of one ``second``, as a measured sample has them (not a guess).

@@ -23,7 +23,7 @@ from tap_everflow.planning.counts import NO_VALUE, Bucket
 from tap_everflow.planning.walk import CompletedWindow, Slice, first_fit, split_second
 
 if t.TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
     from tap_everflow.planning.limits import Limits
     from tap_everflow.planning.walk import Answer, Dimension, Partition, Row
@@ -179,7 +179,7 @@ def split_by_counts(
     counts: Mapping[str, int],
     *,
     capacity: int,
-) -> list[tuple[Partition, int]] | None:
+) -> list[tuple[Partition, float]] | None:
     """Disjoint parts of ``partition`` by ``resource_type``, with their counts.
 
     Values go, heaviest first, into the first part with room (first fit
@@ -196,9 +196,11 @@ def split_by_counts(
     if included is None and any(k != resource_type for k, _ in partition.exclusions):
         return None
     if included is None:
-        listed = (v for v in counts if v != NO_VALUE and v not in excluded)
+        listed: Iterable[str] = (
+            v for v in counts if v != NO_VALUE and v not in excluded
+        )
     else:  # every allowed value, listed or not: none may be left out
-        listed = iter(included - excluded)
+        listed = included - excluded
     weights = {value: counts.get(value, 0) for value in listed}
     ranked = sorted(weights, key=lambda value: (-weights[value], value))
     rest = included is None
@@ -224,7 +226,9 @@ def plan(
     root: Partition,
     capacity: int,
     max_span: int,
-    by_value: Callable[[Sequence[PlannedWindow]], Mapping[PlannedWindow, Mapping]],
+    by_value: Callable[
+        [Sequence[PlannedWindow]], Mapping[PlannedWindow, Mapping[str, int]]
+    ],
     resource_type: str,
     sampled: Sequence[int] = (),
 ) -> Plan:

@@ -323,15 +323,19 @@ def split_second(
 ) -> CompletedWindow:
     """Collect an overflowing second by splitting it into disjoint parts.
 
-    An overflowing answer's rows show which values to split on. Some servers
-    flag an overflow without returning rows; then the latest rows seen (from
-    neighbouring windows) stand in as the sample. ``expected_rows`` (the
+    The overflowing answers' rows of this second that fall in a part show
+    which values to split it on: some servers flag an overflow with few rows
+    or none, and the two rows of a part's own answer may show no value to
+    split by where its parent's answer showed several. Where this second
+    showed no rows yet, the latest rows seen (from neighbouring windows)
+    stand in as the sample. ``expected_rows`` (the
     second's rows as counts or a measured sample have it, if known) lets the first
     split pack the second into as few parts as it takes; a part that
     overflows anyway is halved.
     """
     done = CompletedWindow(second, second, [], requests=1)
     pending: list[tuple[Partition, Answer | None]] = [(root, answer)]
+    seen_here: Sequence[Row] = []
     while pending:
         part, known = pending.pop()
         if known is None:
@@ -340,10 +344,12 @@ def split_second(
         if not known.overflowed(limits):
             done.rows.extend(known.rows)
             continue
-        sample = known.rows or sample
+        # This second's earlier answers add to a sample of few rows or none.
+        seen_here = _remember(known.rows, seen_here, limits)
+        here = _admitted(part, seen_here, dimensions)
         parts = split_partition(
             part,
-            sample,
+            here or sample,
             dimensions,
             expected_rows=expected_rows,
             part_rows=limits.max_rows - 1,  # a full answer counts as overflowing
@@ -360,6 +366,25 @@ def split_second(
             for p in parts:
                 prefetch(Slice(second, second, p))
     return done
+
+
+def _admitted(
+    part: Partition, rows: Sequence[Row], dimensions: Sequence[Dimension]
+) -> list[Row]:
+    """The ``rows`` that ``part`` asks for, as far as ``dimensions`` tell."""
+    checks = [
+        (d.value_of, part.included(d.resource_type), part.excluded(d.resource_type))
+        for d in dimensions
+    ]
+    return [
+        row
+        for row in rows
+        if all(
+            (value := value_of(row)) not in excluded
+            and (included is None or value in included)
+            for value_of, included, excluded in checks
+        )
+    ]
 
 
 def split_partition(

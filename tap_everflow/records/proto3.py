@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 import threading
 import typing as t
+from types import GenericAlias
 
 import msgspec
 
@@ -441,20 +442,22 @@ def struct_type(
             forbid_unknown_fields=True,
             rename={UNDECLARED_PREFIX + x: x for x in extra},
         )
+    # Types built at run time: GenericAlias(dict, (str, X)) is dict[str, X], for
+    # an X that only the schema knows.
+    found: t.Any
     if kind == "object":
         values = schema.get("additionalProperties")
         value_type = struct_type(values) if isinstance(values, dict) else t.Any
-        found = dict[str, value_type]
+        found = GenericAlias(dict, (str, value_type))
     elif kind == "array":
-        found = list[  # type: ignore[misc]
-            struct_type(
-                schema.get("items", {}),
-                f"{name}_item",
-                undeclared=undeclared,
-                alternatives=alternatives,
-                path=f"{path}[]",
-            )
-        ]
+        item_type = struct_type(
+            schema.get("items", {}),
+            f"{name}_item",
+            undeclared=undeclared,
+            alternatives=alternatives,
+            path=f"{path}[]",
+        )
+        found = GenericAlias(list, (item_type,))
     else:
         found = PYTHON_TYPES[kind]
         for other in alternatives.get(path, ()):
@@ -506,7 +509,7 @@ def _zero(schema: dict, decoded: t.Any) -> t.Any:
     kind, nullable = kinds(schema)
     if kind == "object" and schema.get("properties"):
         return msgspec.field(default_factory=decoded)
-    if nullable:
+    if nullable or kind is None:  # a property of any type may be null
         return None
     if kind in ("object", "array"):
         return msgspec.field(default_factory=dict if kind == "object" else list)

@@ -70,7 +70,9 @@ def free_form(name: str) -> th.Property:
     return field(name, th.ObjectType(additional_properties=True))
 
 
-def collection(name: str, entries: th.JSONTypeHelper | None = None) -> th.Property:
+def collection(
+    name: str, entries: th.JSONTypeHelper | type[th.JSONTypeHelper] | None = None
+) -> th.Property:
     """A related collection: ``{total, entries}`` (free-form entries by default)."""
     entry = entries or th.ObjectType(additional_properties=True)
     return obj(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import typing as t
+from types import GenericAlias
 
 import msgspec
 
@@ -70,17 +71,18 @@ class TypedRows:
     def answer_type(self, records_key: str) -> t.Any:
         """An answer's type: a bare list of rows, or ``{records_key: [...]}``."""
         row = self.row_type
+        rows = GenericAlias(list, (row,))  # list[row], of a type built at run time
         key = (id(row), records_key)
         if key not in self._answers:
             envelope = msgspec.defstruct(
                 f"{self.name}_answer",
                 [
-                    (records_key, list[row] | msgspec.UnsetType, msgspec.UNSET),
+                    (records_key, rows | msgspec.UnsetType, msgspec.UNSET),
                     ("incomplete_results", bool, False),
                     ("error", t.Any, msgspec.UNSET),
                 ],
             )
-            self._answers = {key: list[row] | envelope}  # older types: done
+            self._answers = {key: rows | envelope}  # older types: done
         return self._answers[key]
 
     def typed(self, rows: list) -> list[msgspec.Struct]:

@@ -17,6 +17,7 @@ import typing as t
 
 from singer_sdk import singerlib as singer
 from singer_sdk.contrib.msgspec import MsgSpecWriter, encoder
+from typing_extensions import override
 
 if t.TYPE_CHECKING:
     import datetime as dt
@@ -40,6 +41,7 @@ class LineWriter(MsgSpecWriter):
         super().__init__()
         self._held = bytearray()
 
+    @override
     def write_message(self, message: singer.Message) -> None:
         """Write ``message`` after the lines held."""
         self.flush()

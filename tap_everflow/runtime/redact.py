@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from typing_extensions import override
+
 MASK = "***"
 
 
@@ -19,6 +21,7 @@ class SecretFilter(logging.Filter):
         """Return ``text`` with the secret masked."""
         return text.replace(self.secret, MASK)
 
+    @override
     def filter(self, record: logging.LogRecord) -> bool:
         """Rewrite the record's message and traceback without the secret."""
         message = record.getMessage()

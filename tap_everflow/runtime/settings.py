@@ -178,7 +178,8 @@ CONFIG_SCHEMA = th.PropertiesList(
     ),
     th.Property(
         "max_requests_per_second",
-        th.NumberType(minimum=0.1),
+        # The SDK annotates minimum as an int; JSON Schema takes any number.
+        th.NumberType(minimum=0.1),  # type: ignore[arg-type]
         default=10,
         description=(
             "Most requests this tap starts per second. Everflow's limit (about 20 "
@@ -284,11 +285,13 @@ def parse_time(value: str | dt.datetime, *, end_of_day: bool = False) -> dt.date
     if isinstance(value, dt.datetime):
         parsed = value
     else:
-        parsed = pendulum.parse(value, tz="UTC", strict=False, exact=True)
-        if isinstance(parsed, dt.date) and not isinstance(parsed, dt.datetime):
+        found = pendulum.parse(value, tz="UTC", strict=False, exact=True)
+        if isinstance(found, dt.datetime):
+            parsed = found
+        elif isinstance(found, dt.date):
             time_of_day = dt.time(23, 59, 59) if end_of_day else dt.time()
-            parsed = dt.datetime.combine(parsed, time_of_day, tzinfo=dt.timezone.utc)
-        elif not isinstance(parsed, dt.datetime):  # a duration or a time of day
+            parsed = dt.datetime.combine(found, time_of_day, tzinfo=dt.timezone.utc)
+        else:  # a duration or a time of day
             msg = f"{value!r} is not a date or date-time"
             raise ValueError(msg)
     if parsed.tzinfo is None:
@@ -302,7 +305,9 @@ def problems(config: t.Mapping[str, t.Any], schema: dict) -> list[str]:
     Settings left out get their schema default, in place (the SDK's validator
     does that as it checks). Messages never quote the API key.
     """
-    return _schema_problems(config, schema) + _value_problems(config)
+    # The schema's check first: it fills in the defaults the others read.
+    found = _schema_problems(config, schema)
+    return found + _value_problems(config) + _batch_problems(config)
 
 
 def _schema_problems(config: t.Mapping[str, t.Any], schema: dict) -> list[str]:
@@ -387,3 +392,49 @@ def _api_url_problems(api_url: object) -> list[str]:
             "would travel in clear: use https://."
         ]
     return []
+
+
+def _batch_problems(config: t.Mapping[str, t.Any]) -> list[str]:
+    """Lines for a ``batch_config`` whose BATCH messages would mislead a target."""
+    batch = config.get("batch_config")
+    if not batch or not isinstance(batch, dict):  # off, or the schema's check
+        return []
+    encoding = batch.get("encoding") or {}
+    storage = batch.get("storage") or {}
+    if not isinstance(encoding, dict) or not isinstance(storage, dict):
+        return []  # the schema's check
+    found = []
+    if not encoding or not storage.get("root"):
+        found.append(
+            "batch_config needs encoding and storage.root, e.g. "
+            '{"encoding": {"format": "jsonl", "compression": "gzip"}, '
+            '"storage": {"root": "file:///tmp/everflow-batches"}}.'
+        )
+    if encoding.get("format") == "parquet":
+        found.append(
+            "batch_config.encoding.format parquet is not supported (it needs "
+            "pyarrow, and its files are not checked against RECORD messages): "
+            "use jsonl."
+        )
+    elif encoding and encoding.get("compression") != "gzip":
+        # The SDK's jsonl batcher always compresses, whatever the message says.
+        found.append(
+            "batch_config.encoding.compression must be gzip: jsonl batch files "
+            "are always gzipped, and a target told otherwise cannot read them."
+        )
+    maps = config.get("stream_maps") or {}
+    for alias, stream_map in maps.items() if isinstance(maps, dict) else ():
+        if isinstance(stream_map, dict) and "__source__" in stream_map:
+            found.append(
+                f"stream_maps.{alias} copies {stream_map['__source__']} "
+                "(__source__), which batch_config cannot do: each copy's BATCH "
+                "message would name the original's files. Remove the copy or "
+                "batch_config."
+            )
+    if config.get("emit_activate_version_messages"):
+        found.append(
+            "batch_config needs emit_activate_version_messages false: batch "
+            "files carry no table version, so a target would take "
+            "ACTIVATE_VERSION to mark every entity loaded from them deleted."
+        )
+    return found

@@ -9,13 +9,16 @@ import typing as t
 from contextlib import contextmanager
 from functools import cached_property
 from http import HTTPStatus
+from urllib.parse import urlsplit
 
 import backoff
 import msgspec
 import requests
 from singer_sdk.authenticators import APIKeyAuthenticator
+from singer_sdk.batch import Batcher
 from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.streams import RESTStream
+from typing_extensions import override
 from urllib3.exceptions import NewConnectionError
 
 from tap_everflow.errors import EverflowAPIError, EverflowError
@@ -27,12 +30,13 @@ if t.TYPE_CHECKING:
     from collections.abc import Callable, Hashable, Iterator
 
     from backoff.types import Details
-    from singer_sdk.helpers.types import Context
+    from singer_sdk.helpers._batch import BaseBatchFileEncoding, BatchConfig
+    from singer_sdk.helpers.types import Context, RequestFunc
 
     from tap_everflow.runtime.throttle import RequestThrottle
 
 # What a fatal status means for the user, and what to do about it.
-FATAL_STATUS_ADVICE = {
+FATAL_STATUS_ADVICE: dict[int, str] = {
     HTTPStatus.BAD_REQUEST: "Everflow rejected the request as invalid",
     HTTPStatus.UNAUTHORIZED: (
         "Everflow rejected the API key: check api_key (TAP_EVERFLOW_API_KEY) and "
@@ -71,17 +75,19 @@ class EverflowStream(RESTStream):
     records_key: t.ClassVar[str]
     # Advice for fatal statuses on this stream's endpoint, where more specific
     # than FATAL_STATUS_ADVICE (which settings to check, what to ask for).
-    status_advice: t.ClassVar[dict[HTTPStatus, str]] = {}
+    status_advice: t.ClassVar[dict[int, str]] = {}
     # Fields whose type Everflow's sources disagree on: the other JSON types
     # they may arrive as, converted without a warning (see proto3).
-    alternatives: t.ClassVar[dict[str, tuple[str, ...]]] = {}
+    alternatives: t.ClassVar[t.Mapping[str, tuple[str, ...]]] = {}
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         """Set up the stream; requests share the tap's throttle."""
         super().__init__(*args, **kwargs)
         # Set when the sync stops early, so requests running ahead give up.
         self.stopping = threading.Event()
-        # Bodies are read in validate_response, once there is room for them.
+        # The prefetcher of the sync under way, while requests run ahead.
+        self.ahead: Prefetcher[t.Any, t.Any] | None = None
+        # Bodies are read by request_json, once there is room for them.
         self.requests_session.stream = True
         self.logger.addFilter(_not_backoffs_own_line)
 
@@ -99,14 +105,18 @@ class EverflowStream(RESTStream):
     @property
     def throttle(self) -> RequestThrottle:
         """The tap's throttle: the rate limit is per Everflow account."""
+        # The SDK types the tap as a Tap; it is a TapEverflow, whose module
+        # streams do not import (it imports them).
         return self._tap.throttle  # type: ignore[attr-defined]
 
     @property
+    @override
     def url_base(self) -> str:
         """The API's base URL, e.g. https://api.eflow.team/v1."""
         return str(self.config["api_url"]).rstrip("/")
 
     @property
+    @override
     def authenticator(self) -> APIKeyAuthenticator:
         """Send the key in the X-Eflow-API-Key header."""
         return APIKeyAuthenticator(
@@ -114,10 +124,12 @@ class EverflowStream(RESTStream):
         )
 
     @property
+    @override
     def timeout(self) -> int:
         """Seconds to wait for a response."""
         return int(self.config["request_timeout"])
 
+    @override
     def backoff_wait_generator(self) -> t.Generator[float, None, None]:
         """Exponential waits, starting at retry_wait_seconds, capped at a minute."""
         return backoff.expo(
@@ -125,14 +137,17 @@ class EverflowStream(RESTStream):
             max_value=MAX_RETRY_WAIT,
         )
 
+    @override
     def backoff_jitter(self, value: float) -> float:
         """Full jitter, so that parallel clients do not retry in lockstep."""
         return backoff.full_jitter(value)
 
+    @override
     def backoff_max_tries(self) -> int:
         """The first try plus max_retries."""
         return int(self.config["max_retries"]) + 1
 
+    @override
     def backoff_handler(self, details: Details) -> None:
         """One short warning per retry, saying why and when (not the SDK's repr).
 
@@ -184,33 +199,32 @@ class EverflowStream(RESTStream):
         retrying on; the prefetcher's threads end before this returns.
         """
         self.stopping.clear()
-        ahead = Prefetcher(call, workers)
-        self.make_room = ahead.make_room  # type: ignore[method-assign]
+        self.ahead = Prefetcher(call, workers)
         try:
-            with ahead:
+            with self.ahead:
                 try:
-                    yield ahead
+                    yield self.ahead
                 except BaseException:
                     self.stopping.set()
                     raise
         finally:
-            del self.make_room  # back to the class's, now that no thread runs
+            self.ahead = None  # its threads have ended
 
-    @staticmethod
-    def make_room() -> None:
+    def make_room(self) -> None:
         """Called before an answer is read: waits while enough answers are held.
 
-        Room for any answer here, where nothing runs ahead; a stream walking
-        windows ahead sets its prefetcher's (see :mod:`tap_everflow.runtime.prefetch`).
+        Room for any answer where nothing runs ahead; else the prefetcher's
+        (see :mod:`tap_everflow.runtime.prefetch`).
         """
+        if self.ahead is not None:
+            self.ahead.make_room()
 
+    @override
     def validate_response(self, response: requests.Response) -> None:
-        """Check an answer; it is then read once, here, inside the retry loop.
+        """Check an answer's status: 429 and 5xx are retried, other 4xx stop the sync.
 
-        429 and 5xx, and 200 answers whose body is not complete JSON (truncated,
-        an HTML error page) or not this endpoint's shape, are retried; other 4xx
-        stop the sync with advice the user can act on. The answer, read by
-        :meth:`decode_answer`, is kept on the response as ``everflow_answer``.
+        A stopping 4xx says what the user can do about it, in this stream's own
+        words where the request went to the stream's own endpoint.
         """
         self.throttle.observe(response.headers)
         status = response.status_code
@@ -220,27 +234,19 @@ class EverflowStream(RESTStream):
         if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
             msg = f"Everflow answered {status} {response.reason} for {self.path}"
             raise RetriableAPIError(msg, response)
-        decode = getattr(response.request, "everflow_decode", None)
         if status >= HTTPStatus.BAD_REQUEST:
-            # The stream's own advice is about its own endpoint.
-            own = {} if decode else self.status_advice
+            own = self.status_advice if self._asked_own_path(response) else {}
             advice = own.get(status) or FATAL_STATUS_ADVICE.get(
                 status, "Everflow refused the request"
             )
             detail = _error_message(response)
             msg = f"{self.name}: {advice} (HTTP {status}: {detail})."
             raise EverflowAPIError(msg, status)
-        self.make_room()
-        try:
-            answer = (decode or self.decode_answer)(response.content)
-        except msgspec.DecodeError:
-            msg = (
-                f"Everflow answered {self.path} with a body that is not complete "
-                f"JSON ({len(response.content)} bytes, "
-                f"{response.headers.get('content-type', 'no content type')})"
-            )
-            raise RetriableAPIError(msg, response) from None
-        response.everflow_answer = answer  # type: ignore[attr-defined]
+
+    def _asked_own_path(self, response: requests.Response) -> bool:
+        """Whether ``response`` answers a request to this stream's own path."""
+        asked = urlsplit(response.request.url or "").path
+        return asked == urlsplit(f"{self.url_base}{self.path}").path
 
     def decode_answer(self, content: bytes) -> t.Any:
         """This endpoint's answer from its body; ``msgspec.DecodeError`` if not JSON."""
@@ -250,6 +256,7 @@ class EverflowStream(RESTStream):
         """This endpoint's answer from its JSON; RetriableAPIError if foreign."""
         return payload
 
+    @override
     def generate_child_contexts(
         self, record: dict, context: Context | None
     ) -> t.Iterable[Context | None]:
@@ -261,6 +268,26 @@ class EverflowStream(RESTStream):
         if self.child_streams:
             return super().generate_child_contexts(record, context)
         return ()
+
+    @override
+    def get_batches(
+        self, batch_config: BatchConfig, context: Context | None = None
+    ) -> Iterator[tuple[BaseBatchFileEncoding, list[str]]]:
+        """Batch files holding the records RECORD messages would carry.
+
+        The SDK's version batches records as the stream yields them: before the
+        selection, type conformance, stream map and flattening that
+        :meth:`_generate_record_messages` applies to a RECORD message's record.
+        Each stream has one map here (settings refuse a map copying a stream).
+        """
+        records = (
+            message.record
+            for record in self._sync_records(context, write_messages=False)
+            for message in self._generate_record_messages(record)
+        )
+        batcher = Batcher(self.tap_name, self.name, batch_config)
+        for manifest in batcher.get_batches(records):
+            yield batch_config.encoding, manifest
 
     def rows_in(self, payload: t.Any) -> list:
         """The rows of an object answer, under this stream's ``records_key``.
@@ -284,36 +311,43 @@ class EverflowStream(RESTStream):
         msg = f"Everflow answered {self.path} with an unexpected JSON shape ({shape})"
         raise RetriableAPIError(msg)
 
-    def _request(
-        self, prepared_request: requests.PreparedRequest, context: Context | None
-    ) -> requests.Response:
-        """The SDK's request, paced by the tap's throttle.
+    @override
+    def request_decorator(self, func: RequestFunc) -> RequestFunc:
+        """The SDK's retries (backoff) of ``func``, each try paced by the throttle.
 
-        A 429 pauses every request for the rate window, then this one is tried
+        A 429 pauses every request for the rate window, then the try is made
         again without counting as a retry (up to MAX_RATE_LIMIT_WAITS times).
+        Once the sync stops, a request gives up at its next try.
         """
-        for _ in range(MAX_RATE_LIMIT_WAITS):
-            if self.stopping.is_set():
-                msg = f"{self.name}: the sync stopped; request abandoned"
-                raise EverflowError(msg)
-            self.throttle.wait_turn()
-            try:
-                return super()._request(prepared_request, context)
-            except RateLimitedError:
-                self.logger.warning(
-                    "%s: Everflow answered 429 (rate limited); pausing requests %s s.",
-                    self.name,
-                    self.throttle.window,
-                )
-                self.throttle.pause()
-        msg = (
-            f"{self.name}: Everflow kept answering 429 (rate limited) for "
-            f"{MAX_RATE_LIMIT_WAITS} waits of {self.throttle.window} s: another "
-            "client is using up the account's request limit. Lower "
-            "max_requests_per_second or run later; the next run resumes from "
-            "the saved state."
-        )
-        raise EverflowAPIError(msg)
+
+        def paced(
+            prepared_request: requests.PreparedRequest, context: Context | None
+        ) -> requests.Response:
+            for _ in range(MAX_RATE_LIMIT_WAITS):
+                if self.stopping.is_set():
+                    msg = f"{self.name}: the sync stopped; request abandoned"
+                    raise EverflowError(msg)
+                self.throttle.wait_turn()
+                try:
+                    return func(prepared_request, context)
+                except RateLimitedError:
+                    self.logger.warning(
+                        "%s: Everflow answered 429 (rate limited); pausing "
+                        "requests %s s.",
+                        self.name,
+                        self.throttle.window,
+                    )
+                    self.throttle.pause()
+            msg = (
+                f"{self.name}: Everflow kept answering 429 (rate limited) for "
+                f"{MAX_RATE_LIMIT_WAITS} waits of {self.throttle.window} s: another "
+                "client is using up the account's request limit. Lower "
+                "max_requests_per_second or run later; the next run resumes from "
+                "the saved state."
+            )
+            raise EverflowAPIError(msg)
+
+        return super().request_decorator(paced)
 
     def post_json(
         self,
@@ -344,8 +378,11 @@ class EverflowStream(RESTStream):
     ) -> t.Any:
         """Send one request (a GET has no ``body``); return its decoded answer.
 
-        Retries (with backoff) what :meth:`validate_response` finds transient,
-        and connection resets and timeouts.
+        The body is read inside the retried call, once there is room for it
+        (:meth:`make_room`): besides what :meth:`validate_response` finds
+        transient, and connection resets and timeouts, a 200 answer whose body
+        is not complete JSON (truncated, an HTML error page) or not this
+        endpoint's shape is retried.
         """
         request = self.build_prepared_request(
             method=method,
@@ -354,9 +391,26 @@ class EverflowStream(RESTStream):
             json=body,
             headers=self.http_headers,
         )
-        request.everflow_decode = decode  # type: ignore[attr-defined]
-        response = self.request_decorator(self._request)(request, context)
-        return response.everflow_answer
+        read = decode or self.decode_answer
+
+        # One try. It returns the answer, not the Response that RequestFunc
+        # names: the SDK's retries hand back whatever the call returns.
+        def send_and_read(
+            prepared_request: requests.PreparedRequest, context: Context | None
+        ) -> t.Any:
+            response = self._request(prepared_request, context)
+            self.make_room()
+            try:
+                return read(response.content)
+            except msgspec.DecodeError:
+                msg = (
+                    f"Everflow answered {self.path} with a body that is not "
+                    f"complete JSON ({len(response.content)} bytes, "
+                    f"{response.headers.get('content-type', 'no content type')})"
+                )
+                raise RetriableAPIError(msg, response) from None
+
+        return self.request_decorator(send_and_read)(request, context)
 
 
 class RateLimitedError(RetriableAPIError):

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from singer_sdk import typing as th
 from singer_sdk.helpers.conform import TypeConformanceLevel
+from typing_extensions import override
 
 from tap_everflow.planning.limits import DAY_FORMAT, REPORT_PATH, Limits
 from tap_everflow.planning.walk import Answer, Dimension, Slice, walk
@@ -73,7 +74,7 @@ class DailyReportStream(EverflowStream):
     is_sorted = True
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
     # The request is built from settings the user may have mistyped.
-    status_advice: t.ClassVar[dict[HTTPStatus, str]] = {
+    status_advice: t.ClassVar[dict[int, str]] = {
         HTTPStatus.BAD_REQUEST: (
             "Everflow rejected the daily report's request: check that each of "
             "daily_report_columns is a column Everflow's aggregated report knows "
@@ -87,17 +88,20 @@ class DailyReportStream(EverflowStream):
         """The report's columns besides the date, from the settings."""
         return list(self.config["daily_report_columns"])
 
-    @property
-    def primary_keys(self) -> tuple[str, ...]:  # type: ignore[override]
+    # mypy misses @override on a property with a setter (python/mypy#15900).
+    @property  # type: ignore[explicit-override]
+    @override
+    def primary_keys(self) -> t.Sequence[str]:
         """The day and the id of every column."""
         return ("date", *(f"{column}_id" for column in self.columns))
 
     @primary_keys.setter
-    def primary_keys(self, _value: t.Any) -> None:
+    def primary_keys(self, _value: t.Sequence[str]) -> None:
         """The SDK assigns catalog keys back; they are derived from settings."""
 
     @property
-    def schema(self) -> dict:  # type: ignore[override]
+    @override
+    def schema(self) -> dict:
         """Day, column ids and labels, and every metric (zero when omitted)."""
         fields = [
             th.Property("date", th.DateType, required=True),
@@ -118,10 +122,12 @@ class DailyReportStream(EverflowStream):
         return th.PropertiesList(*fields).to_dict()
 
     @property
+    @override
     def check_sorted(self) -> bool:
         """The lookback starts before the bookmark."""
         return False
 
+    @override
     def read_answer(self, payload: t.Any) -> Answer:
         """The day's rows, and whether Everflow cut them at its row cap."""
         rows = self.rows_in(payload)
@@ -155,6 +161,7 @@ class DailyReportStream(EverflowStream):
             first = max(first, resumed - dt.timedelta(days=lookback))
         return first, last
 
+    @override
     def get_records(self, context: Context | None) -> Iterator[dict]:
         """Every row of every day, day by day."""
         first, last = self._days(context)

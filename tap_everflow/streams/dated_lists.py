@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import typing as t
 
+from typing_extensions import override
+
 from tap_everflow.planning.limits import UTC_TIMEZONE_ID
 from tap_everflow.runtime.settings import parse_time
 from tap_everflow.streams.entities import EntityStream
@@ -34,6 +36,7 @@ class DatedListStream(EntityStream):
     # The setting that holds the days re-read before complete_through.
     lookback_days: t.ClassVar[str]
 
+    @override
     def get_records(self, context: Context | None) -> Generator[dict, None, None]:
         """Every row dated in the run's days, range by range."""
         first, last = self._days(context)

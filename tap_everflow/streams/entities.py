@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from singer_sdk.helpers.conform import TypeConformanceLevel
+from typing_extensions import override
 
 from tap_everflow.records.schemas import without
 from tap_everflow.runtime.paging import (
@@ -76,6 +77,7 @@ class EntityStream(EverflowStream):
     search_body: t.ClassVar[dict | None] = None
 
     @property
+    @override
     def emit_activate_version_messages(self) -> bool:
         """Never at the start of the sync, as the SDK would write it.
 
@@ -106,6 +108,7 @@ class EntityStream(EverflowStream):
     def read_complete(self, context: Context | None) -> None:
         """Called once every entity the run asked for was emitted."""
 
+    @override
     def get_records(self, context: Context | None) -> Generator[dict, None, None]:
         """Every entity asked for, once; then ``ACTIVATE_VERSION`` if it is all."""
         # Every record carries the run's version, so that a later read of the
@@ -238,6 +241,7 @@ class EntityStream(EverflowStream):
         )
         return ListRead(complete=False)
 
+    @override
     def read_answer(self, payload: t.Any) -> Page:
         """One page of the list: ``{records_key: [...], "paging": ...}`` or a bare list.
 
@@ -248,6 +252,7 @@ class EntityStream(EverflowStream):
             return Page(payload, None)
         return Page(self.rows_in(payload), total_count(payload))
 
+    @override
     def rows_in(self, payload: t.Any) -> list:
         """The rows under ``records_key``, or under a key other sources name."""
         if isinstance(payload, dict) and self.records_key not in payload:
@@ -288,6 +293,7 @@ class IncrementalEntityStream(EntityStream):
     is_sorted = True
     check_sorted = False
 
+    @override
     def saved_since(self, context: Context | None) -> int | None:
         """The epoch second whose later saves are asked for; None: all."""
         if self.name in self.config["entity_full_refresh"]:
@@ -296,6 +302,7 @@ class IncrementalEntityStream(EntityStream):
             return int(parse_time(mark).timestamp()) - SAVE_MARGIN_SECONDS
         return None
 
+    @override
     def read_complete(self, context: Context | None) -> None:
         """Every save before the run began has been read."""
         self.mark_complete(context, utc(self._initialized_at // 1000).isoformat())

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typing as t
 
+from typing_extensions import override
+
 from tap_everflow.errors import EverflowResponseError
 from tap_everflow.planning.limits import API_TIME_FORMAT, UTC_TIMEZONE_ID, Limits
 from tap_everflow.planning.pace import next_span
@@ -17,7 +19,7 @@ from tap_everflow.runtime.paging import (
 from tap_everflow.streams.windowed import WindowedStream, utc
 
 if t.TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Generator
 
     from singer_sdk.helpers.types import Context
 
@@ -45,13 +47,15 @@ class PagedReportStream(WindowedStream):
             "timezone_id": UTC_TIMEZONE_ID,
         }
 
+    @override
     def read_answer(self, payload: t.Any) -> Page:
         """One page of the report."""
         return Page(self.conform_rows(self.rows_in(payload)), total_count(payload))
 
+    @override
     def complete_windows(
         self, start: int, end: int, context: Context | None
-    ) -> Iterator[CompletedWindow]:
+    ) -> Generator[CompletedWindow, None, None]:
         """Consecutive windows, each read to its last page."""
         span = FIRST_WINDOW
         while start <= end:

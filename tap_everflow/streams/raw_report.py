@@ -10,6 +10,7 @@ from operator import attrgetter
 
 import msgspec
 from singer_sdk.exceptions import RetriableAPIError
+from typing_extensions import override
 
 from tap_everflow.errors import EverflowAPIError
 from tap_everflow.planning.counts import (
@@ -38,7 +39,7 @@ from tap_everflow.planning.walk import (
 from tap_everflow.streams.windowed import WindowedStream, utc
 
 if t.TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Generator, Iterator, Sequence
 
     from singer_sdk.helpers.types import Context
 
@@ -87,7 +88,7 @@ class CountedPlan(t.NamedTuple):
 
     windows: Plan
     column: str
-    buckets: dict[int, int]  # counted rows by bucket start
+    buckets: dict[int, float]  # counted rows by bucket start
 
 
 class RawReportStream(WindowedStream):
@@ -129,9 +130,10 @@ class RawReportStream(WindowedStream):
             and not self._counts_refused
         )
 
+    @override
     def complete_windows(
         self, start: int, end: int, context: Context | None
-    ) -> Iterator[CompletedWindow]:
+    ) -> Generator[CompletedWindow, None, None]:
         """Read ``start..end`` in windows that each came back complete.
 
         Each stretch of up to 14 days starts with one request for all of it:
@@ -381,6 +383,7 @@ class RawReportStream(WindowedStream):
         }
         return self.post_json(body, context)
 
+    @override
     def decode_answer(self, content: bytes) -> Answer:
         """Decode the rows straight into typed rows, in C, when they keep the schema.
 
@@ -404,6 +407,7 @@ class RawReportStream(WindowedStream):
             return super().decode_answer(content)
         return Answer(typed.typed(rows), incomplete=answer.incomplete_results)
 
+    @override
     def read_answer(self, payload: t.Any) -> Answer:
         """Read either answer shape: ``{records_key: [...]}`` or a bare list."""
         if isinstance(payload, list):

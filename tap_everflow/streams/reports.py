@@ -5,6 +5,8 @@ from __future__ import annotations
 import typing as t
 from http import HTTPStatus
 
+from typing_extensions import override
+
 from tap_everflow.planning.limits import Limits
 from tap_everflow.planning.walk import Dimension, Partition
 from tap_everflow.records import schemas
@@ -20,7 +22,7 @@ class ImpressionsStream(RawReportStream):
     path = "/networks/reporting/impressions/stream"
     records_key = "impressions"
     report_count = "imp"
-    status_advice: t.ClassVar[dict[HTTPStatus, str]] = {
+    status_advice: t.ClassVar[dict[int, str]] = {
         HTTPStatus.FORBIDDEN: (
             "Everflow refused raw impressions: the account needs Everflow's "
             "impression package (ask your Everflow account manager), or deselect "
@@ -57,6 +59,7 @@ class ConversionsStream(PagedReportStream):
     schema = schemas.CONVERSION
     alternatives = schemas.CONVERSION_ALTERNATIVES
 
+    @override
     def request_body(self, start: int, end: int) -> dict:
         """Conversions and post-conversion events of the window."""
         return {
@@ -82,6 +85,7 @@ class InvalidClicksStream(RawReportStream):
     schema = schemas.CLICK
     alternatives = schemas.CLICK_ALTERNATIVES
 
+    @override
     def root_partition(self) -> Partition:
         """The whole network: the endpoint's filter types are not the raw reports'.
 

@@ -14,6 +14,7 @@ from msgspec.structs import asdict
 from singer_sdk import singerlib as singer
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.mapper import SameRecordTransform
+from typing_extensions import override
 
 from tap_everflow.errors import EverflowResponseError
 from tap_everflow.planning.progress import Progress
@@ -25,7 +26,7 @@ from tap_everflow.runtime.settings import parse_time
 from tap_everflow.streams.base import EverflowStream
 
 if t.TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Generator, Iterator
 
     from singer_sdk.helpers.types import Context
 
@@ -72,14 +73,18 @@ class WindowedStream(EverflowStream):
     _write_line: t.Callable[[dict], None] | None = None
 
     @property
+    @override
     def check_sorted(self) -> bool:
         """Windows re-read by the lookback start before the bookmark."""
         return not self._days(self.lookback_days)
 
     def complete_windows(
         self, start: int, end: int, context: Context | None
-    ) -> Iterator[CompletedWindow]:
-        """Consecutive windows covering ``start..end``, each with all its records."""
+    ) -> Generator[CompletedWindow, None, None]:
+        """Consecutive windows covering ``start..end``, each with all its records.
+
+        A generator: closing it stops the requests it runs ahead.
+        """
         raise NotImplementedError
 
     @cached_property
@@ -121,9 +126,11 @@ class WindowedStream(EverflowStream):
 
     @cached_property
     def _line_writer(self) -> LineWriter | None:
-        """The tap's writer where records go out as built, without a stream map.
+        """The tap's writer where records go out as built: RECORD lines, unmapped.
 
         Only stream maps and flattening change records after :meth:`_records`.
+        With ``batch_config`` records go to the SDK's batcher instead, which
+        encodes nested Structs by their repr: they must be plain builtins.
         """
         writer = self._tap.message_writer
         stream_map, *others = self.stream_maps
@@ -132,9 +139,13 @@ class WindowedStream(EverflowStream):
             and type(stream_map) is SameRecordTransform
             and not stream_map.flattening_enabled
         )
-        return writer if unmapped and isinstance(writer, LineWriter) else None
+        as_lines = unmapped and self.get_batch_config(self.config) is None
+        return writer if as_lines and isinstance(writer, LineWriter) else None
 
-    def _generate_record_messages(self, record: dict) -> Iterator[singer.RecordMessage]:
+    @override  # a private SDK method: see tap_everflow/sdk_private.py
+    def _generate_record_messages(
+        self, record: dict
+    ) -> Generator[singer.RecordMessage, None, None]:
         """RECORD messages through the stream maps, as the SDK writes them.
 
         The SDK's version first walks every record against the selection mask
@@ -153,6 +164,7 @@ class WindowedStream(EverflowStream):
                     time_extracted=extracted,
                 )
 
+    @override  # a private SDK method: see tap_everflow/sdk_private.py
     def _write_record_message(self, record: dict) -> None:
         """Write a RECORD message; straight as a line where no map alters records.
 
@@ -244,6 +256,7 @@ class WindowedStream(EverflowStream):
             return None
         return start, end
 
+    @override
     def get_records(self, context: Context | None) -> Iterator[dict]:
         """Emit every row of the sync range, window by window, in time order."""
         span = self.sync_range(context)
@@ -336,6 +349,7 @@ class WindowedStream(EverflowStream):
         top_level = [name for parents, name in undeclared if not parents]
         time_of, replication_key = attrgetter(self.time_field), self.replication_key
         stamp_epoch, stamp, hour, hour_prefix = None, "", None, ""
+        holder: t.Any  # what holds a field: a (nested) Struct, then a dict
         for row in rows:
             epoch = time_of(row)  # from the row: the time field may be deselected
             for parents, name in undeclared:
@@ -350,9 +364,9 @@ class WindowedStream(EverflowStream):
             record = to_record(row)
             for name in top_level:
                 record.pop(name, None)
-            for *parents, name in deselected:
+            for *path, name in deselected:
                 holder = record
-                for parent in parents:
+                for parent in path:
                     holder = holder.get(parent) or {}
                 holder.pop(name, None)
             if epoch != stamp_epoch:  # sorted: consecutive rows share the string
