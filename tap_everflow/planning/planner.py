@@ -264,10 +264,10 @@ def cut(window: Slice, times: Sequence[int], parts: int) -> list[Slice]:
     again and again ends as single seconds.
     """
     if times:
-        starts = {times[len(times) * i // parts] for i in range(1, parts)}
+        cuts = {times[len(times) * i // parts] for i in range(1, parts)}
     else:
-        starts = {window.start + window.seconds * i // parts for i in range(1, parts)}
-    starts = sorted(s for s in starts if window.start < s <= window.end)
+        cuts = {window.start + window.seconds * i // parts for i in range(1, parts)}
+    starts = sorted(s for s in cuts if window.start < s <= window.end)
     starts = starts or [window.start + 1]  # the sample is all in the first second
     ends = [s - 1 for s in starts] + [window.end]
     return [
@@ -321,8 +321,9 @@ def read(
             return
         times = sorted(time_of(row) for row in answer.rows)
         slices = cut(part, times, max(2, math.ceil(rows / capacity)))
-        for piece in slices if prefetch else ():
-            prefetch(piece)
+        if prefetch:
+            for piece in slices:
+                prefetch(piece)
         for piece in slices:
             collect(piece, rows / len(slices), done)
 
