@@ -25,23 +25,31 @@ def iso(epoch: int) -> str:
 
 
 def meltano_environment(
-    *, system_db: Path, postgres: Postgres, api_url: str | None, api_key: str | None
+    *,
+    system_db: Path,
+    postgres: Postgres | None,
+    api_url: str | None,
+    api_key: str | None,
 ) -> dict[str, str]:
     """Environment for meltano: offline, its own system database, local services.
 
-    ``api_url``/``api_key`` of None leave the user's own settings in place.
+    ``api_url``/``api_key`` of None leave the user's own settings in place;
+    ``postgres`` of None, target-postgres's (for a run into another loader).
     """
     env = {
         **os.environ,
         "MELTANO_DATABASE_URI": f"sqlite:///{system_db}",
         "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false",
         "UV_COMPILE_BYTECODE": "1",
-        "TARGET_POSTGRES_HOST": postgres.host,
-        "TARGET_POSTGRES_PORT": str(postgres.port),
-        "TARGET_POSTGRES_USER": postgres.user,
-        "TARGET_POSTGRES_PASSWORD": postgres.password,
-        "TARGET_POSTGRES_DATABASE": postgres.database,
     }
+    if postgres:
+        env |= {
+            "TARGET_POSTGRES_HOST": postgres.host,
+            "TARGET_POSTGRES_PORT": str(postgres.port),
+            "TARGET_POSTGRES_USER": postgres.user,
+            "TARGET_POSTGRES_PASSWORD": postgres.password,
+            "TARGET_POSTGRES_DATABASE": postgres.database,
+        }
     if api_url:
         env["TAP_EVERFLOW_API_URL"] = api_url
     if api_key:

@@ -8,4 +8,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bootstrap.sh
+[ "${1:-}" = --pipeline ] && shift && exec .venv/bin/python -m scripts.pipeline_benchmark "$@"
 exec .venv/bin/python -m scripts.benchmark "$@"

@@ -82,3 +82,23 @@ def test_about_lists_every_setting_and_marks_the_key_secret():
     assert set(CONFIG_SCHEMA["properties"]) <= set(properties)
     assert properties["api_key"]["secret"] is True
     assert described["name"] == TapEverflow.name
+
+
+def test_loaders_are_declared_fully_with_a_kind_for_every_setting():
+    # An undeclared setting set by `meltano config set` or TARGET_* would reach
+    # the loader as a string ("true"), or not at all.
+    project = yaml.safe_load((Path(__file__).parents[1] / "meltano.yml").read_text())
+    loaders = {p["name"]: p for p in project["plugins"]["loaders"]}
+    assert set(loaders) == {"target-postgres", "target-duckdb"}
+    for name, plugin in loaders.items():
+        assert plugin["namespace"] == name.replace("-", "_"), name
+        assert plugin["executable"] == name, name
+        assert plugin["pip_url"], name
+        for setting in plugin["settings"]:
+            assert setting.get("kind"), (name, setting["name"])
+            assert setting.get("description"), (name, setting["name"])
+    postgres = {s["name"]: s for s in loaders["target-postgres"]["settings"]}
+    assert postgres["use_copy"]["kind"] == "boolean"
+    assert postgres["validate_records"]["kind"] == "boolean"
+    assert postgres["batch_size_rows"]["kind"] == "integer"
+    assert postgres["load_method"]["value"] == "upsert"
