@@ -541,13 +541,16 @@ def test_busy_days_are_planned_from_report_counts_in_fewer_requests(
 
 
 def test_a_refused_report_leaves_the_days_to_the_walk(make_simulator, tap):
-    start, end = period(2)
+    start, end = period(20)
     truth = uniform(22, start, end, 40_000)
     sim = make_simulator(truth)
     sim.after_requests(1, lambda: sim.queue_faults(Fault.status(403)))
     run = tap.run(window_config(sim, start, end))
     assert_complete(run, truth)
     assert len(report_requests(sim)) == 1
+    # The days after the first 14 start with a request for all of them: its
+    # rows show how the walk should size their windows.
+    assert (start + FOURTEEN_DAYS, end) in impression_windows(sim)
     (warning,) = [x for x in run.stderr.splitlines() if "cannot count rows" in x]
     assert "WARNING" in warning
     assert "impression package" not in run.stderr  # that advice is the raw report's

@@ -20,14 +20,14 @@ from tap_everflow.planning.counts import (
 )
 from tap_everflow.planning.limits import Limits
 from tap_everflow.planning.planner import (
-    busy_seconds,
-    isolate,
+    cut,
     pack,
     plan,
     read,
+    shape,
     split_by_counts,
 )
-from tap_everflow.planning.walk import Partition
+from tap_everflow.planning.walk import Partition, Slice
 from tests.test_walk import (
     DIMENSIONS,
     PROPERTY_SETTINGS,
@@ -35,6 +35,7 @@ from tests.test_walk import (
     FakeApi,
     Row,
     _cells_fit,
+    _check_announced,
     _check_windows,
     traffic,
 )
@@ -145,9 +146,10 @@ def _distort(counts: Counter, how: str, rng: random.Random, cap: int) -> Counter
     seconds=st.sampled_from([1, 60, 900]),
     seed=st.integers(0, 1_000),
     modes=st.sampled_from([("exact",), ("exact_flagged",), ("flag_partial",)]),
+    picked=st.sampled_from(["at random", "earliest", "none"]),
 )
-def test_any_counts_against_any_traffic_give_exactly_the_truth(
-    data, how, seconds, seed, modes
+def test_any_counts_against_any_traffic_give_exactly_the_truth(  # noqa: PLR0917
+    data, how, seconds, seed, modes, picked
 ):
     rows, start, end, limits = data
     rng = random.Random(seed)
@@ -157,6 +159,7 @@ def test_any_counts_against_any_traffic_give_exactly_the_truth(
     counted = _distort(by_bucket, how, rng, limits.max_rows)
     valued = _distort(by_value, how, rng, limits.max_rows)
     capacity = max(1, limits.max_rows - 1)
+    cap = limits.max_rows
 
     def hot_counts(hot):
         return {
@@ -175,18 +178,27 @@ def test_any_counts_against_any_traffic_give_exactly_the_truth(
         max_span=limits.max_span,
         by_value=hot_counts,
         resource_type="affiliate",
-        # Some rows' times, as an overflowing answer's would show them.
-        sampled=[r.ts for r in rng.sample(rows, min(len(rows), limits.max_rows))],
+        # The rows an overflowing first answer returned: which ones is the server's
+        # choice.
+        sampled={
+            "at random": [r.ts for r in rng.sample(rows, min(len(rows), cap))],
+            "earliest": sorted(r.ts for r in rows)[:cap],
+            "none": [],
+        }[picked],
     )
+    announced: list[Slice] = []
     windows = list(
         read(
             planned,
             api.fetch,
+            capacity=capacity,
             dimensions=DIMENSIONS,
             limits=limits,
             time_of=TIME_OF,
+            prefetch=announced.append,
         )
     )
+    _check_announced(announced, api.slices)
     _check_windows(windows, start, end, limits)
     got = [r.id for w in windows for r in w.rows]
     assert len(got) == len(set(got))
@@ -233,20 +245,49 @@ def test_a_capped_or_foreign_table_gives_no_counts():
         read_counts(bad, "imp", "hour")
 
 
-def test_a_second_the_sample_shows_busy_is_read_on_its_own():
+def test_a_bucket_the_sample_shows_uneven_is_shaped_by_it():
     bucket = Bucket(900, 1_799, 30_000)
     sampled = [1_000] * 80 + list(range(900, 1_800, 30))  # 80 of 110 at 1,000
-    busy = busy_seconds([bucket], sampled, capacity=9_500)
-    assert list(busy) == [1_000]
-    assert busy[1_000] == pytest.approx(30_000 * 80 / 110)
-    parts = isolate([bucket], busy)
-    assert [(b.start, b.end) for b in parts] == [
-        (900, 999),
-        (1_000, 1_000),
-        (1_001, 1_799),
-    ]
-    assert sum(b.rows for b in parts) == pytest.approx(30_000)
-    windows = pack(parts, capacity=9_500, max_span=86_400)
+    pieces = shape([bucket], sampled)
+    assert sum(b.rows for b in pieces) == pytest.approx(30_000)
+    (busy,) = [b for b in pieces if b.start == b.end == 1_000]
+    assert busy.rows == pytest.approx(30_000 * 80 / 110)
+    windows = pack(pieces, capacity=9_500, max_span=86_400)
     assert [w for w in windows if w.start == w.end == 1_000]  # alone, split by value
-    # Evenly spread rows are no busy second: the bucket is cut by time.
-    assert not busy_seconds([bucket], list(range(900, 1_800, 5)), capacity=9_500)
+    # Rows spread evenly over the bucket are not reshaped by their sample.
+    assert shape([bucket], list(range(900, 1_800, 5))) == [bucket]
+
+
+def test_a_burst_inside_a_bucket_ends_windows_where_the_sample_says():
+    """Half a bucket's rows in its last minute: no window holds the minute's
+    rows as if they were spread over the bucket."""
+    bucket = Bucket(0, 899, 19_000)
+    sampled = list(range(0, 840, 4)) + [840 + i % 60 for i in range(210)]
+    windows = pack(shape([bucket], sampled), capacity=9_700, max_span=86_400)
+    truth = [t for t in range(0, 840) for _ in range(11)] + [
+        840 + i % 60 for i in range(9_760)
+    ]
+    for window in windows:
+        held = sum(window.start <= t <= window.end for t in truth)
+        assert held < 10_000
+
+
+@PROPERTY_SETTINGS
+@given(
+    start=st.integers(0, 1_000),
+    seconds=st.integers(1, 5_000),
+    times=st.lists(st.integers(0, 6_000), max_size=60),
+    parts=st.integers(2, 9),
+)
+def test_a_cut_tiles_the_window_in_shorter_slices(start, seconds, times, parts):
+    window = Slice(start, start + seconds - 1)
+    if seconds == 1:
+        return  # a second is split by dimension, not cut
+    inside = sorted(start + t % seconds for t in times)
+    slices = cut(window, inside, parts)
+    assert 2 <= len(slices) <= parts
+    assert slices[0].start == window.start
+    assert slices[-1].end == window.end
+    for before, after in itertools.pairwise(slices):
+        assert after.start == before.end + 1
+    assert all(s.start <= s.end for s in slices)

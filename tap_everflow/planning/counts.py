@@ -27,11 +27,15 @@ class CountsUnavailable(Exception):
 
 @dataclass(frozen=True)
 class Bucket:
-    """Rows counted in ``start..end`` (inclusive epoch seconds)."""
+    """Rows counted in ``start..end`` (inclusive epoch seconds).
+
+    ``variance``: of ``rows``, where they are estimated from a sample.
+    """
 
     start: int
     end: int
     rows: float
+    variance: float = 0.0
 
 
 def bucket_start(text: t.Any, seconds: int) -> int:

@@ -84,14 +84,11 @@ class Sample:
 class Pace:
     """Window lengths for a walk, learnt from its answers."""
 
-    def __init__(self, limits: Limits, rate: float = 0.0) -> None:
-        """Start knowing nothing but ``rate``, rows per second, if counts say.
-
-        The first window is as long as allowed.
-        """
+    def __init__(self, limits: Limits) -> None:
+        """Start knowing nothing: the first window is as long as allowed."""
         self.limits = limits
         self.span = limits.max_span  # by the last complete window's rate
-        self.rate = rate  # of the last complete window, rows per second
+        self.rate = 0.0  # of the last complete window, rows per second
         self.rate_at: int | None = None  # the second after it
         self.trend = 1.0  # its rate over the one before's (if they touch)
         self.samples: list[Sample] = []  # nested: outer first
@@ -142,7 +139,11 @@ class Pace:
         return found[-1] if found else None
 
     def expected_rows(self, second: int) -> float | None:
-        """The rows of one ``second``, as a measured sample has them (not a guess)."""
+        """The rows of one ``second``, as a measured sample has them (not a guess).
+
+        A second of many times the cap is then packed into few parts at once,
+        not halved again and again.
+        """
         sample = self._sample_at(second)
         if sample is None or sample.measured_points < MIN_POINTS:
             return None

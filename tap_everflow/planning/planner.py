@@ -2,31 +2,35 @@
 
 With rows counted per time bucket, the range is cut into time-contiguous
 windows that each hold just under one answer's worth (:func:`pack`): records
-then leave in time order, window after window. A bucket that alone holds more
-than one answer is a window of its own, read in parts split by a dimension
-from that bucket's counts by value (:func:`split_by_counts`). Counts are
-hints: a window that overflows anyway is walked
-(:func:`tap_everflow.planning.walk.walk`), so completeness never depends on them.
+then leave in time order, window after window. Within a bucket the rows are
+taken to be spread evenly, unless the rows of the range's overflowing first
+answer show otherwise (:func:`shape`). A single second that alone holds more
+than one answer is read in parts split by a dimension from its counts by
+value (:func:`split_by_counts`). Counts are hints: a request that overflows
+anyway is cut where its own rows say (:func:`read`), so completeness never
+depends on them.
 """
 
 from __future__ import annotations
 
 import bisect
+import math
 import typing as t
 from collections import Counter
 from dataclasses import dataclass
 
 from tap_everflow.planning.counts import NO_VALUE, Bucket
-from tap_everflow.planning.walk import CompletedWindow, Slice, first_fit, walk
+from tap_everflow.planning.walk import CompletedWindow, Slice, first_fit, split_second
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
-    from tap_everflow.planning.walk import Answer, Partition
+    from tap_everflow.planning.limits import Limits
+    from tap_everflow.planning.walk import Answer, Dimension, Partition, Row
 
-
-# Sampled rows of a bucket before the sample is taken to show where they are.
-MIN_SAMPLED = 10
+# Kolmogorov-Smirnov's critical value at the 1% level: a bucket whose sampled
+# rows depart further from an even spread is shaped by them (see shape).
+UNEVEN = 1.63
 
 
 @dataclass(frozen=True)
@@ -42,41 +46,42 @@ class PlannedWindow:
         return self.rows <= capacity
 
 
-def pack(
-    buckets: Sequence[Bucket], *, capacity: int, max_span: int
+def _greedy(
+    buckets: Sequence[Bucket], capacity: float, max_span: int
 ) -> list[PlannedWindow]:
-    """Windows tiling the ``buckets``' range, each expected to hold ``capacity``.
+    """Windows filled in time order up to ``capacity`` (the fewest there are).
 
-    ``buckets`` tile a range in time order. A bucket's rows are taken to be
-    spread evenly over it, so a window may end inside a bucket: windows are
-    then as full as the counts allow, whatever the buckets' size (a wrong
-    guess costs a walk, never a row). A single second holding more than
-    ``capacity`` is a window alone (read in parts split by value); a window
-    spans at most ``max_span`` seconds.
+    Rows estimated from a sample may be more than estimated: a window keeps
+    two standard errors of its estimate as room.
     """
     windows: list[PlannedWindow] = []
     start: int | None = None
-    rows = 0.0
+    rows = variance = 0.0
 
     def close(end: int) -> None:
-        nonlocal start, rows
+        nonlocal start, rows, variance
         if start is not None and end >= start:
             windows.append(PlannedWindow(start, end, rows))
-        start, rows = None, 0.0
+        start, rows, variance = None, 0.0, 0.0
 
     for bucket in buckets:
         at = bucket.start  # the first second of the bucket not yet planned
         seconds = bucket.end - bucket.start + 1
-        if bucket.rows > capacity and seconds == 1:
+        if seconds == 1 and bucket.rows + 2 * math.sqrt(bucket.variance) > capacity:
             close(at - 1)
             windows.append(PlannedWindow(bucket.start, bucket.end, bucket.rows))
             continue
+        if start is not None and bucket.variance:
+            room = capacity - rows - 2 * math.sqrt(variance + bucket.variance)
+            if room < bucket.rows:  # a sampled second: whole or not at all
+                close(at - 1)
         rate = bucket.rows / seconds
         while at <= bucket.end:
             if start is None:
                 start = at
             take = min(bucket.end - at + 1, start + max_span - at)
-            fit = int((capacity - rows) / rate) if rate else take
+            room = capacity - rows - 2 * math.sqrt(variance)
+            fit = int(room / rate) if rate else take
             if fit < take:
                 # A second holding more than capacity is a window alone.
                 take = 1 if fit <= 0 and start == at else fit
@@ -84,6 +89,7 @@ def pack(
                 close(at - 1)
                 continue
             rows += rate * take
+            variance += bucket.variance * take / seconds
             at += take
             if at <= bucket.end or rows > capacity:  # full, or at its longest
                 close(at - 1)
@@ -91,59 +97,80 @@ def pack(
     return windows
 
 
-def busy_seconds(
-    buckets: Sequence[Bucket], times: Sequence[int], *, capacity: int
-) -> dict[int, float]:
-    """Seconds a sample shows holding most of a bucket over ``capacity``.
+def pack(
+    buckets: Sequence[Bucket], *, capacity: int, max_span: int
+) -> list[PlannedWindow]:
+    """The fewest windows tiling the ``buckets``' range, holding equal shares.
 
-    ``times`` are the row times of an overflowing answer, a sample of its
-    traffic: where one second holds most of the sampled rows of a bucket that
-    holds more than one answer, that second holds its share of the bucket's
-    count (estimated), and is read on its own, split by value.
+    ``buckets`` tile a range in time order; a bucket's rows are taken to be
+    spread evenly over it, so a window may end inside a bucket. Filling
+    windows up to ``capacity`` in time order gives the fewest windows; the
+    least capacity that gives no more is then used, so that every window
+    keeps the same room for counts that fall a little short, rather than
+    the last one all of it. A single second holding more than ``capacity``
+    is a window alone (read in parts split by value); a window spans at most
+    ``max_span`` seconds.
     """
-    found: dict[int, float] = {}
-    ordered = sorted(times)
+    fewest = len(_greedy(buckets, capacity, max_span))
+    low, high = 1, capacity  # the least capacity that needs no more windows
+    while low < high:
+        middle = (low + high) // 2
+        if len(_greedy(buckets, middle, max_span)) <= fewest:
+            high = middle
+        else:
+            low = middle + 1
+    return _greedy(buckets, low, max_span)
+
+
+def _uneven(times: Sequence[int], bucket: Bucket) -> bool:
+    """Whether sampled ``times`` in ``bucket`` are not spread evenly over it."""
+    seconds = bucket.end - bucket.start + 1
+    n = len(times)
+    farthest = 0.0
+    for at in sorted(set(times)):
+        below = bisect.bisect_left(times, at) / n  # sampled before ``at``
+        through = bisect.bisect_right(times, at) / n
+        even_before = (at - bucket.start) / seconds
+        farthest = max(
+            farthest,
+            abs(below - even_before),
+            abs(through - even_before - 1 / seconds),
+        )
+    return farthest * math.sqrt(n) > UNEVEN
+
+
+def shape(buckets: Sequence[Bucket], sampled: Sequence[int]) -> list[Bucket]:
+    """``buckets``, each uneven one replaced by the seconds the sample shows.
+
+    ``sampled`` are the row times of an overflowing answer: a sample of the
+    range's rows, if the server picks them at random. Where a bucket's
+    sampled rows are not spread evenly over it beyond sampling noise (the
+    edge of a burst, a busy second), each sampled second holds its share of
+    the bucket's count and the seconds between hold none: windows then end
+    between sampled seconds, and a second holding more than one answer is a
+    window alone. A wrong guess costs requests, never rows.
+    """
+    ordered = sorted(sampled)
+    shaped: list[Bucket] = []
     for bucket in buckets:
-        if bucket.rows <= capacity:
-            continue
-        inside = ordered[
+        times = ordered[
             bisect.bisect_left(ordered, bucket.start) : bisect.bisect_right(
                 ordered, bucket.end
             )
         ]
-        if len(inside) < MIN_SAMPLED:
+        if not times or not _uneven(times, bucket):
+            shaped.append(bucket)
             continue
-        second, points = Counter(inside).most_common(1)[0]
-        if points >= len(inside) / 2:
-            found[second] = bucket.rows * points / len(inside)
-    return found
-
-
-def isolate(buckets: Sequence[Bucket], seconds: Mapping[int, float]) -> list[Bucket]:
-    """``buckets`` with each of ``seconds`` a bucket of its own.
-
-    ``seconds`` maps a second to the rows it is estimated to hold (a burst
-    within one second: spreading its bucket's rows evenly would be wrong);
-    the rest of its bucket's rows stay spread over the rest of the bucket.
-    """
-    out: list[Bucket] = []
-    for bucket in buckets:
-        inside = sorted(s for s in seconds if bucket.start <= s <= bucket.end)
-        if not inside:
-            out.append(bucket)
-            continue
-        hot = {s: min(seconds[s], bucket.rows) for s in inside}
-        rest = max(0.0, bucket.rows - sum(hot.values()))
-        rate = rest / max(1, bucket.end - bucket.start + 1 - len(inside))
+        scale = bucket.rows / len(times)  # rows a sampled row stands for, ± as many
         at = bucket.start
-        for second in inside:
+        for second, share in sorted(Counter(times).items()):
             if at < second:
-                out.append(Bucket(at, second - 1, rate * (second - at)))
-            out.append(Bucket(second, second, hot[second]))
+                shaped.append(Bucket(at, second - 1, 0))
+            shaped.append(Bucket(second, second, scale * share, scale**2 * share))
             at = second + 1
         if at <= bucket.end:
-            out.append(Bucket(at, bucket.end, rate * (bucket.end - at + 1)))
-    return out
+            shaped.append(Bucket(at, bucket.end, 0))
+    return shaped
 
 
 def split_by_counts(
@@ -159,9 +186,10 @@ def split_by_counts(
     decreasing). Where the partition does not filter ``resource_type``, the
     first part is the rest: rows without a value, values the report did not
     list, and the values packed with them, asked for by exclusion of all the
-    others. A value heavier than ``capacity`` is a part alone (it is walked).
-    None where the partition cannot be split so (it excludes another type:
-    how exclusions of two types combine is not defined).
+    others. A value heavier than ``capacity`` is a part alone (it overflows
+    and is split by its own rows). None where the partition cannot be split
+    so (it excludes another type: how exclusions of two types combine is not
+    defined).
     """
     included = partition.included(resource_type)
     excluded = partition.excluded(resource_type)
@@ -206,14 +234,13 @@ def plan(
 ) -> Plan:
     """The windows of :func:`pack` and the requests that read each.
 
-    ``sampled``: row times of an overflowing answer, to find busy seconds
-    (:func:`busy_seconds`). A window over ``capacity`` (a busy second) is read
-    in parts of ``resource_type`` where ``by_value`` (called once, with all
-    such windows) gives its counts by value; otherwise in one request, which
-    will overflow and be walked.
+    ``sampled``: row times of an overflowing answer, which shape uneven
+    buckets (:func:`shape`). A window over ``capacity`` (a busy second) is
+    read in parts of ``resource_type`` where ``by_value`` (called once, with
+    all such windows) gives its counts by value; otherwise in one request,
+    which overflows and is split by its own rows.
     """
-    busy = busy_seconds(buckets, sampled, capacity=capacity)
-    windows = pack(isolate(buckets, busy), capacity=capacity, max_span=max_span)
+    windows = pack(shape(buckets, sampled), capacity=capacity, max_span=max_span)
     hot = [window for window in windows if not window.fits(capacity)]
     counts = by_value(hot) if hot else {}
     planned: Plan = []
@@ -228,40 +255,82 @@ def plan(
     return planned
 
 
+def cut(window: Slice, times: Sequence[int], parts: int) -> list[Slice]:
+    """``window`` in up to ``parts`` consecutive slices, each as many ``times``.
+
+    ``times`` (sorted) are the row times an overflowing answer returned, so
+    each slice holds about an equal share of the window's rows; without
+    them, slices are equally long. Always at least two slices: a window cut
+    again and again ends as single seconds.
+    """
+    if times:
+        cuts = {times[len(times) * i // parts] for i in range(1, parts)}
+    else:
+        cuts = {window.start + window.seconds * i // parts for i in range(1, parts)}
+    starts = sorted(s for s in cuts if window.start < s <= window.end)
+    starts = starts or [window.start + 1]  # the sample is all in the first second
+    ends = [s - 1 for s in starts] + [window.end]
+    return [
+        Slice(first, last, window.partition)
+        for first, last in zip([window.start, *starts], ends, strict=True)
+    ]
+
+
 def read(
-    planned: Plan, fetch: Callable[[Slice], Answer], **walk_options: t.Any
+    planned: Plan,
+    fetch: Callable[[Slice], Answer],
+    *,
+    capacity: int,
+    limits: Limits,
+    dimensions: Sequence[Dimension],
+    time_of: Callable[[Row], int],
+    prefetch: Callable[[Slice], None] | None = None,
 ) -> Iterator[CompletedWindow]:
     """Read ``planned`` windows in order, each whole before the next.
 
-    A request that overflows anyway (counts are hints) is walked within its
-    own window and partition, one request at a time, starting from the
-    answer it had; a window's parts come back as one window, so its records
-    leave in time order. ``walk_options`` go to :func:`walk`.
+    A request that overflows anyway (counts are hints) is cut into as few
+    slices as its expected rows need, at the times of the rows it returned
+    (:func:`cut`), and those are read alike; a single second is split by
+    dimension. A window's parts come back as one window, so its records
+    leave in time order.
     """
-    limits = walk_options["limits"]
-    options = {**walk_options, "prefetch": None, "concurrency": 1}
-    before: Sequence[t.Any] = ()  # the last window's rows
+
+    def collect(part: Slice, expected: float, done: CompletedWindow) -> None:
+        answer = fetch(part)
+        done.requests += 1
+        if not answer.overflowed(limits):
+            done.rows.extend(answer.rows)
+            return
+        rows = max(expected, limits.max_rows)  # more than fit, at least
+        if part.seconds == 1:
+            second = split_second(
+                part.start,
+                answer,
+                root=part.partition,
+                fetch=fetch,
+                prefetch=prefetch,
+                dimensions=dimensions,
+                limits=limits,
+                # Values to split by, if the answer overflowed without rows.
+                sample=answer.rows or [*done.rows, *before][: limits.max_rows],
+                expected_rows=rows,
+            )
+            done.rows.extend(second.rows)
+            done.requests += second.requests - 1  # its first is this answer
+            done.shortfalls.extend(second.shortfalls)
+            return
+        times = sorted(time_of(row) for row in answer.rows)
+        slices = cut(part, times, max(2, math.ceil(rows / capacity)))
+        if prefetch:
+            for piece in slices:
+                prefetch(piece)
+        for piece in slices:
+            collect(piece, rows / len(slices), done)
+
+    before: Sequence[Row] = ()  # the last window's rows
     for window, parts in planned:
         done = CompletedWindow(window.start, window.end, [], 0)
         for part in parts:
-            answer = fetch(part)
-            if not answer.overflowed(limits):
-                done.rows.extend(answer.rows)
-                done.requests += 1
-                continue
-            for walked in walk(
-                part.start,
-                part.end,
-                fetch,
-                root=part.partition,
-                first=(part, answer),
-                # Values to split by, if the answer overflowed without rows.
-                seen=[*answer.rows, *done.rows, *before][: limits.max_rows],
-                rate=window.rows / len(parts) / (window.end - window.start + 1),
-                **options,
-            ):
-                done.rows.extend(walked.rows)
-                done.requests += walked.requests
-                done.shortfalls.extend(walked.shortfalls)
+            collect(part, window.rows / len(parts), done)
         yield done
         before = done.rows

@@ -7,8 +7,8 @@ windows are sized from what answers showed (:mod:`tap_everflow.planning.pace`), 
 overflowing window is cut shorter until it fits, and an overflowing single
 second is split by dimension (offer, then affiliate, ...) into disjoint parts
 that together cover it. Where the aggregated report counts the rows,
-:mod:`tap_everflow.planning.planner` plans the windows instead, and walks only those
-that overflow anyway.
+:mod:`tap_everflow.planning.planner` plans the windows instead, and splits
+seconds that overflow anyway with :func:`split_second`.
 
 Nothing here does I/O: the caller passes ``fetch``, which performs one request.
 All times are epoch seconds (UTC); both ends of a window are inclusive.
@@ -183,7 +183,6 @@ class CompletedWindow:
     rows: list[Row]
     requests: int
     shortfalls: list[Shortfall] = field(default_factory=list)
-    partition: Partition = Partition()
 
 
 def walk(  # noqa: PLR0915 - one loop whose steps share the walk's state
@@ -198,8 +197,6 @@ def walk(  # noqa: PLR0915 - one loop whose steps share the walk's state
     prefetch: Callable[[Slice], None] | None = None,
     concurrency: int = 1,
     first: tuple[Slice, Answer] | None = None,
-    seen: Sequence[Row] = (),
-    rate: float = 0.0,
 ) -> Iterator[CompletedWindow]:
     """Yield consecutive complete windows covering ``start..end`` in time order.
 
@@ -217,17 +214,15 @@ def walk(  # noqa: PLR0915 - one loop whose steps share the walk's state
     fitted at once, up to ``concurrency - 1`` windows after it are planned and
     announced; a planned window is never re-planned (it is split if it
     overflows), so nothing announced is wasted. ``first``: a window starting
-    at ``start`` and its answer, already fetched. ``seen``: rows of nearby
-    windows, to split by when an answer overflows without rows. ``rate``:
-    the rows per second expected, if counts say so.
+    at ``start`` and its answer, already fetched.
     """
-    pace = Pace(limits, rate)
+    pace = Pace(limits)
     cursor = start
     planned: deque[Slice] = deque()  # announced windows, contiguous, after cursor
     answered = dict([first]) if first else {}
     # Recent rows of earlier answers: the values to split on when an answer
     # overflows without rows.
-    rows_seen: Sequence[Row] = seen
+    rows_seen: Sequence[Row] = ()
 
     def get(window: Slice) -> Answer:
         answer = answered.pop(window, None)
@@ -275,7 +270,7 @@ def walk(  # noqa: PLR0915 - one loop whose steps share the walk's state
             answer = get(window)
             requests += 1
         if answer.overflowed(limits):
-            done = _split_second(
+            done = split_second(
                 cursor,
                 answer,
                 root=root,
@@ -314,7 +309,7 @@ def _remember(
     return [*newest, *seen[: max(0, keep - len(newest))]]
 
 
-def _split_second(
+def split_second(
     second: int,
     answer: Answer,
     *,
@@ -334,7 +329,7 @@ def _split_second(
     split by where its parent's answer showed several. Where this second
     showed no rows yet, the latest rows seen (from neighbouring windows)
     stand in as the sample. ``expected_rows`` (the
-    second's rows as the traffic estimate has it, if known) lets the first
+    second's rows as counts or a measured sample have it, if known) lets the first
     split pack the second into as few parts as it takes; a part that
     overflows anyway is halved.
     """

@@ -44,7 +44,8 @@ if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
 # Planned windows aim at this share of the row cap: counts may be a few rows
-# short (late rows, estimates); a window that overflows anyway is walked.
+# short (late rows, estimates); a window that overflows anyway is cut where
+# its own rows say.
 PLANNED_FILL = 0.97
 # A bucket over the cap is split by this dimension, from its counts by value:
 # networks have many affiliates, so each holds a small share of a bucket.
@@ -53,7 +54,8 @@ SPLIT_BY = "affiliate"
 # are named in the reconciliation line.
 FEW_ROWS = 5
 NAMED_BUCKETS = 5
-# Busy seconds split from their own counts; more are walked (each costs a report).
+# Busy seconds split from their own counts; more are split by their own rows
+# (each costs a report).
 MAX_SPLIT_REPORTS = 3
 
 
@@ -115,6 +117,11 @@ class RawReportStream(WindowedStream):
         self._counts_refused = False
 
     @property
+    def capacity(self) -> int:
+        """Rows a planned window is expected to hold, at most."""
+        return int(PLANNED_FILL * self.limits.max_rows)
+
+    @property
     def uses_counts(self) -> bool:
         """Whether windows may be planned from the aggregated report's counts."""
         return bool(
@@ -132,6 +139,8 @@ class RawReportStream(WindowedStream):
         Each stretch of up to 14 days starts with one request for all of it:
         only if that overflows is the traffic worth counting (a quiet account
         pays no report request); then the rest of the range is planned.
+        Without counts, the stretch is walked, sized by what its first
+        answer's rows show; the next stretch starts alike.
         """
         root = self.root_partition()
         workers = int(self.config["max_concurrent_requests"])
@@ -140,7 +149,6 @@ class RawReportStream(WindowedStream):
             "dimensions": self.dimensions,
             "limits": self.limits,
             "time_of": attrgetter(self.time_field),
-            "concurrency": workers,
         }
         with self.requests_ahead(call, workers) as ahead:  # ~7 MB held per window
             options["prefetch"] = ahead.prefetch if workers > 1 else None
@@ -156,18 +164,19 @@ class RawReportStream(WindowedStream):
                 if self.uses_counts:
                     times = [options["time_of"](row) for row in answer.rows]
                     counted = self._plan(cursor, end, root, context, times)
-                if counted is None:
-                    yield from walk(
-                        cursor,
-                        end,
-                        ahead.fetch,
-                        root=root,
-                        first=(first, answer),
-                        **options,
-                    )
-                else:
+                if counted is not None:
                     yield from self._read_plan(counted, ahead, options)
-                return
+                    return
+                yield from walk(
+                    cursor,
+                    first.end,
+                    ahead.fetch,
+                    root=root,
+                    first=(first, answer),
+                    concurrency=workers,
+                    **options,
+                )
+                cursor = first.end + 1
 
     def root_partition(self) -> Partition:
         """What every request asks for: the configured filters and exclusions."""
@@ -203,7 +212,7 @@ class RawReportStream(WindowedStream):
         planned = plan(
             buckets,
             root=root,
-            capacity=int(PLANNED_FILL * self.limits.max_rows),
+            capacity=self.capacity,
             max_span=self.limits.max_span,
             by_value=partial(self._hot_counts, root=root, context=context),
             resource_type=SPLIT_BY,
@@ -284,8 +293,8 @@ class RawReportStream(WindowedStream):
         """Counts by ``SPLIT_BY`` value of each window over the cap, if to be had.
 
         One report per window (a busy second: there are few); windows beyond
-        ``MAX_SPLIT_REPORTS``, or whose report cannot be read, are walked (a
-        time walk splits their busy seconds too).
+        ``MAX_SPLIT_REPORTS``, or whose report cannot be read, overflow and
+        are split by their own rows.
         """
         by_window: dict[PlannedWindow, dict[str, int]] = {}
         for window in hot[:MAX_SPLIT_REPORTS]:
@@ -301,7 +310,7 @@ class RawReportStream(WindowedStream):
             if counts is None:
                 self.logger.info(
                     "%s: no counts by %s for %s, which holds more than one request "
-                    "(%s); it is walked.",
+                    "(%s); it is split by its own rows.",
                     self.name,
                     SPLIT_BY,
                     utc(window.start).isoformat(),
@@ -327,7 +336,9 @@ class RawReportStream(WindowedStream):
         delivered: Counter[int] = Counter()
         time_of = options["time_of"]
         first = True
-        for done in read(counted.windows, ahead.fetch, **options):
+        for done in read(
+            counted.windows, ahead.fetch, capacity=self.capacity, **options
+        ):
             done.requests += first  # the stretch's first request, which overflowed
             first = False
             delivered.update(time_of(row) // seconds * seconds for row in done.rows)

@@ -18,7 +18,6 @@ from typing_extensions import override
 
 from tap_everflow.errors import EverflowResponseError
 from tap_everflow.planning.progress import Progress
-from tap_everflow.planning.walk import Partition
 from tap_everflow.records.proto3 import deselected_paths
 from tap_everflow.records.schemas import without
 from tap_everflow.records.typed_rows import TypedRows
@@ -379,15 +378,11 @@ class WindowedStream(EverflowStream):
             yield record
 
     def _report(self, window: CompletedWindow, rows: int) -> None:
-        part = (
-            "" if window.partition == Partition() else f" {window.partition.describe()}"
-        )
         self.logger.info(
-            "%s: %s..%s%s: %d rows in %d requests; %s.",
+            "%s: %s..%s: %d rows in %d requests; %s.",
             self.name,
             utc(window.start).isoformat(),
             utc(window.end).isoformat(),
-            part,
             rows,
             window.requests,
             self.progress.done(window.end, rows, window.requests),
