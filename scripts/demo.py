@@ -19,7 +19,8 @@ from psycopg import sql
 
 from harness.pipeline import iso, meltano, meltano_environment
 from harness.postgres import Postgres, throwaway_postgres
-from harness.simulator import EverflowSimulator, bursty, network
+from harness.simulator import EverflowSimulator, bursty, network, uniform
+from harness.simulator.records import adjustment_entities
 
 DAY = 86_400
 SCHEMA = "everflow"  # default_target_schema in meltano.yml
@@ -36,9 +37,21 @@ def simulated_everflow(stack: ExitStack) -> tuple[str, str, int]:
     start = end - 3 * DAY + 1
     rows = bursty(1, start, end, 40_000, hot_seconds=1, rows_per_hot_second=12_000)
     # The network's lists too, as they stood before the traffic (100 offers:
-    # coupons and custom settings are on every 25th or 50th).
+    # coupons and custom settings are on every 25th or 50th), and the other
+    # time-based streams, so that every table shows what it holds.
     lists = network(1, start - 365 * DAY, start, 100, 30)
-    simulator = EverflowSimulator(impressions=rows, api_key="demo-key", **lists)
+    # Adjustments are read for the synced days: dated in them.
+    lists["reporting_adjustments"] = adjustment_entities(
+        5, start, end, 100, 30, count=12
+    )
+    simulator = EverflowSimulator(
+        impressions=rows,
+        clicks=uniform(2, start, end, 5_000, kind="clicks"),
+        conversions=uniform(3, start, end, 400, kind="conversions"),
+        invalid_clicks=uniform(4, start, end, 300, kind="invalid_clicks"),
+        api_key="demo-key",
+        **lists,
+    )
     simulator.start()
     stack.callback(simulator.stop)
     print(f"Simulated Everflow API at {simulator.url} with {len(rows):,} impressions")
