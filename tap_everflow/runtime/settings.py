@@ -416,12 +416,6 @@ def _batch_problems(config: t.Mapping[str, t.Any]) -> list[str]:
             "pyarrow, and its files are not checked against RECORD messages): "
             "use jsonl."
         )
-    elif encoding and encoding.get("compression") != "gzip":
-        # The SDK's jsonl batcher always compresses, whatever the message says.
-        found.append(
-            "batch_config.encoding.compression must be gzip: jsonl batch files "
-            "are always gzipped, and a target told otherwise cannot read them."
-        )
     maps = config.get("stream_maps") or {}
     for alias, stream_map in maps.items() if isinstance(maps, dict) else ():
         if isinstance(stream_map, dict) and "__source__" in stream_map:

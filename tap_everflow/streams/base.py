@@ -15,7 +15,6 @@ import backoff
 import msgspec
 import requests
 from singer_sdk.authenticators import APIKeyAuthenticator
-from singer_sdk.batch import Batcher
 from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.streams import RESTStream
 from typing_extensions import override
@@ -23,6 +22,7 @@ from urllib3.exceptions import NewConnectionError
 
 from tap_everflow.errors import EverflowAPIError, EverflowError
 from tap_everflow.records.proto3 import Conformer, Surprises
+from tap_everflow.runtime.batch_files import JSONLinesFiles
 from tap_everflow.runtime.prefetch import Prefetcher
 from tap_everflow.runtime.settings import parse_time
 
@@ -285,7 +285,7 @@ class EverflowStream(RESTStream):
             for record in self._sync_records(context, write_messages=False)
             for message in self._generate_record_messages(record)
         )
-        batcher = Batcher(self.tap_name, self.name, batch_config)
+        batcher = JSONLinesFiles(self.tap_name, self.name, batch_config)
         for manifest in batcher.get_batches(records):
             yield batch_config.encoding, manifest
 
