@@ -19,7 +19,7 @@ both of the SDK's.
   types (records are built with the declared types and without deselected
   properties); their ``time_extracted`` is the window's, as on the lines.
 
-Overridden for what the user sees, both in ``tap.py``:
+Overridden for what the user sees, in ``tap.py``:
 
 - ``PluginBase._validate_config``: the SDK's check quotes offending values
   (which could print the key) and logs each failure three times; the tap's says
@@ -27,6 +27,9 @@ Overridden for what the user sees, both in ``tap.py``:
 - ``Tap.sync_all``: wrapped unchanged, the one place that holds both every
   stream's failure and the tap's state: a failure ends with one line, a last
   STATE and exit code 1 (overriding ``invoke`` instead would copy the CLI setup).
+- ``Tap._handle_termination`` (SIGTERM, SIGINT): with ``batch_config``, stops
+  without the SDK's last STATE, which would cover records gathered for a batch
+  file not yet written; the STATE after the last BATCH message stands.
 
 Called, not overridden: ``RESTStream._request`` (``streams/base.py``), the
 SDK's one try of a request (authenticate, send, log its duration, validate),
@@ -50,6 +53,9 @@ SIGNATURES: dict[tuple[type, str], str] = {
         "(self, *, raise_errors: 'bool' = True) -> 'list[str]'"
     ),
     (Tap, "sync_all"): "(self) -> 'None'",
+    (Tap, "_handle_termination"): (
+        "(self, signum: 'int', frame: 'FrameType | None') -> 'None'"
+    ),
     (RESTStream, "_request"): (
         "(self, prepared_request: 'requests.PreparedRequest', "
         "context: 'Context | None') -> 'requests.Response'"

@@ -8,6 +8,7 @@ import typing as t
 import requests
 from singer_sdk import Tap
 from singer_sdk.exceptions import RetriableAPIError
+from singer_sdk.plugin_base import PluginBase
 from typing_extensions import override
 
 from tap_everflow.errors import EverflowError
@@ -20,6 +21,8 @@ from tap_everflow.streams import STREAM_TYPES
 from tap_everflow.streams.entities import IncrementalEntityStream
 
 if t.TYPE_CHECKING:
+    from types import FrameType
+
     from singer_sdk.streams import Stream
 
 # The streams entity_full_refresh may name: those read by time_saved.
@@ -110,6 +113,20 @@ class TapEverflow(Tap):
         finally:
             if isinstance(self.message_writer, LineWriter):
                 self.message_writer.flush()  # records held, even if the sync failed
+
+    @override
+    def _handle_termination(self, signum: int, frame: FrameType | None) -> None:
+        """Stop on SIGTERM or SIGINT, with a last STATE only if it is true.
+
+        The SDK's handler writes the tap's state. With ``batch_config`` that
+        state covers the records gathered for a batch file not yet written, and
+        a resume from it would skip them; the STATE after the last BATCH
+        message is already the one to resume from.
+        """
+        if self.config.get("batch_config"):
+            PluginBase._handle_termination(self, signum, frame)
+        else:
+            super()._handle_termination(signum, frame)
 
 
 def _full_refresh_problems(config: t.Mapping[str, t.Any]) -> list[str]:

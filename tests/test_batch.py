@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import signal
+import subprocess
+import time
 from collections import defaultdict
 from urllib.parse import urlparse
 
@@ -11,7 +14,15 @@ import pytest
 
 from harness.simulator import Fault, network, uniform
 from tap_everflow.streams import STREAM_TYPES
-from tests.conftest import DAY, catalog, iso, now, tap_config
+from tests.conftest import (
+    DAY,
+    TapRun,
+    catalog,
+    iso,
+    now,
+    parse_messages,
+    tap_config,
+)
 
 NOW = now()
 END = NOW - NOW % DAY - 1
@@ -183,6 +194,37 @@ def test_a_failed_batch_sync_resumes_without_losing_rows(make_simulator, tap, tm
     assert 0 < len(first) < len(truth)
     assert len(first) % 1_500 == 0
     resumed = tap.run(config, failed.states[-1])
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    delivered = {row["transaction_id"] for row in first}
+    delivered |= {row["transaction_id"] for row in batched(resumed)["impressions"]}
+    assert delivered == {row["transaction_id"] for row in truth}
+
+
+def test_a_batch_sync_stopped_by_sigterm_resumes_without_losing_rows(
+    make_simulator, tap, tmp_path
+):
+    truth = uniform(36, START, END, 12_000)
+    sim = make_simulator(truth, now=NOW)
+    # The first window's rows fill three files of 1,500, and 1,497 are
+    # gathered for a fourth when the second window's request comes; it is
+    # answered late, and meanwhile the tap is stopped.
+    sim.after_requests(3, lambda: sim.queue_faults(Fault.delay(30)))
+    config = sync_config(sim, batch_config=batch_config(tmp_path, 1_500))
+    proc = subprocess.Popen(
+        tap.command(config, None, streams=("impressions",)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while not (len(sim.requests) == 3 and sim.in_flight == 1):
+        assert time.monotonic() < deadline, "the tap never sent its fourth request"
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    output, _ = proc.communicate(timeout=60)
+    stopped = TapRun(proc.returncode, parse_messages(output.decode()), "")
+    first = batched(stopped)["impressions"]
+    assert len(first) == 3 * 1_500
+    resumed = tap.run(config, stopped.states[-1])
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     delivered = {row["transaction_id"] for row in first}
     delivered |= {row["transaction_id"] for row in batched(resumed)["impressions"]}
