@@ -101,7 +101,8 @@ def server_bindir() -> Path:
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]  # typed Any: AF_INET's is (host, port)
+        return port
 
 
 def _as_server_user(command: list[str]) -> list[str]:
