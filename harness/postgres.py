@@ -33,6 +33,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from psycopg import Cursor
+    from psycopg.rows import TupleRow
+
 BINDIR_VARIABLE = "TAP_EVERFLOW_PG_BINDIR"
 SERVER_USER = "postgres"
 
@@ -54,6 +57,15 @@ class Postgres:
             f"postgresql://{self.user}:{self.password}@{self.host}:{self.port}/"
             f"{self.database}"
         )
+
+
+def one_row(cursor: Cursor[TupleRow]) -> TupleRow:
+    """The row a query that always returns one (``select count(*) ...``) returned."""
+    row = cursor.fetchone()
+    if row is None:
+        msg = "the query returned no row"
+        raise RuntimeError(msg)
+    return row
 
 
 def system_bindir() -> Path | None:
