@@ -59,7 +59,7 @@ def meltano_environment(
 
 def meltano(
     env: dict[str, str], *args: str, capture: bool = True, **extra_env: str
-) -> subprocess.CompletedProcess:
+) -> subprocess.CompletedProcess[str]:
     """Run a meltano command in the repository's project; raise on failure."""
     return subprocess.run(
         [str(MELTANO), *args],

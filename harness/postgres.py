@@ -33,6 +33,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from psycopg import Cursor
+    from psycopg.rows import TupleRow
+
 BINDIR_VARIABLE = "TAP_EVERFLOW_PG_BINDIR"
 SERVER_USER = "postgres"
 
@@ -54,6 +57,15 @@ class Postgres:
             f"postgresql://{self.user}:{self.password}@{self.host}:{self.port}/"
             f"{self.database}"
         )
+
+
+def one_row(cursor: Cursor[TupleRow]) -> TupleRow:
+    """The row a query that always returns one (``select count(*) ...``) returned."""
+    row = cursor.fetchone()
+    if row is None:
+        msg = "the query returned no row"
+        raise RuntimeError(msg)
+    return row
 
 
 def system_bindir() -> Path | None:
@@ -101,7 +113,8 @@ def server_bindir() -> Path:
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]  # typed Any: AF_INET's is (host, port)
+        return port
 
 
 def _as_server_user(command: list[str]) -> list[str]:

@@ -30,13 +30,18 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Literal
 
 import msgspec
+from typing_extensions import override
 
 from harness.simulator import EverflowSimulator, ReportOptions, daily_cycle, uniform
+from harness.simulator.records import Record
+from harness.simulator.server import Answer
 
 ROOT = Path(__file__).resolve().parents[1]
 DAY = 86_400
@@ -71,7 +76,7 @@ class Dataset:
     """The truth a simulator serves: its traffic, kind, size and period."""
 
     traffic: str  # "cycle" (with bursts), "smooth" (no bursts) or "uniform"
-    kind: str
+    kind: Literal["impressions", "clicks"]  # the raw streams ("/stream" paths)
     rows: int
     days: int
 
@@ -81,7 +86,7 @@ class Dataset:
         midnight = int(time.time()) // DAY * DAY - DAY
         return midnight - self.days * DAY + 5 * 3_600 + 1_234, midnight - 2_121
 
-    def generate(self) -> list[dict]:
+    def generate(self) -> list[Record]:
         """The rows, generated deterministically."""
         start, end = self.period
         if self.traffic == "uniform":
@@ -96,42 +101,64 @@ def id_sum(ids: Any) -> int:
     return sum(int(i, 16) for i in ids) % (1 << 128)
 
 
-def _serve(conn: Any, dataset: Dataset) -> None:
+class _Replaying(EverflowSimulator):
+    """A simulator that can keep its answers, and replay them to the same requests.
+
+    The simulator's own CPU (about 0.3 s per 10,000-row answer, on one core)
+    would bound a latency run, not the tap: that run replays the answers kept
+    from the run before it, whose requests it repeats.
+    """
+
+    keep = False  # keep the answers from now on
+    replay = False  # answer a request kept before with its kept answer
+
+    def __init__(self, impressions: list[Record], clicks: list[Record]) -> None:
+        super().__init__(
+            impressions,
+            clicks=clicks,
+            api_key=API_KEY,
+            now=int(time.time()),
+            overflow_mode="exact",
+        )
+        self.answers: dict[tuple[str, bytes], Answer] = {}
+
+    @override
+    def answer(
+        self,
+        method: str,
+        path: str,
+        headers: Any,
+        body: bytes,
+        query: Mapping[str, str] | None = None,
+    ) -> Answer:
+        if self.replay and (path, body) in self.answers:
+            return self.answers[path, body]
+        found = super().answer(method, path, headers, body, query)
+        if self.keep:  # encoded once, as the server would send it anyway
+            encoded = msgspec.Raw(msgspec.json.encode(found.payload))
+            found = dataclasses.replace(found, payload=encoded)
+            self.answers[path, body] = found
+        return found
+
+
+def _serve(conn: Connection, dataset: Dataset) -> None:
     """The simulator process: serve ``dataset``; answer commands over ``conn``."""
     rows = dataset.generate()
     truth = (len(rows), id_sum(r["transaction_id"] for r in rows))
-    kinds = {"impressions": rows} if dataset.kind == "impressions" else {}
-    sim = EverflowSimulator(
-        kinds.get("impressions", []),
-        **({} if kinds else {dataset.kind: rows}),
-        api_key=API_KEY,
-        now=int(time.time()),
-        overflow_mode="exact",
+    sim = _Replaying(
+        rows if dataset.kind == "impressions" else [],
+        rows if dataset.kind == "clicks" else [],
     )
-    del rows, kinds
-    # The simulator's own CPU (about 0.3 s per 10,000-row answer, on one core)
-    # would bound a latency run, not the tap: that run replays the answers
-    # kept from the run before it, whose requests it repeats.
-    answer, answers, keep, replay = sim.answer, {}, False, False
-
-    def kept(method: str, path: str, headers: Any, body: bytes, query: Any) -> Any:
-        if replay and (path, body) in answers:
-            return answers[path, body]
-        found = answer(method, path, headers, body, query)
-        if keep:  # encoded once, as the server would send it anyway
-            encoded = msgspec.Raw(msgspec.json.encode(found.payload))
-            found = answers[path, body] = dataclasses.replace(found, payload=encoded)
-        return found
-
-    sim.answer = kept  # type: ignore[method-assign]
+    del rows
     sim.start()
     conn.send((sim.url, truth))
     while True:
         command, argument = conn.recv()
         if command == "set":  # latency, has_reporting_permission, report, ...
-            keep, replay = argument.pop("keep", False), argument.pop("replay", False)
-            if not replay:
-                answers.clear()
+            sim.keep = argument.pop("keep", False)
+            sim.replay = argument.pop("replay", False)
+            if not sim.replay:
+                sim.answers.clear()
             for name, value in argument.items():
                 setattr(sim, name, value)
             sim.reset_log()
@@ -234,7 +261,7 @@ class Profile:
     name: str
     dataset: Dataset
     path: str  # "counts exact", "counts noisy", "refused: cycle", "refused: bursty"
-    settings: dict = field(default_factory=dict)  # simulator attributes
+    settings: dict[str, Any] = field(default_factory=dict)  # simulator attributes
     floor: bool = False  # also run the floor client (impressions only)
 
 

@@ -18,7 +18,7 @@ import psycopg
 from psycopg import sql
 
 from harness.pipeline import iso, meltano, meltano_environment
-from harness.postgres import Postgres, throwaway_postgres
+from harness.postgres import Postgres, one_row, throwaway_postgres
 from harness.simulator import EverflowSimulator, bursty, network, uniform
 from harness.simulator.records import adjustment_entities
 
@@ -76,16 +76,18 @@ def summary(postgres: Postgres) -> None:
             name = sql.Identifier(SCHEMA, table)
             time_column = next((c for c in TIME_COLUMNS if c in names), None)
             if time_column is None:
-                (count,) = conn.execute(
-                    sql.SQL("select count(*) from {}").format(name)
-                ).fetchone()
+                (count,) = one_row(
+                    conn.execute(sql.SQL("select count(*) from {}").format(name))
+                )
                 print(f"{SCHEMA}.{table}: {count:,} rows")
                 continue
-            count, first, last = conn.execute(
-                sql.SQL("select count(*), min({t}), max({t}) from {n}").format(
-                    t=sql.Identifier(time_column), n=name
+            count, first, last = one_row(
+                conn.execute(
+                    sql.SQL("select count(*), min({t}), max({t}) from {n}").format(
+                        t=sql.Identifier(time_column), n=name
+                    )
                 )
-            ).fetchone()
+            )
             print(f"{SCHEMA}.{table}: {count:,} rows, {time_column} {first} .. {last}")
             if {"transaction_id", "occurred_at", "relationship"} <= names:
                 samples = conn.execute(

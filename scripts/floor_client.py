@@ -20,6 +20,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import msgspec
 import requests
@@ -29,7 +30,7 @@ API_KEY_ENV = "FLOOR_API_KEY"  # not an argument: it would show in `ps`
 STREAM = "impressions"
 
 
-def rows_of(payload: object) -> list:
+def rows_of(payload: object) -> list[dict[str, Any]]:
     """The rows of an impressions answer, in either shape the API uses.
 
     Args:
@@ -46,7 +47,7 @@ def rows_of(payload: object) -> list:
     raise TypeError(msg)
 
 
-def fetch_all(api_url: str, api_key: str, windows: list[dict]) -> int:
+def fetch_all(api_url: str, api_key: str, windows: list[dict[str, Any]]) -> int:
     """Fetch every window and write its rows as RECORD lines to stdout.
 
     Args:

@@ -38,7 +38,7 @@ import psycopg
 from psycopg import sql
 
 from harness.pipeline import MELTANO, ROOT, meltano, meltano_environment
-from harness.postgres import Postgres, throwaway_postgres
+from harness.postgres import Postgres, one_row, throwaway_postgres
 
 API_KEY = "pipeline-benchmark-key"
 DAYS = 14
@@ -64,10 +64,14 @@ def start_simulator(stack: ExitStack, rows: int) -> tuple[str, str, str]:
     )
     stack.callback(process.wait, timeout=30)
     stack.callback(process.terminate)
+    output = process.stdout
+    if output is None:  # never: stdout=PIPE
+        msg = "the simulator's stdout is not a pipe"
+        raise RuntimeError(msg)
     # "uniform: 1,000,000 impressions, ... from <start> to <end>", then "api_url: <url>"
-    first = process.stdout.readline().split()
+    first = output.readline().split()
     start, end = first[-3], first[-1]
-    for line in process.stdout:
+    for line in output:
         if line.startswith("api_url: "):
             return line.split()[1], start, end
     msg = f"the simulator exited ({process.wait()}) without serving"
@@ -103,7 +107,7 @@ def server_cpu(postmaster: int) -> float:
 def postmaster_pid(postgres: Postgres) -> int:
     """The server's main process: the parent of a backend."""
     with psycopg.connect(postgres.url) as conn:
-        (backend,) = conn.execute("select pg_backend_pid()").fetchone()
+        (backend,) = one_row(conn.execute("select pg_backend_pid()"))
     return _ticks(Path(f"/proc/{backend}/stat").read_text())[0]
 
 
@@ -154,11 +158,13 @@ def timed(
 def count_and_drop(postgres: Postgres, schema: str, rows: int) -> None:
     """Check every impression landed exactly once, then drop the schema."""
     with psycopg.connect(postgres.url, autocommit=True) as conn:
-        count, distinct = conn.execute(
-            sql.SQL("select count(*), count(distinct transaction_id) from {}").format(
-                sql.Identifier(schema, "impressions")
+        count, distinct = one_row(
+            conn.execute(
+                sql.SQL(
+                    "select count(*), count(distinct transaction_id) from {}"
+                ).format(sql.Identifier(schema, "impressions"))
             )
-        ).fetchone()
+        )
         conn.execute(sql.SQL("drop schema {} cascade").format(sql.Identifier(schema)))
     if count != rows or distinct != rows:
         msg = f"{schema}.impressions holds {count:,} rows ({distinct:,} distinct)"

@@ -18,6 +18,7 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from harness.simulator import EverflowSimulator, network, uniform
 from harness.simulator.server import ENTITIES, RequestLog
@@ -39,7 +40,7 @@ STREAM_OF = {
 }
 
 
-def by_stream(requests: list[RequestLog]) -> Counter:
+def by_stream(requests: list[RequestLog]) -> Counter[str]:
     """Requests by the stream they were made for, from the simulator's log.
 
     The aggregated report is asked for by the daily report (a day a request, its
@@ -47,10 +48,13 @@ def by_stream(requests: list[RequestLog]) -> Counter:
     time column, perhaps a split's): those count for the raw stream requested
     just before.
     """
-    counts: Counter = Counter()
+    counts: Counter[str] = Counter()
     last_raw = "impressions"
     for request in requests:
         if request.path.endswith("/entity/table"):
+            if request.body is None:  # never: the tap sends its columns
+                msg = f"a report request without a body: {request}"
+                raise ValueError(msg)
             columns = [c["column"] for c in request.body["columns"]]
             daily = columns == DAILY_COLUMNS
             counts["daily_report" if daily else last_raw] += 1
@@ -62,7 +66,9 @@ def by_stream(requests: list[RequestLog]) -> Counter:
     return counts
 
 
-def run_tap(config: dict, state: dict | None, folder: Path) -> dict:
+def run_tap(
+    config: dict[str, Any], state: dict[str, Any] | None, folder: Path
+) -> dict[str, Any]:
     """Run the tap once; return its last state."""
     config_file = folder / "config.json"
     config_file.write_text(json.dumps(config))
@@ -74,7 +80,9 @@ def run_tap(config: dict, state: dict | None, folder: Path) -> dict:
     # Our own interpreter and arguments.
     done = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603
     messages = [json.loads(line) for line in done.stdout.splitlines() if line]
-    states = [m["value"] for m in messages if m["type"] == "STATE"]
+    states: list[dict[str, Any]] = [
+        m["value"] for m in messages if m["type"] == "STATE"
+    ]
     return states[-1]
 
 
@@ -105,7 +113,15 @@ def main() -> None:
         )
     }
     with (
-        EverflowSimulator(api_key=KEY, now=now, **traffic, **lists) as sim,
+        EverflowSimulator(
+            traffic["impressions"],
+            clicks=traffic["clicks"],
+            conversions=traffic["conversions"],
+            invalid_clicks=traffic["invalid_clicks"],
+            api_key=KEY,
+            now=now,
+            **lists,
+        ) as sim,
         tempfile.TemporaryDirectory() as folder,
     ):
         config = {
@@ -119,7 +135,10 @@ def main() -> None:
             sim.reset_log()
             state = run_tap(config, state, Path(folder))
             counts.append(by_stream(sim.requests))
-    held = {kind: len(rows) for kind, rows in {**traffic, **lists}.items()}
+    held = {kind: len(rows) for kind, rows in traffic.items()}
+    # The rows of ``lists``, as the simulator holds them (its values are typed
+    # apart, as a TypedDict's are, so they are read back from the simulator).
+    held |= {kind: len(sim.entities(kind)) for kind in ENTITIES}
     print(f"{args.offers:,} offers, {args.affiliates:,} affiliates, {args.days} day(s)")
     print("| stream | rows | requests, first run | requests, next run |")
     print("|---|---:|---:|---:|")

@@ -32,6 +32,8 @@ from harness.simulator import (
     uniform,
 )
 from harness.simulator.catalog import country_code_of
+from harness.simulator.records import Network
+from harness.simulator.server import ENTITIES
 from tests import reference
 
 KEY = "test-key"
@@ -551,6 +553,12 @@ def test_entity_pages(serve, kind, key, count):
     assert [r[key] for r in rows] == list(range(1, count + 1))
     assert call(sim, "GET", f"/networks/{kind}", page_size=2001).status_code == 400
     assert call(sim, "POST", f"/networks/{kind}").status_code == 405
+
+
+def test_a_network_holds_every_entity_list_the_simulator_serves():
+    lists = network(4, START - 30 * DAY, END, 60, 40)
+    # The Network type, which mypy checks callers against, names the same lists.
+    assert lists.keys() == ENTITIES.keys() == Network.__required_keys__
 
 
 def test_other_lists_shapes_filters_and_dates(serve):

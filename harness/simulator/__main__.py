@@ -82,7 +82,10 @@ def main() -> None:
     # Entities were created and edited during the year before the traffic.
     since = start - 365 * DAY
     simulator = EverflowSimulator(
-        **truth,
+        truth["impressions"],
+        clicks=truth["clicks"],
+        conversions=truth["conversions"],
+        invalid_clicks=truth["invalid_clicks"],
         **network(args.seed, since, end, NETWORK_OFFERS, AFFILIATES),
         api_key=args.api_key,
         now=now,

@@ -12,6 +12,7 @@ import random
 import uuid
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 _ADJECTIVES = (
     "Summer",
@@ -84,7 +85,8 @@ def business_unit_of(employee_id: int) -> int:
 # dma_name, timezone, postal_code). Impressions carry only the country code,
 # region name and city name. Repeated countries skew the mix towards the US,
 # as real traffic would be. The order is fixed: records pick by index.
-GEOS: tuple[tuple[str, str, str, str, str, int, str, str, str], ...] = (
+Geo = tuple[str, str, str, str, str, int, str, str, str]
+GEOS: tuple[Geo, ...] = (
     ("US", "United States", "CA", "California", "Los Angeles", 803, "Los Angeles",
      "America/Los_Angeles", "90012"),
     ("US", "United States", "CA", "California", "San Francisco", 807,
@@ -116,7 +118,7 @@ COUNTRY_NAMES = {geo[0]: geo[1] for geo in GEOS}
 COUNTRY_CODES = {name: code for code, name in COUNTRY_NAMES.items()}
 
 
-def country_code_of(row: dict) -> str:
+def country_code_of(row: dict[str, Any]) -> str:
     """A record's country code: a click's geolocation, or a conversion's country."""
     geo = (row.get("relationship") or {}).get("geolocation") or {}
     return geo.get("country_code") or COUNTRY_CODES.get(row.get("country") or "", "")
@@ -124,7 +126,8 @@ def country_code_of(row: dict) -> str:
 
 # (platform_name, browser_name, device_type, os_version, brand, model,
 # browser_version, user_agent). Impressions carry only the first three.
-DEVICES: tuple[tuple[str, str, str, str, str, str, str, str], ...] = (
+Device = tuple[str, str, str, str, str, str, str, str]
+DEVICES: tuple[Device, ...] = (
     ("iOS", "Safari", "mobile", "17.4", "Apple", "iPhone", "17.4",
      "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15"
      " (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"),

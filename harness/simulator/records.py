@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, TypedDict
 
 from harness.simulator.catalog import (
     ADV_POOL,
@@ -44,6 +44,8 @@ from harness.simulator.catalog import (
     QUERY_PARAMETERS,
     STATUSES,
     SUB_POOL,
+    Device,
+    Geo,
     account_manager_id,
     advertiser_id_for,
     advertiser_name,
@@ -148,9 +150,7 @@ def _impression(
     }
 
 
-def _relationship(
-    offer_id: int, affiliate_id: int, geo: tuple, device: tuple
-) -> Record:
+def _relationship(offer_id: int, affiliate_id: int, geo: Geo, device: Device) -> Record:
     """An impression's (or a conversion's) ``relationship`` object."""
     advertiser_id = offer_id % 5 + 1  # advertiser_id_for(), inlined: hot path
     return {
@@ -1197,9 +1197,10 @@ def category_entities(start: int) -> list[Record]:
     ]
 
 
-def label_entities(lists: dict[str, list[Record]]) -> list[Record]:
+def label_entities(lists: Mapping[str, list[Record]]) -> list[Record]:
     """Generate the labels the given offers, affiliates and campaigns carry."""
-    holders = {
+    # By kind: the list, its id, and the labels of one of its rows.
+    holders: dict[str, tuple[str, str, Callable[[Record], list[str]]]] = {
         "offer": ("offers", "network_offer_id", lambda r: r["labels"]),
         "affiliate": ("affiliates", "network_affiliate_id", lambda r: r["labels"]),
         "campaign": (
@@ -1362,7 +1363,7 @@ def traffic_control_entities(seed: int, start: int, end: int) -> list[Record]:
         rng = seeded("traffic_control", seed, start, end, control_id)
         names = ["source_id", "sub3"][: 1 + control_id % 2]
         # Sources disagree (reference 8.16): names, or objects naming them.
-        variables: list = (
+        variables: list[str] | list[dict[str, str]] = (
             names if control_id % 2 else [{"variable": name} for name in names]
         )
         out.append(
@@ -1496,7 +1497,13 @@ def pixel_entities(
 
 
 def _invoices(
-    party: str, seed: int, start: int, end: int, *, ids: range, name: Callable
+    party: str,
+    seed: int,
+    start: int,
+    end: int,
+    *,
+    ids: range,
+    name: Callable[[int], str],
 ) -> list[Record]:
     out = []
     for party_id in ids:
@@ -1662,13 +1669,41 @@ def adjustment_entities(
     return out
 
 
-def network(seed: int, start: int, end: int, offers: int, affiliates: int) -> dict:
+class Network(TypedDict):
+    """Every entity list of a network, by stream (``EverflowSimulator``'s lists)."""
+
+    offers: list[Record]
+    affiliates: list[Record]
+    advertisers: list[Record]
+    offer_groups: list[Record]
+    creatives: list[Record]
+    offer_urls: list[Record]
+    campaigns: list[Record]
+    coupon_codes: list[Record]
+    categories: list[Record]
+    custom_creative_settings: list[Record]
+    custom_payout_revenue_settings: list[Record]
+    custom_cap_settings: list[Record]
+    custom_scrub_rate_settings: list[Record]
+    traffic_controls: list[Record]
+    affiliate_users: list[Record]
+    advertiser_users: list[Record]
+    partner_postbacks: list[Record]
+    affiliate_invoices: list[Record]
+    advertiser_invoices: list[Record]
+    employees: list[Record]
+    business_units: list[Record]
+    reporting_adjustments: list[Record]
+    labels: list[Record]
+
+
+def network(seed: int, start: int, end: int, offers: int, affiliates: int) -> Network:
     """Every entity list of a network of ``offers`` and ``affiliates``, by stream.
 
     Entities are created and saved in ``start..end``; reporting adjustments
     (one a day) are dated then too.
     """
-    lists: dict[str, list[Record]] = {
+    lists: Network = {
         "offers": offer_entities(seed, start, end, offers),
         "affiliates": affiliate_entities(seed, start, end, affiliates),
         "advertisers": advertiser_entities(seed, start, end),
@@ -1701,6 +1736,13 @@ def network(seed: int, start: int, end: int, offers: int, affiliates: int) -> di
         "reporting_adjustments": adjustment_entities(
             seed, start, end, offers, affiliates, count=max(1, (end - start) // _DAY)
         ),
+        "labels": [],  # those the offers, affiliates and campaigns carry: below
     }
-    lists["labels"] = label_entities(lists)
+    lists["labels"] = label_entities(
+        {
+            "offers": lists["offers"],
+            "affiliates": lists["affiliates"],
+            "campaigns": lists["campaigns"],
+        }
+    )
     return lists

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -19,10 +20,19 @@ from typing import Any
 
 from harness.simulator.catalog import COUNTRY_NAMES, country_code_of
 from harness.simulator.records import KINDS
-from harness.simulator.rules import BadRequest, Record, Window, local_epoch, matcher
+from harness.simulator.rules import (
+    BadRequest,
+    Record,
+    Request,
+    Window,
+    local_epoch,
+    matcher,
+)
 
 # (record, time) -> (id, label) of the group the record falls in.
 Column = Callable[[Record, int], tuple[str, str]]
+# A group of the table: its (id, label) in each of the request's columns.
+Group = tuple[tuple[str, str], ...]
 
 
 def _party(entity: str, key: str) -> Column:
@@ -181,18 +191,20 @@ def _counted(kind: str, row: Record) -> bool:
 
 
 def _columns(
-    request: dict, window: Window, options: ReportOptions
+    request: Request, window: Window, options: ReportOptions
 ) -> list[tuple[str, Column]]:
     asked = request.get("columns")
     if not isinstance(asked, list) or not asked or len(asked) > 10:
         msg = 'columns is required: 1 to 10 of [{"column": "offer"}, ...]'
         raise BadRequest(msg)
-    names = [item.get("column") if isinstance(item, dict) else None for item in asked]
     known = (*_COLUMNS, *options.time_columns)
-    for name in names:
-        if name not in known:
+    names: list[str] = []
+    for item in asked:
+        name = item.get("column") if isinstance(item, dict) else None
+        if not isinstance(name, str) or name not in known:
             msg = f"unknown column {name!r}, expected one of {list(known)}"
             raise BadRequest(msg)
+        names.append(name)
     if len(set(names)) < len(names):
         msg = "columns must not repeat"
         raise BadRequest(msg)
@@ -210,7 +222,7 @@ def _columns(
     return [(name, column(name)) for name in names]
 
 
-def _noisy(count: int, key: tuple, options: ReportOptions) -> int:
+def _noisy(count: int, key: Group, options: ReportOptions) -> int:
     """A group's count as a report that lags or estimates would give it."""
     if not (options.count_noise or options.uncounted):
         return count
@@ -220,7 +232,7 @@ def _noisy(count: int, key: tuple, options: ReportOptions) -> int:
 
 
 def entity_table(
-    request: dict,
+    request: Request,
     window: Window,
     rows: Mapping[str, list[Record]],
     options: ReportOptions = ReportOptions(),
@@ -247,7 +259,7 @@ def entity_table(
         msg = "currency_id must be an ISO 4217 code"
         raise BadRequest(msg)
     keep = matcher(request)
-    groups: dict[tuple[tuple[str, str], ...], _Totals] = {}
+    groups: dict[Group, _Totals] = {}
     summary = _Totals()
     for kind, add in _ADD.items():
         time_field = KINDS[kind].time_field
@@ -267,7 +279,9 @@ def entity_table(
                 {"column_type": name, "id": id_, "label": label}
                 for (name, _), (id_, label) in zip(columns, key, strict=True)
             ],
-            "reporting": groups[key].reporting(lambda n, k=key: _noisy(n, k, options)),
+            "reporting": groups[key].reporting(
+                functools.partial(_noisy, key=key, options=options)
+            ),
         }
         for key in sorted(groups)
     ]

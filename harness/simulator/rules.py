@@ -14,12 +14,13 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any
+from typing import Any, TypedDict
 from zoneinfo import ZoneInfo
 
 from harness.simulator.catalog import country_code_of
 
 Record = dict[str, Any]
+Request = dict[str, Any]  # a request's JSON body: an object
 
 DAY = 86_400
 MAX_ROWS = 10_000
@@ -31,7 +32,17 @@ TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 DATE_FORMAT = "%Y-%m-%d"
 _SPELLED = {TIME_FORMAT: "YYYY-MM-DD HH:MM:SS", DATE_FORMAT: "YYYY-MM-DD"}
 
-TIMEZONES = (
+
+class Timezone(TypedDict):
+    """A time zone as ``/meta/timezones`` lists it."""
+
+    timezone_id: int
+    timezone_name: str
+    timezone: str
+    utc_offset: str
+
+
+TIMEZONES: tuple[Timezone, ...] = (
     {
         "timezone_id": 67,
         "timezone_name": "(GMT+00:00) UTC",
@@ -81,7 +92,7 @@ class BadRequest(Refused):
         super().__init__(HTTPStatus.BAD_REQUEST, message)
 
 
-def parse_json(body: bytes) -> dict:
+def parse_json(body: bytes) -> Request:
     """Return the request body, which must be a JSON object.
 
     Args:
@@ -113,7 +124,7 @@ class Window:
     end: int
 
 
-def raw_window(request: dict) -> Window:
+def raw_window(request: Request) -> Window:
     """The window of a raw stream request: datetimes, at most 14 days.
 
     Args:
@@ -134,7 +145,7 @@ def raw_window(request: dict) -> Window:
     )
 
 
-def year_window(request: dict, *, datetimes: bool) -> Window:
+def year_window(request: Request, *, datetimes: bool) -> Window:
     """The window of a report request: whole days (or datetimes), one year.
 
     A date as ``from`` starts at midnight and a date as ``to`` ends at the
@@ -160,7 +171,7 @@ def year_window(request: dict, *, datetimes: bool) -> Window:
 
 
 def _window(
-    request: dict, *, dates: bool, datetimes: bool, max_seconds: int, too_long: str
+    request: Request, *, dates: bool, datetimes: bool, max_seconds: int, too_long: str
 ) -> Window:
     zone = _zone(request)
     formats = [TIME_FORMAT] * datetimes + [DATE_FORMAT] * dates
@@ -174,7 +185,7 @@ def _window(
     return Window(zone, start, end)
 
 
-def _zone(request: dict) -> ZoneInfo:
+def _zone(request: Request) -> ZoneInfo:
     zone_id = request.get("timezone_id")
     if zone_id is None:
         msg = "timezone_id is required"
@@ -186,7 +197,7 @@ def _zone(request: dict) -> ZoneInfo:
     return zone
 
 
-def _epoch(request: dict, key: str, zone: ZoneInfo, formats: list[str]) -> int:
+def _epoch(request: Request, key: str, zone: ZoneInfo, formats: list[str]) -> int:
     expected = " or ".join(_SPELLED[fmt] for fmt in formats)
     text = request.get(key)
     if not isinstance(text, str):
@@ -278,7 +289,7 @@ def _conditions(items: Any, what: str) -> dict[str, set[str]]:
     return grouped
 
 
-def matcher(request: dict) -> Callable[[Record], bool]:
+def matcher(request: Request) -> Callable[[Record], bool]:
     """The request's ``query``: filters (same type OR, types AND), exclusions.
 
     Args:
@@ -313,7 +324,7 @@ def matcher(request: dict) -> Callable[[Record], bool]:
     return keep
 
 
-def flag(request: dict, key: str) -> bool:
+def flag(request: Request, key: str) -> bool:
     """Return a boolean option; absent means false (proto3's zero value).
 
     Args:

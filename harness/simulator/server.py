@@ -24,10 +24,11 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from operator import itemgetter
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypedDict
 from urllib.parse import parse_qsl, urlsplit
 
 import msgspec
+from typing_extensions import override
 
 from harness.simulator.report import ReportOptions, entity_table
 from harness.simulator.rules import (
@@ -37,6 +38,7 @@ from harness.simulator.rules import (
     TIMEZONES,
     Record,
     Refused,
+    Request,
     date_range,
     flag,
     list_filter,
@@ -54,6 +56,7 @@ CONVERSIONS_PATH = "/v1/networks/reporting/conversions"
 ENTITY_TABLE_PATH = "/v1/networks/reporting/entity/table"
 INVALID_CLICKS_PATH = "/v1/networks/reporting/invalidclicks"
 INVALID_CLICKS_CAP = 1_000  # rows per answer (reference 1e)
+HOST = "127.0.0.1"  # the simulator listens on loopback only
 
 
 @dataclass(frozen=True)
@@ -211,7 +214,7 @@ class RequestLog:
 
     method: str
     path: str
-    body: dict | None
+    body: Request | None
     status: int
     rows: int = 0
     overflowed: bool = False  # the answer signalled overflow (cap reached or flag)
@@ -220,15 +223,25 @@ class RequestLog:
     query: dict[str, str] = field(default_factory=dict)  # the query string
 
 
+class AnswerLog(TypedDict, total=False):
+    """What an answer adds to its ``RequestLog`` (the fields of the same names)."""
+
+    rows: int
+    overflowed: bool
+    matched: int
+
+
 @dataclass
-class _Answer:
+class Answer:
+    """An answer to a request: its status, its body (as JSON), and what to log."""
+
     status: int
     payload: Any = None
-    log: dict = field(default_factory=dict)
+    log: AnswerLog = field(default_factory=AnswerLog)
 
 
 # Answers a request from its body and its parsed query string.
-_Route = Callable[[bytes, Mapping[str, str]], _Answer]
+_Route = Callable[[bytes, Mapping[str, str]], Answer]
 
 
 class _Table:
@@ -262,7 +275,7 @@ class _Table:
         hi = bisect.bisect_right(self.times, end)
         return self.rows[lo:hi]
 
-    def candidates(self, start: int, end: int, request: dict) -> list[Record]:
+    def candidates(self, start: int, end: int, request: Request) -> list[Record]:
         """Rows in ``start..end`` that the request's affiliate conditions allow.
 
         Other conditions are left to the request's matcher.
@@ -291,6 +304,9 @@ class _Table:
 
     def update(self, key: str, fields: Mapping[str, Any]) -> Record:
         """Replace the row with this key by a copy carrying ``fields``."""
+        if self.key_field is None:
+            msg = "a table without a key field has no row to update by key"
+            raise TypeError(msg)
         for index, row in enumerate(self.rows):
             if row[self.key_field] == key:
                 unknown = sorted(fields.keys() - row.keys())
@@ -428,13 +444,12 @@ class EverflowSimulator:
         if self._server is None:
             msg = "the simulator is not started"
             raise RuntimeError(msg)
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/v1"
+        return f"http://{HOST}:{self._server.server_port}/v1"
 
     def start(self, port: int = 0) -> EverflowSimulator:
         """Listen on ``port`` (0: any free port) in a background thread."""
         handler = type("Handler", (_Handler,), {"simulator": self})
-        self._server = _Server(("127.0.0.1", port), handler)
+        self._server = _Server((HOST, port), handler)
         # stop() waits for the loop to notice, up to one poll interval.
         self._thread = threading.Thread(
             target=self._server.serve_forever,
@@ -644,7 +659,7 @@ class EverflowSimulator:
         headers: Any,
         body: bytes,
         query: Mapping[str, str] | None = None,
-    ) -> _Answer:
+    ) -> Answer:
         """Route one request; a refused one gets its status and reason."""
         path = path.split("?", 1)[0].rstrip("/")
         routes: dict[str, tuple[str, _Route]] = {
@@ -684,16 +699,16 @@ class EverflowSimulator:
                 raise Refused(HTTPStatus.METHOD_NOT_ALLOWED, f"use {allowed}")
             return handler(body, query or {})
         except Refused as refusal:
-            return _Answer(refusal.status, {"error": refusal.message})
+            return Answer(refusal.status, {"error": refusal.message})
 
     def _fork_random(self) -> random.Random:
         """A generator of this answer's choices (call with the lock held)."""
         return random.Random(self._random.getrandbits(64))
 
-    def _timezones_answer(self, _body: bytes, _query: Mapping[str, str]) -> _Answer:
-        return _Answer(HTTPStatus.OK, {"timezones": list(TIMEZONES)})
+    def _timezones_answer(self, _body: bytes, _query: Mapping[str, str]) -> Answer:
+        return Answer(HTTPStatus.OK, {"timezones": list(TIMEZONES)})
 
-    def _impressions_answer(self, body: bytes, query: Mapping[str, str]) -> _Answer:
+    def _impressions_answer(self, body: bytes, query: Mapping[str, str]) -> Answer:
         if not self.has_impression_package:
             raise Refused(
                 HTTPStatus.FORBIDDEN,
@@ -711,7 +726,7 @@ class EverflowSimulator:
         *,
         key: str | None = None,
         cap: int | None = None,
-    ) -> _Answer:
+    ) -> Answer:
         """A raw stream: the 14-day window, retention, the row cap, shapes.
 
         ``key`` holds the rows of an object answer (default: ``kind``); ``cap``
@@ -761,14 +776,14 @@ class EverflowSimulator:
             payload = {key or kind: served}
             if flagged:
                 payload["incomplete_results"] = True
-        log = {
+        log: AnswerLog = {
             "rows": len(served),
             "matched": len(matched),
             "overflowed": flagged or len(served) >= cap,
         }
-        return _Answer(HTTPStatus.OK, payload, log=log)
+        return Answer(HTTPStatus.OK, payload, log=log)
 
-    def _conversions_answer(self, body: bytes, query: Mapping[str, str]) -> _Answer:
+    def _conversions_answer(self, body: bytes, query: Mapping[str, str]) -> Answer:
         page, size = paging(query)
         request = parse_json(body)
         window = year_window(request, datetimes=True)
@@ -791,7 +806,7 @@ class EverflowSimulator:
 
     def _entities_answer(
         self, kind: str, body: bytes, query: Mapping[str, str]
-    ) -> _Answer:
+    ) -> Answer:
         entity = ENTITIES[kind]
         if entity.method == "POST":
             parse_json(body)  # a search's body: an object (its filters)
@@ -799,23 +814,26 @@ class EverflowSimulator:
         keep = list_filter(query)
         if not self.honours_list_filters:
             keep = _everything
-        dated = None if entity.dated_by is None else date_range(query)
+        # A dated list's day field, and the days asked for.
+        dated = (
+            None if entity.dated_by is None else (entity.dated_by, date_range(query))
+        )
         with self._lock:
             rows = self._entities[kind]
             rng = self._fork_random()
         rows = [row for row in rows if keep(row)]
         if dated is not None:
-            first, last = dated
-            rows = [row for row in rows if first <= row[entity.dated_by] <= last]
+            dated_by, (first, last) = dated
+            rows = [row for row in rows if first <= row[dated_by] <= last]
         if not entity.answer_keys:  # a bare array: the page's rows, no paging
             chunk = rows[(page - 1) * size : page * size]
-            log = {"rows": len(chunk), "matched": len(rows)}
-            return _Answer(HTTPStatus.OK, [self._serve(r, rng) for r in chunk], log)
+            log: AnswerLog = {"rows": len(chunk), "matched": len(rows)}
+            return Answer(HTTPStatus.OK, [self._serve(r, rng) for r in chunk], log)
         return self._paged(rng.choice(entity.answer_keys), rows, page, size, rng)
 
     def _paged(
         self, key: str, rows: list[Record], page: int, size: int, rng: random.Random
-    ) -> _Answer:
+    ) -> Answer:
         """One page of ``rows``, whose order must be stable across requests."""
         chunk = rows[(page - 1) * size : page * size]
         payload = {
@@ -825,11 +843,11 @@ class EverflowSimulator:
         # proto3 applies to the envelope too: an empty page, or a zero
         # total, may be missing or null.
         payload = _degrade(payload, rng, self.omit_rate, self.null_rate)
-        return _Answer(
+        return Answer(
             HTTPStatus.OK, payload, log={"rows": len(chunk), "matched": len(rows)}
         )
 
-    def _table_answer(self, body: bytes, _query: Mapping[str, str]) -> _Answer:
+    def _table_answer(self, body: bytes, _query: Mapping[str, str]) -> Answer:
         if not self.has_reporting_permission:
             raise Refused(
                 HTTPStatus.FORBIDDEN, "the API key has no permission for reporting"
@@ -854,8 +872,8 @@ class EverflowSimulator:
         if flagged:
             payload["incomplete_results"] = True
         payload = _degrade(payload, rng, self.omit_rate, self.null_rate)
-        log = {"rows": len(table), "matched": groups, "overflowed": flagged}
-        return _Answer(HTTPStatus.OK, payload, log=log)
+        log: AnswerLog = {"rows": len(table), "matched": groups, "overflowed": flagged}
+        return Answer(HTTPStatus.OK, payload, log=log)
 
     def _serve(self, row: Record, rng: random.Random) -> Record:
         """A row as the API may send it: zero values omitted or null, extras."""
@@ -903,6 +921,7 @@ def _degrade(
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
+    @override
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Clients hanging up (timeouts in tests) are expected: stay quiet."""
 
@@ -919,6 +938,7 @@ class _Handler(BaseHTTPRequestHandler):
         with self.simulator.answering():
             self._handle("POST")
 
+    @override
     def log_message(self, format: str, *args: Any) -> None:
         """No access log on stderr."""
 
@@ -969,8 +989,8 @@ class _Handler(BaseHTTPRequestHandler):
             page = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
             self._send(200, page, "text/html")
         elif fault.kind == "wrong_shape":
-            body = {"data": [{"transaction_id": "0" * 32, "unix_timestamp": 1}]}
-            self._send(200, json.dumps(body).encode())
+            unknown = {"data": [{"transaction_id": "0" * 32, "unix_timestamp": 1}]}
+            self._send(200, json.dumps(unknown).encode())
 
     def _send(
         self, status: int, body: bytes, content_type: str = "application/json"

@@ -350,7 +350,7 @@ def daily_cycle(
     hour_rows = round(20 * count * 3_600 / (end - start + 1)) if bursts else 0
     burst_rows = count // 50 if bursts else 0
     background = max(0, count - hot_second - hour_rows - burst_rows)
-    timestamps = []
+    timestamps: list[int] = []
     while len(timestamps) < background:  # rejection sampling of the cycle
         ts = start + int(rand() * (end - start + 1))
         phase = math.sin(2 * math.pi * (ts % 86_400 - 6 * 3_600) / 86_400)
