@@ -129,8 +129,8 @@ class WindowedStream(EverflowStream):
         """The tap's writer where records go out as built: RECORD lines, unmapped.
 
         Only stream maps and flattening change records after :meth:`_records`.
-        With ``batch_config`` records go to the SDK's batcher instead, which
-        encodes nested Structs by their repr: they must be plain builtins.
+        With ``batch_config`` records go through the SDK's record steps to the
+        batch files instead (:meth:`get_batches`): they must be plain builtins.
         """
         writer = self._tap.message_writer
         stream_map, *others = self.stream_maps
