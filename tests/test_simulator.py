@@ -561,6 +561,15 @@ def test_a_network_holds_every_entity_list_the_simulator_serves():
     assert lists.keys() == ENTITIES.keys() == Network.__required_keys__
 
 
+def test_no_entity_is_created_or_saved_after_the_period():
+    # The period ends now: a list from the future would be no account's.
+    start, end = START - 30 * DAY, END
+    for kind, rows in network(5, start, end, 60, 40).items():
+        for row in rows:
+            for field in ("time_created", "time_saved"):
+                assert start <= row.get(field, start) <= end, (kind, field, row)
+
+
 def test_other_lists_shapes_filters_and_dates(serve):
     lists = network(4, START - 30 * DAY, END, 60, 40)
     sim = serve(**lists, **EXACT)

@@ -1634,7 +1634,8 @@ def adjustment_entities(
 ) -> list[Record]:
     """Generate ``count`` reporting adjustments, dated in ``start..end`` (UTC).
 
-    Each is created up to a week after the day it adjusts; a tenth are deleted.
+    Each is created up to a week after the day it adjusts, but not after ``end``
+    (the present, where the period ends now); a tenth are deleted.
     """
     check_period(start, end, count)
     out = []
@@ -1642,7 +1643,7 @@ def adjustment_entities(
         rng = seeded("adjustment", seed, start, end, number)
         day = start + int(rng.random() * (end - start + 1))
         offer_id = rng.randrange(offers) + 1
-        created = day + int(rng.random() * 7 * _DAY)
+        created = min(end, day + int(rng.random() * 7 * _DAY))
         out.append(
             {
                 "network_reporting_adjustment_id": number,
