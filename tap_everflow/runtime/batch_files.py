@@ -46,5 +46,5 @@ class JSONLinesFiles(BaseBatcher):
                 )
                 with compressed as out:
                     # One write: gzip costs twice as much fed line by line.
-                    out.write(b"".join(encoder.encode(r) + b"\n" for r in chunk))
+                    out.write(encoder.encode_lines(chunk))
             yield [storage.get_url(filename)]
