@@ -19,15 +19,9 @@ from tap_everflow.planning.counts import (
     read_counts,
 )
 from tap_everflow.planning.limits import Limits
-from tap_everflow.planning.planner import (
-    cut,
-    pack,
-    plan,
-    read,
-    shape,
-    split_by_counts,
-)
-from tap_everflow.planning.walk import Partition, Slice
+from tap_everflow.planning.planner import pack, pieces, plan, read, split_by_counts
+from tap_everflow.planning.shape import Shape
+from tap_everflow.planning.slices import Partition, Slice
 from tests.test_walk import (
     DIMENSIONS,
     PROPERTY_SETTINGS,
@@ -245,33 +239,6 @@ def test_a_capped_or_foreign_table_gives_no_counts():
         read_counts(bad, "imp", "hour")
 
 
-def test_a_bucket_the_sample_shows_uneven_is_shaped_by_it():
-    bucket = Bucket(900, 1_799, 30_000)
-    sampled = [1_000] * 80 + list(range(900, 1_800, 30))  # 80 of 110 at 1,000
-    pieces = shape([bucket], sampled)
-    assert sum(b.rows for b in pieces) == pytest.approx(30_000)
-    (busy,) = [b for b in pieces if b.start == b.end == 1_000]
-    assert busy.rows == pytest.approx(30_000 * 80 / 110)
-    windows = pack(pieces, capacity=9_500, max_span=86_400)
-    assert [w for w in windows if w.start == w.end == 1_000]  # alone, split by value
-    # Rows spread evenly over the bucket are not reshaped by their sample.
-    assert shape([bucket], list(range(900, 1_800, 5))) == [bucket]
-
-
-def test_a_burst_inside_a_bucket_ends_windows_where_the_sample_says():
-    """Half a bucket's rows in its last minute: no window holds the minute's
-    rows as if they were spread over the bucket."""
-    bucket = Bucket(0, 899, 19_000)
-    sampled = list(range(0, 840, 4)) + [840 + i % 60 for i in range(210)]
-    windows = pack(shape([bucket], sampled), capacity=9_700, max_span=86_400)
-    truth = [t for t in range(0, 840) for _ in range(11)] + [
-        840 + i % 60 for i in range(9_760)
-    ]
-    for window in windows:
-        held = sum(window.start <= t <= window.end for t in truth)
-        assert held < 10_000
-
-
 @PROPERTY_SETTINGS
 @given(
     start=st.integers(0, 1_000),
@@ -279,15 +246,19 @@ def test_a_burst_inside_a_bucket_ends_windows_where_the_sample_says():
     times=st.lists(st.integers(0, 6_000), max_size=60),
     parts=st.integers(2, 9),
 )
-def test_a_cut_tiles_the_window_in_shorter_slices(start, seconds, times, parts):
+def test_an_overflowing_part_is_tiled_in_shorter_slices(start, seconds, times, parts):
     window = Slice(start, start + seconds - 1)
     if seconds == 1:
         return  # a second is split by dimension, not cut
     inside = sorted(start + t % seconds for t in times)
-    slices = cut(window, inside, parts)
-    assert 2 <= len(slices) <= parts
-    assert slices[0].start == window.start
-    assert slices[-1].end == window.end
-    for before, after in itertools.pairwise(slices):
-        assert after.start == before.end + 1
-    assert all(s.start <= s.end for s in slices)
+    shape = Shape.read(window.start, window.end, inside)
+    for nested in (False, True):
+        slices = pieces(window, shape, capacity=10, rows=10 * parts, nested=nested)
+        assert len(slices) >= 2
+        assert slices[0].start == window.start
+        assert slices[-1].end == window.end
+        for before, after in itertools.pairwise(slices):
+            assert after.start == before.end + 1
+        assert all(s.start <= s.end for s in slices)
+        if nested or shape is None:
+            assert slices[0].seconds <= (window.seconds + 1) // 2

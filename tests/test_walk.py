@@ -13,14 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tap_everflow.planning.limits import Limits
-from tap_everflow.planning.walk import (
-    Answer,
-    Dimension,
-    Partition,
-    Slice,
-    split_partition,
-    walk,
-)
+from tap_everflow.planning.slices import Answer, Dimension, Partition, Slice
+from tap_everflow.planning.split import split_partition
+from tap_everflow.planning.walk import walk
 
 OVERFLOW_MODES = ("exact", "exact_flagged", "flag_partial", "flag_empty")
 

@@ -3,34 +3,30 @@
 With rows counted per time bucket, the range is cut into time-contiguous
 windows that each hold just under one answer's worth (:func:`pack`): records
 then leave in time order, window after window. Within a bucket the rows are
-taken to be spread evenly, unless the rows of the range's overflowing first
-answer show otherwise (:func:`shape`). A single second that alone holds more
-than one answer is read in parts split by a dimension from its counts by
-value (:func:`split_by_counts`). Counts are hints: a request that overflows
-anyway is cut where its own rows say (:func:`read`), so completeness never
-depends on them.
+taken to be spread evenly. A single second that alone holds more than one
+answer is read in parts split by a dimension from its counts by value
+(:func:`split_by_counts`). Counts are hints: a request that overflows anyway
+is cut where its own rows say, whichever rows the server kept (:func:`read`),
+so completeness never depends on them.
 """
 
 from __future__ import annotations
 
-import bisect
 import math
 import typing as t
-from collections import Counter
 from dataclasses import dataclass
 
 from tap_everflow.planning.counts import NO_VALUE, Bucket
-from tap_everflow.planning.walk import CompletedWindow, Slice, first_fit, split_second
+from tap_everflow.planning.shape import Shape, cut_end
+from tap_everflow.planning.slices import CompletedWindow, Slice
+from tap_everflow.planning.split import first_fit, split_second
+from tap_everflow.planning.walk import OVER_MEASURED, OVER_UNKNOWN
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
     from tap_everflow.planning.limits import Limits
-    from tap_everflow.planning.walk import Answer, Dimension, Partition, Row
-
-# Kolmogorov-Smirnov's critical value at the 1% level: a bucket whose sampled
-# rows depart further from an even spread is shaped by them (see shape).
-UNEVEN = 1.63
+    from tap_everflow.planning.slices import Answer, Dimension, Partition, Row
 
 
 @dataclass(frozen=True)
@@ -122,57 +118,6 @@ def pack(
     return _greedy(buckets, low, max_span)
 
 
-def _uneven(times: Sequence[int], bucket: Bucket) -> bool:
-    """Whether sampled ``times`` in ``bucket`` are not spread evenly over it."""
-    seconds = bucket.end - bucket.start + 1
-    n = len(times)
-    farthest = 0.0
-    for at in sorted(set(times)):
-        below = bisect.bisect_left(times, at) / n  # sampled before ``at``
-        through = bisect.bisect_right(times, at) / n
-        even_before = (at - bucket.start) / seconds
-        farthest = max(
-            farthest,
-            abs(below - even_before),
-            abs(through - even_before - 1 / seconds),
-        )
-    return farthest * math.sqrt(n) > UNEVEN
-
-
-def shape(buckets: Sequence[Bucket], sampled: Sequence[int]) -> list[Bucket]:
-    """``buckets``, each uneven one replaced by the seconds the sample shows.
-
-    ``sampled`` are the row times of an overflowing answer: a sample of the
-    range's rows, if the server picks them at random. Where a bucket's
-    sampled rows are not spread evenly over it beyond sampling noise (the
-    edge of a burst, a busy second), each sampled second holds its share of
-    the bucket's count and the seconds between hold none: windows then end
-    between sampled seconds, and a second holding more than one answer is a
-    window alone. A wrong guess costs requests, never rows.
-    """
-    ordered = sorted(sampled)
-    shaped: list[Bucket] = []
-    for bucket in buckets:
-        times = ordered[
-            bisect.bisect_left(ordered, bucket.start) : bisect.bisect_right(
-                ordered, bucket.end
-            )
-        ]
-        if not times or not _uneven(times, bucket):
-            shaped.append(bucket)
-            continue
-        scale = bucket.rows / len(times)  # rows a sampled row stands for, ± as many
-        at = bucket.start
-        for second, share in sorted(Counter(times).items()):
-            if at < second:
-                shaped.append(Bucket(at, second - 1, 0))
-            shaped.append(Bucket(second, second, scale * share, scale**2 * share))
-            at = second + 1
-        if at <= bucket.end:
-            shaped.append(Bucket(at, bucket.end, 0))
-    return shaped
-
-
 def split_by_counts(
     partition: Partition,
     resource_type: str,
@@ -230,17 +175,15 @@ def plan(
         [Sequence[PlannedWindow]], Mapping[PlannedWindow, Mapping[str, int]]
     ],
     resource_type: str,
-    sampled: Sequence[int] = (),
 ) -> Plan:
     """The windows of :func:`pack` and the requests that read each.
 
-    ``sampled``: row times of an overflowing answer, which shape uneven
-    buckets (:func:`shape`). A window over ``capacity`` (a busy second) is
+    A window over ``capacity`` (a busy second) is
     read in parts of ``resource_type`` where ``by_value`` (called once, with
     all such windows) gives its counts by value; otherwise in one request,
     which overflows and is split by its own rows.
     """
-    windows = pack(shape(buckets, sampled), capacity=capacity, max_span=max_span)
+    windows = pack(buckets, capacity=capacity, max_span=max_span)
     hot = [window for window in windows if not window.fits(capacity)]
     counts = by_value(hot) if hot else {}
     planned: Plan = []
@@ -255,27 +198,6 @@ def plan(
     return planned
 
 
-def cut(window: Slice, times: Sequence[int], parts: int) -> list[Slice]:
-    """``window`` in up to ``parts`` consecutive slices, each as many ``times``.
-
-    ``times`` (sorted) are the row times an overflowing answer returned, so
-    each slice holds about an equal share of the window's rows; without
-    them, slices are equally long. Always at least two slices: a window cut
-    again and again ends as single seconds.
-    """
-    if times:
-        cuts = {times[len(times) * i // parts] for i in range(1, parts)}
-    else:
-        cuts = {window.start + window.seconds * i // parts for i in range(1, parts)}
-    starts = sorted(s for s in cuts if window.start < s <= window.end)
-    starts = starts or [window.start + 1]  # the sample is all in the first second
-    ends = [s - 1 for s in starts] + [window.end]
-    return [
-        Slice(first, last, window.partition)
-        for first, last in zip([window.start, *starts], ends, strict=True)
-    ]
-
-
 def read(
     planned: Plan,
     fetch: Callable[[Slice], Answer],
@@ -288,20 +210,22 @@ def read(
 ) -> Iterator[CompletedWindow]:
     """Read ``planned`` windows in order, each whole before the next.
 
-    A request that overflows anyway (counts are hints) is cut into as few
-    slices as its expected rows need, at the times of the rows it returned
-    (:func:`cut`), and those are read alike; a single second is split by
-    dimension. A window's parts come back as one window, so its records
-    leave in time order.
+    A request that overflows anyway (counts are hints) is cut into parts its
+    own rows say hold ``capacity`` each (:func:`pieces`), and those are read
+    alike; a single second is split by dimension. A window's parts come back
+    as one window, so its records leave in time order.
     """
 
-    def collect(part: Slice, expected: float, done: CompletedWindow) -> None:
+    def collect(
+        part: Slice, expected: float, done: CompletedWindow, *, nested: bool = False
+    ) -> None:
         answer = fetch(part)
         done.requests += 1
         if not answer.overflowed(limits):
             done.rows.extend(answer.rows)
             return
-        rows = max(expected, limits.max_rows)  # more than fit, at least
+        over = OVER_UNKNOWN if nested else OVER_MEASURED
+        rows = over * max(expected, limits.max_rows)  # more than fit, at least
         if part.seconds == 1:
             second = split_second(
                 part.start,
@@ -319,13 +243,13 @@ def read(
             done.requests += second.requests - 1  # its first is this answer
             done.shortfalls.extend(second.shortfalls)
             return
-        times = sorted(time_of(row) for row in answer.rows)
-        slices = cut(part, times, max(2, math.ceil(rows / capacity)))
+        shape = Shape.read(part.start, part.end, map(time_of, answer.rows))
+        slices = pieces(part, shape, capacity=capacity, rows=rows, nested=nested)
         if prefetch:
             for piece in slices:
                 prefetch(piece)
         for piece in slices:
-            collect(piece, rows / len(slices), done)
+            collect(piece, capacity, done, nested=True)
 
     before: Sequence[Row] = ()  # the last window's rows
     for window, parts in planned:
@@ -334,3 +258,36 @@ def read(
             collect(part, window.rows / len(parts), done)
         yield done
         before = done.rows
+
+
+def pieces(
+    part: Slice, shape: Shape | None, *, capacity: float, rows: float, nested: bool
+) -> list[Slice]:
+    """``part`` (which overflowed) in consecutive slices of ``capacity`` rows each.
+
+    As its ``shape`` has them if ``part`` holds ``rows``, or more if the shape
+    shows more; where the shape is unknown, or ``nested`` (a slice of a part
+    cut so, which overflowed too), in two, the first at most half.
+    """
+    ends: list[int] = []
+    if shape is None or nested:
+        ends.append(
+            cut_end(
+                part.start,
+                part.end,
+                shape,
+                fits=capacity,
+                guessed=rows,
+                at_most_half=True,
+            )
+        )
+    else:
+        mass = capacity * shape.total / max(shape.total, rows)
+        ends.append(min(part.end - 1, shape.end_at(part.start, mass)))
+        while (end := shape.end_at(ends[-1] + 1, mass)) < part.end:
+            ends.append(end)
+    starts = [part.start, *(end + 1 for end in ends)]
+    return [
+        Slice(first, last, part.partition)
+        for first, last in zip(starts, [*ends, part.end], strict=True)
+    ]

@@ -13,7 +13,8 @@ from singer_sdk.helpers.conform import TypeConformanceLevel
 from typing_extensions import override
 
 from tap_everflow.planning.limits import DAY_FORMAT, REPORT_PATH, Limits
-from tap_everflow.planning.walk import Answer, Dimension, Slice, walk
+from tap_everflow.planning.slices import Answer, Dimension, Slice
+from tap_everflow.planning.walk import walk
 from tap_everflow.records.schemas import DAILY_REPORT_AMOUNTS, DAILY_REPORT_COUNTS
 from tap_everflow.runtime.settings import parse_time
 from tap_everflow.streams.base import EverflowStream

@@ -8,8 +8,8 @@ from typing_extensions import override
 
 from tap_everflow.errors import EverflowResponseError
 from tap_everflow.planning.limits import API_TIME_FORMAT, UTC_TIMEZONE_ID, Limits
-from tap_everflow.planning.pace import next_span
-from tap_everflow.planning.walk import CompletedWindow
+from tap_everflow.planning.slices import CompletedWindow
+from tap_everflow.planning.walk import next_span
 from tap_everflow.runtime.paging import (
     MAX_PAGING_ATTEMPTS,
     PAGE_SIZE,

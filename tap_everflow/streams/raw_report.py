@@ -28,14 +28,14 @@ from tap_everflow.planning.limits import (
     Limits,
 )
 from tap_everflow.planning.planner import Plan, PlannedWindow, plan, read
-from tap_everflow.planning.walk import (
+from tap_everflow.planning.slices import (
     Answer,
     CompletedWindow,
     Dimension,
     Partition,
     Slice,
-    walk,
 )
+from tap_everflow.planning.walk import walk
 from tap_everflow.streams.windowed import WindowedStream, utc
 
 if t.TYPE_CHECKING:
@@ -139,8 +139,7 @@ class RawReportStream(WindowedStream):
         Each stretch of up to 14 days starts with one request for all of it:
         only if that overflows is the traffic worth counting (a quiet account
         pays no report request); then the rest of the range is planned.
-        Without counts, the stretch is walked, sized by what its first
-        answer's rows show; the next stretch starts alike.
+        Without counts, the rest of the range is walked, from that answer on.
         """
         root = self.root_partition()
         workers = int(self.config["max_concurrent_requests"])
@@ -162,21 +161,20 @@ class RawReportStream(WindowedStream):
                     continue
                 counted = None
                 if self.uses_counts:
-                    times = [options["time_of"](row) for row in answer.rows]
-                    counted = self._plan(cursor, end, root, context, times)
+                    counted = self._plan(cursor, end, root, context)
                 if counted is not None:
                     yield from self._read_plan(counted, ahead, options)
                     return
                 yield from walk(
                     cursor,
-                    first.end,
+                    end,
                     ahead.fetch,
                     root=root,
                     first=(first, answer),
                     concurrency=workers,
                     **options,
                 )
-                cursor = first.end + 1
+                return
 
     def root_partition(self) -> Partition:
         """What every request asks for: the configured filters and exclusions."""
@@ -188,13 +186,11 @@ class RawReportStream(WindowedStream):
         end: int,
         root: Partition,
         context: Context | None,
-        sampled: Sequence[int],
     ) -> CountedPlan | None:
         """Windows for ``start..end`` planned from counts, or None (a warning says why).
 
-        The finest time column the server accepts is used. ``sampled``: the
-        row times of the overflowing first answer, which show busy seconds;
-        those are split by ``SPLIT_BY`` from a report of their counts.
+        The finest time column the server accepts is used; a second counted
+        over the cap is split by ``SPLIT_BY`` from a report of its counts.
         """
         try:
             column, counts = self._counts(start, end, root, context)
@@ -216,7 +212,6 @@ class RawReportStream(WindowedStream):
             max_span=self.limits.max_span,
             by_value=partial(self._hot_counts, root=root, context=context),
             resource_type=SPLIT_BY,
-            sampled=sampled,
         )
         totals = {b.start - b.start % seconds: b.rows for b in buckets}
         self.progress.expect(

@@ -8,7 +8,7 @@ from http import HTTPStatus
 from typing_extensions import override
 
 from tap_everflow.planning.limits import Limits
-from tap_everflow.planning.walk import Dimension, Partition
+from tap_everflow.planning.slices import Dimension, Partition
 from tap_everflow.records import schemas
 from tap_everflow.streams.dated_lists import DatedListStream
 from tap_everflow.streams.paged_report import PagedReportStream

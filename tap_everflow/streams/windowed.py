@@ -30,7 +30,7 @@ if t.TYPE_CHECKING:
 
     from singer_sdk.helpers.types import Context
 
-    from tap_everflow.planning.walk import CompletedWindow
+    from tap_everflow.planning.slices import CompletedWindow
 
 # The end of an ISO 8601 UTC time, by second of the hour: "MM:SS+00:00".
 MINUTES_SECONDS = tuple(f"{s // 60:02d}:{s % 60:02d}+00:00" for s in range(3600))

@@ -1,0 +1,109 @@
+"""Yesterday's traffic as a forecast of today's (pure).
+
+Ad traffic follows the day: the same hours are busy every day, by a level
+that drifts. A walk keeps the rows per quarter hour of the windows it has
+completed (every row of them: certain, whichever rows overflowing answers
+kept); a day later, a window is sized by them. A quarter hour's forecast is
+the median of the quarter hours around it a day earlier, so that a burst of
+that day is not expected again, scaled by how the last complete windows
+compared with their forecasts (the median of the last few: one burst does not
+move it).
+"""
+
+from __future__ import annotations
+
+import statistics
+import typing as t
+from collections import Counter, deque
+from dataclasses import dataclass, field
+
+from tap_everflow.planning.limits import DAY
+
+if t.TYPE_CHECKING:
+    from collections.abc import Iterable
+
+QUARTER = 900
+AROUND = 4  # quarter hours on each side whose median forecasts one
+LEVELS = 5  # the last windows whose actual / forecast ratios scale forecasts
+
+
+@dataclass
+class Season:
+    """Rows per quarter hour of the complete windows of a walk, in time order."""
+
+    counts: Counter[int] = field(default_factory=Counter)  # by quarter start
+    first: int | None = None  # the first whole quarter hour covered
+    through: int = -1  # the last second covered
+    ratios: deque[float] = field(default_factory=lambda: deque(maxlen=LEVELS))
+
+    def add(self, start: int, end: int, times: Iterable[int]) -> None:
+        """The window ``start..end``, next after the last, held rows at ``times``."""
+        forecast = self._forecast(start, end)
+        rows = 0
+        for second in times:
+            self.counts[second - second % QUARTER] += 1
+            rows += 1
+        if self.first is None:
+            self.first = -(-start // QUARTER) * QUARTER
+        self.through = end
+        if forecast:
+            self.ratios.append(rows / forecast)
+
+    @property
+    def known(self) -> bool:
+        """Whether a whole day is known: windows then wait for its forecasts."""
+        return self.first is not None and self.through - self.first >= DAY
+
+    @property
+    def level(self) -> float:
+        """How today's traffic compares with a day earlier's (1 if not known yet)."""
+        return min(2.0, max(0.5, statistics.median(self.ratios))) if self.ratios else 1
+
+    def rows(self, start: int, end: int) -> float | None:
+        """The rows forecast in ``start..end``, if a day earlier is known there."""
+        forecast = self._forecast(start, end)
+        return None if forecast is None else forecast * self.level
+
+    def _rate(self, quarter: int) -> float | None:
+        """Rows per second a day earlier around the quarter hour at ``quarter``."""
+        earliest = quarter - DAY - AROUND * QUARTER
+        latest = quarter - DAY + (AROUND + 1) * QUARTER - 1
+        if self.first is None or earliest < self.first or latest > self.through:
+            return None
+        held = [
+            self.counts[quarter - DAY + k * QUARTER] for k in range(-AROUND, AROUND + 1)
+        ]
+        return statistics.median(held) / QUARTER
+
+    def _forecast(self, start: int, end: int) -> float | None:
+        """Rows in ``start..end`` a day earlier's rates say, unscaled."""
+        rows = 0.0
+        at = start
+        while at <= end:
+            quarter = at - at % QUARTER
+            rate = self._rate(quarter)
+            if rate is None:
+                return None
+            last = min(end, quarter + QUARTER - 1)
+            rows += rate * (last - at + 1)
+            at = last + 1
+        return rows
+
+    def window_end(self, start: int, bound: int, rows: float) -> int | None:
+        """Where a window from ``start`` (to ``bound`` at most) holds ``rows``.
+
+        None if a day earlier is not known that far yet.
+        """
+        held, at = 0.0, start
+        while at <= bound:
+            quarter = at - at % QUARTER
+            rate = self._rate(quarter)
+            if rate is None:  # not known that far yet
+                return None
+            rate *= self.level
+            last = min(bound, quarter + QUARTER - 1)
+            if rate and held + rate * (last - at + 1) > rows:
+                return max(start, at + int((rows - held) / rate) - 1)
+            held += rate * (last - at + 1)
+            at = last + 1
+        return bound

@@ -1,0 +1,201 @@
+"""What an overflowing answer's rows show of its window's traffic (pure).
+
+Which rows an overflowing answer keeps is unspecified: a random sample, the
+oldest or the newest, whole offers or storage shards, or anything else. Two
+things its rows show whatever the server does: each stretch of the window
+holds at least the rows returned in it, and where those are. A
+:class:`Shape` reads them two ways at once, each right for some servers:
+
+- where returned rows are, the traffic is spread like them (a sample, at a
+  scale not yet known, or every row of that stretch);
+- a stretch with none (a bin of ``1/BINS`` of the window: the rest of a
+  prefix or a suffix, shards not read) holds what was expected there before
+  (a rate, a day earlier), or else as many rows per second as the stretches
+  that have some.
+
+Its mass counts returned rows; how many rows one stands for (its scale) is
+at least one, and is measured by the complete windows inside it. A wrong
+reading costs requests, never rows: a window that overflows is cut again.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import statistics
+import sys
+import typing as t
+from collections import Counter
+from dataclasses import dataclass
+
+if t.TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+BINS = 64  # empty stretches are seen at this resolution
+SPREAD = 0.1  # at most this share of a sample's window is empty stretches
+MIN_ROWS = 32  # fewer returned rows show too little to shape anything
+MIN_MEASURED = 20  # returned rows inside complete windows before a scale counts
+MIN_BINS = 4  # bins with expected rows before they scale a shape
+SPIKE = 0.01  # a second holding this share of the returned rows is a busy one
+
+
+def fitting_points(rows: float, rows_per_point: float) -> int:
+    """Sampled rows a stretch may hold so that it holds under ``rows``.
+
+    ``k`` sampled rows stand for ``rows_per_point * k`` rows, give or take
+    ``rows_per_point * sqrt(k)``: the most ``k`` with two deviations to spare,
+    ``k + 2 sqrt(k) <= rows / rows_per_point``.
+    """
+    if rows_per_point <= 0:  # none measured: any number fits
+        return sys.maxsize
+    return max(0, int((math.sqrt(1 + rows / rows_per_point) - 1) ** 2))
+
+
+@dataclass
+class Shape:
+    """The traffic of the window ``start..end`` as an overflowing answer shows it.
+
+    ``times``: the returned rows' times, sorted; ``gaps``: the stretches
+    without any, each with the mass it is taken to hold.
+    """
+
+    start: int
+    end: int
+    times: list[int]
+    gaps: tuple[tuple[int, int, float], ...]
+    measured_rows: int = 0  # rows of complete windows inside it
+    measured_mass: float = 0.0  # its mass inside those windows
+    misses: int = 0  # windows it expected to fit that overflowed
+    # Rows per returned row where rows were expected before asking (the
+    # median over bins: a burst does not move it); None if nothing was.
+    prior_scale: float | None = None
+
+    @classmethod
+    def read(
+        cls,
+        start: int,
+        end: int,
+        times: Iterable[int],
+        prior: Callable[[int, int], float | None] = lambda _s, _e: None,
+    ) -> Shape | None:
+        """The shape of ``times`` in ``start..end``; None if too few to tell.
+
+        A gap holds what ``prior`` (rows expected in a stretch, if known)
+        says, else as many rows per second as the stretches with rows.
+        """
+        inside = sorted(x for x in times if start <= x <= end)
+        if len(inside) < MIN_ROWS:
+            return None
+        width = -(-(end - start + 1) // BINS)
+        occupied = {(x - start) // width for x in inside}
+        empty: list[tuple[int, int]] = []
+        for first in range(start, end + 1, width):
+            if (first - start) // width in occupied:
+                continue
+            last = min(end, first + width - 1)
+            if empty and empty[-1][1] == first - 1:
+                empty[-1] = (empty[-1][0], last)
+            else:
+                empty.append((first, last))
+        covered = end - start + 1 - sum(last - first + 1 for first, last in empty)
+        # A busy second is rows of its own, not a density to extrapolate.
+        busy = max(MIN_ROWS, SPIKE * len(inside))
+        density = sum(n for n in Counter(inside).values() if n < busy) / covered
+        gaps = []
+        for first, last in empty:
+            expected = prior(first, last)
+            held = density * (last - first + 1) if expected is None else expected
+            gaps.append((first, last, held))
+        shape = cls(start, end, inside, tuple(gaps))
+        shape.prior_scale = _prior_scale(inside, start, end, width, prior)
+        return shape
+
+    def mass(self, start: int, end: int) -> float:
+        """The returned rows of ``start..end``, and the fill of its gaps."""
+        points = bisect.bisect_right(self.times, end)
+        points -= bisect.bisect_left(self.times, start)
+        return points + sum(
+            held * max(0, min(end, last) - max(start, first) + 1) / (last - first + 1)
+            for first, last, held in self.gaps
+        )
+
+    @property
+    def total(self) -> float:
+        """The mass of the whole window."""
+        return self.mass(self.start, self.end)
+
+    @property
+    def spread(self) -> bool:
+        """Whether the rows cover the window, as a sample of it would."""
+        empty = sum(last - first + 1 for first, last, _ in self.gaps)
+        return empty <= SPREAD * (self.end - self.start + 1)
+
+    @property
+    def scale(self) -> float | None:
+        """Rows per unit of mass, once complete windows measured it (samples only)."""
+        if not self.spread or self.measured_mass < MIN_MEASURED:
+            return None
+        return self.measured_rows / self.measured_mass
+
+    def measure(self, start: int, end: int, rows: int) -> None:
+        """The window ``start..end`` inside the shape came back with ``rows``."""
+        if self.start <= start and end <= self.end:
+            self.measured_rows += rows
+            self.measured_mass += self.mass(start, end)
+
+    def end_at(self, start: int, mass: float) -> int:
+        """The last second from ``start`` up to which the mass is at most ``mass``.
+
+        At least ``start``, at most the shape's end.
+        """
+        low, high = start, self.end
+        while low < high:
+            middle = (low + high + 1) // 2
+            if self.mass(start, middle) <= mass:
+                low = middle
+            else:
+                high = middle - 1
+        return low
+
+
+def _prior_scale(
+    times: list[int],
+    start: int,
+    end: int,
+    width: int,
+    prior: Callable[[int, int], float | None],
+) -> float | None:
+    """The median over bins holding returned rows of rows expected per row."""
+    ratios = []
+    for first in range(start, end + 1, width):
+        last = min(end, first + width - 1)
+        points = bisect.bisect_right(times, last) - bisect.bisect_left(times, first)
+        if points and (expected := prior(first, last)) is not None:
+            ratios.append(expected / points)
+    return statistics.median(ratios) if len(ratios) >= MIN_BINS else None
+
+
+def cut_end(
+    start: int,
+    end: int,
+    shape: Shape | None,
+    *,
+    fits: float,
+    guessed: float,
+    at_most_half: bool = False,
+) -> int:
+    """The end of the first part of the overflowing window ``start..end``.
+
+    The part holds ``fits`` rows if the window holds ``guessed`` rows, or as
+    many as its shape shows, if more (a sample shows only a lower bound,
+    scaled by the rows expected where it has rows; a prefix, a suffix or
+    shards show the whole window). Without a shape, or
+    with ``at_most_half`` (a part cut so before overflowed too: a bound on
+    the worst case), the part is at most half the window.
+    """
+    middle = start + (end - start) // 2
+    if shape is None:
+        return middle
+    rows = max(shape.total * max(1.0, shape.prior_scale or 1.0), guessed)
+    part = shape.end_at(start, fits * shape.total / rows)
+    return min(part, middle if at_most_half else end - 1)
