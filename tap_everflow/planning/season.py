@@ -24,6 +24,7 @@ if t.TYPE_CHECKING:
 
 QUARTER = 900
 AROUND = 4  # quarter hours on each side whose median forecasts one
+SURGE = 1.5  # a window holding this many times its forecast is a burst
 LEVELS = 5  # the last windows whose actual / forecast ratios scale forecasts
 
 
@@ -53,6 +54,11 @@ class Season:
     def known(self) -> bool:
         """Whether a whole day is known: windows then wait for its forecasts."""
         return self.first is not None and self.through - self.first >= DAY
+
+    @property
+    def surge(self) -> bool:
+        """Whether the last window held far more than a day earlier (a burst)."""
+        return bool(self.ratios) and self.ratios[-1] > SURGE
 
     @property
     def level(self) -> float:

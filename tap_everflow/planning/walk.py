@@ -124,15 +124,16 @@ class Pace:
         """
         fill = FILL * self.limits.max_rows
         bound = min(bound, start + self.limits.max_span - 1)
-        by_shape = self._by_shapes(start, self.limits.max_rows - 1)
-        if by_shape is not None:
-            return min(bound, by_shape), True
-        by_day = self.season.window_end(start, bound, fill)
-        if by_day is not None:
-            return by_day, True
-        span = self.span or self.limits.max_span
-        filled = self.rows * MAX_GROWTH >= fill and not self.season.known
-        return min(bound, start + span - 1), filled and self.steady()
+        by_rate = min(bound, start + (self.span or self.limits.max_span) - 1)
+        end = self._by_shapes(start, self.limits.max_rows - 1)
+        if end is None:
+            end = self.season.window_end(start, bound, fill)
+        if end is None:
+            filled = self.rows * MAX_GROWTH >= fill and not self.season.known
+            return by_rate, filled and self.steady()
+        if self.season.surge and self.span:  # a burst: the rate leads
+            return min(end, by_rate, bound), False
+        return min(end, bound), True
 
     def _by_shapes(self, start: int, rows: float) -> int | None:
         """Where measured shapes say a window from ``start`` holds ``rows``.
@@ -231,10 +232,11 @@ class _Walker:
     def windows(self) -> Iterator[CompletedWindow]:
         cursor = self.start
         while cursor <= self.end:
-            if self.planned:
+            if self.planned and self.planned[0].start == cursor:
                 window = self.planned.popleft()
-            else:
-                window = self._slice(cursor, self.pace.window_end(cursor, self.end)[0])
+            else:  # up to the windows under way, if any
+                bound = self.planned[0].start - 1 if self.planned else self.end
+                window = self._slice(cursor, self.pace.window_end(cursor, bound)[0])
             self._plan_ahead(self.planned[-1] if self.planned else window)
             done = self._complete(window)
             times = [self.time_of(row) for row in done.rows] if self.time_of else []
@@ -283,10 +285,6 @@ class _Walker:
                 guessed=self.pace.guessed_rows(nested=nested),
                 at_most_half=nested,
             )
-            if self.planned and self.planned[0].start == window.end + 1:
-                # Windows after it are under way: the rest is one of them.
-                self.planned.appendleft(self._slice(cut + 1, window.end))
-                self._announce(self.planned[0])
             window = self._slice(window.start, cut)
             answer, requests, nested = self._get(window), requests + 1, True
         if not answer.overflowed(self.limits):
