@@ -265,25 +265,22 @@ def pieces(
 ) -> list[Slice]:
     """``part`` (which overflowed) in consecutive slices of ``capacity`` rows each.
 
-    As its ``shape`` has them if ``part`` holds ``rows``, or more if the shape
-    shows more; where the shape is unknown, or ``nested`` (a slice of a part
-    cut so, which overflowed too), in two, the first at most half.
+    As its ``shape`` has them if ``part`` holds ``rows`` (or what the shape
+    shows, if more); where the shape is unknown, or ``nested`` (a slice of a
+    part cut so, which overflowed too), in two, the first at most half.
     """
-    ends: list[int] = []
-    if shape is None or nested:
-        ends.append(
-            cut_end(
-                part.start,
-                part.end,
-                shape,
-                fits=capacity,
-                guessed=rows,
-                at_most_half=True,
-            )
+    ends = [
+        cut_end(
+            part.start,
+            part.end,
+            shape,
+            fits=capacity,
+            guessed=rows,
+            at_most_half=nested,
         )
-    else:
-        mass = capacity * shape.total / max(shape.total, rows)
-        ends.append(min(part.end - 1, shape.end_at(part.start, mass)))
+    ]
+    if shape is not None and not nested:
+        mass = capacity * shape.total / shape.rows(rows)
         while (end := shape.end_at(ends[-1] + 1, mass)) < part.end:
             ends.append(end)
     starts = [part.start, *(end + 1 for end in ends)]

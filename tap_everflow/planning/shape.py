@@ -36,6 +36,7 @@ SPREAD = 0.1  # at most this share of a sample's window is empty stretches
 MIN_ROWS = 32  # fewer returned rows show too little to shape anything
 MIN_MEASURED = 20  # returned rows inside complete windows before a scale counts
 MIN_BINS = 4  # bins with expected rows before they scale a shape
+ALONE = 0.25  # a second returned with this share of a part's rows is one alone
 SPIKE = 0.01  # a second holding this share of the returned rows is a busy one
 
 
@@ -137,6 +138,19 @@ class Shape:
             return None
         return self.measured_rows / self.measured_mass
 
+    def rows(self, guessed: float) -> float:
+        """The rows of the window: ``guessed``, or more if the shape shows more.
+
+        A sample shows only a lower bound, scaled by the rows expected where
+        it has rows; a prefix, a suffix or shards show the whole window.
+        """
+        return max(self.total * max(1.0, self.prior_scale or 1.0), guessed)
+
+    def busiest(self) -> tuple[int, int]:
+        """The second holding the most returned rows, and how many."""
+        second, held = Counter(self.times).most_common(1)[0]
+        return second, held
+
     def measure(self, start: int, end: int, rows: int) -> None:
         """The window ``start..end`` inside the shape came back with ``rows``."""
         if self.start <= start and end <= self.end:
@@ -186,16 +200,17 @@ def cut_end(
 ) -> int:
     """The end of the first part of the overflowing window ``start..end``.
 
-    The part holds ``fits`` rows if the window holds ``guessed`` rows, or as
-    many as its shape shows, if more (a sample shows only a lower bound,
-    scaled by the rows expected where it has rows; a prefix, a suffix or
-    shards show the whole window). Without a shape, or
+    The part holds ``fits`` of the rows the shape says the window holds
+    (:meth:`Shape.rows`); a second returned with many rows is a part alone
+    (they are certain). Without a shape, or
     with ``at_most_half`` (a part cut so before overflowed too: a bound on
     the worst case), the part is at most half the window.
     """
     middle = start + (end - start) // 2
     if shape is None:
         return middle
-    rows = max(shape.total * max(1.0, shape.prior_scale or 1.0), guessed)
-    part = shape.end_at(start, fits * shape.total / rows)
+    busy, held = shape.busiest()
+    if held >= fits * ALONE:  # certain rows: that second is a part alone
+        return busy if busy == start else busy - 1
+    part = shape.end_at(start, fits * shape.total / shape.rows(guessed))
     return min(part, middle if at_most_half else end - 1)
