@@ -181,6 +181,7 @@ def run(
                 max_span=limits.max_span,
                 by_value=lambda hot: counts.by_affiliate(rows, hot),
                 resource_type="affiliate",
+                sampled=[row.ts for row in answer.rows],
             )
             out += read(
                 planned,

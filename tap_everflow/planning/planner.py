@@ -3,7 +3,8 @@
 With rows counted per time bucket, the range is cut into time-contiguous
 windows that each hold just under one answer's worth (:func:`pack`): records
 then leave in time order, window after window. Within a bucket the rows are
-taken to be spread evenly. A single second that alone holds more than one
+taken to be spread evenly, unless the rows of the range's overflowing first
+answer show otherwise (:func:`shape`). A single second that alone holds more than one
 answer is read in parts split by a dimension from its counts by value
 (:func:`split_by_counts`). Counts are hints: a request that overflows anyway
 is cut where its own rows say, whichever rows the server kept (:func:`read`),
@@ -12,8 +13,10 @@ so completeness never depends on them.
 
 from __future__ import annotations
 
+import bisect
 import math
 import typing as t
+from collections import Counter
 from dataclasses import dataclass
 
 from tap_everflow.planning.counts import NO_VALUE, Bucket
@@ -27,6 +30,10 @@ if t.TYPE_CHECKING:
 
     from tap_everflow.planning.limits import Limits
     from tap_everflow.planning.slices import Answer, Dimension, Partition, Row
+
+# Kolmogorov-Smirnov's critical value at the 1% level: a bucket whose returned
+# rows depart further from an even spread is shaped by them (see shape).
+UNEVEN = 1.63
 
 
 @dataclass(frozen=True)
@@ -118,6 +125,57 @@ def pack(
     return _greedy(buckets, low, max_span)
 
 
+def _uneven(times: Sequence[int], bucket: Bucket) -> bool:
+    """Whether sampled ``times`` in ``bucket`` are not spread evenly over it."""
+    seconds = bucket.end - bucket.start + 1
+    n = len(times)
+    farthest = 0.0
+    for at in sorted(set(times)):
+        below = bisect.bisect_left(times, at) / n  # sampled before ``at``
+        through = bisect.bisect_right(times, at) / n
+        even_before = (at - bucket.start) / seconds
+        farthest = max(
+            farthest,
+            abs(below - even_before),
+            abs(through - even_before - 1 / seconds),
+        )
+    return farthest * math.sqrt(n) > UNEVEN
+
+
+def shape(buckets: Sequence[Bucket], sampled: Sequence[int]) -> list[Bucket]:
+    """``buckets``, each uneven one replaced by the seconds the sample shows.
+
+    ``sampled`` are the row times of an overflowing answer: a sample of the
+    range's rows, if the server picks them at random. Where a bucket's
+    sampled rows are not spread evenly over it beyond sampling noise (the
+    edge of a burst, a busy second), each sampled second holds its share of
+    the bucket's count and the seconds between hold none: windows then end
+    between sampled seconds, and a second holding more than one answer is a
+    window alone. A wrong guess costs requests, never rows.
+    """
+    ordered = sorted(sampled)
+    shaped: list[Bucket] = []
+    for bucket in buckets:
+        times = ordered[
+            bisect.bisect_left(ordered, bucket.start) : bisect.bisect_right(
+                ordered, bucket.end
+            )
+        ]
+        if not times or not _uneven(times, bucket):
+            shaped.append(bucket)
+            continue
+        scale = bucket.rows / len(times)  # rows a sampled row stands for, ± as many
+        at = bucket.start
+        for second, share in sorted(Counter(times).items()):
+            if at < second:
+                shaped.append(Bucket(at, second - 1, 0))
+            shaped.append(Bucket(second, second, scale * share, scale**2 * share))
+            at = second + 1
+        if at <= bucket.end:
+            shaped.append(Bucket(at, bucket.end, 0))
+    return shaped
+
+
 def split_by_counts(
     partition: Partition,
     resource_type: str,
@@ -175,15 +233,17 @@ def plan(
         [Sequence[PlannedWindow]], Mapping[PlannedWindow, Mapping[str, int]]
     ],
     resource_type: str,
+    sampled: Sequence[int] = (),
 ) -> Plan:
     """The windows of :func:`pack` and the requests that read each.
 
-    A window over ``capacity`` (a busy second) is
+    ``sampled``: row times of an overflowing answer, which shape uneven
+    buckets (:func:`shape`). A window over ``capacity`` (a busy second) is
     read in parts of ``resource_type`` where ``by_value`` (called once, with
     all such windows) gives its counts by value; otherwise in one request,
     which overflows and is split by its own rows.
     """
-    windows = pack(buckets, capacity=capacity, max_span=max_span)
+    windows = pack(shape(buckets, sampled), capacity=capacity, max_span=max_span)
     hot = [window for window in windows if not window.fits(capacity)]
     counts = by_value(hot) if hot else {}
     planned: Plan = []

@@ -161,7 +161,8 @@ class RawReportStream(WindowedStream):
                     continue
                 counted = None
                 if self.uses_counts:
-                    counted = self._plan(cursor, end, root, context)
+                    times = [options["time_of"](row) for row in answer.rows]
+                    counted = self._plan(cursor, end, root, context, times)
                 if counted is not None:
                     yield from self._read_plan(counted, ahead, options)
                     return
@@ -186,11 +187,13 @@ class RawReportStream(WindowedStream):
         end: int,
         root: Partition,
         context: Context | None,
+        sampled: Sequence[int],
     ) -> CountedPlan | None:
         """Windows for ``start..end`` planned from counts, or None (a warning says why).
 
-        The finest time column the server accepts is used; a second counted
-        over the cap is split by ``SPLIT_BY`` from a report of its counts.
+        The finest time column the server accepts is used. ``sampled``: the
+        row times of the overflowing first answer, which show busy seconds;
+        those are split by ``SPLIT_BY`` from a report of their counts.
         """
         try:
             column, counts = self._counts(start, end, root, context)
@@ -212,6 +215,7 @@ class RawReportStream(WindowedStream):
             max_span=self.limits.max_span,
             by_value=partial(self._hot_counts, root=root, context=context),
             resource_type=SPLIT_BY,
+            sampled=sampled,
         )
         totals = {b.start - b.start % seconds: b.rows for b in buckets}
         self.progress.expect(
