@@ -36,6 +36,7 @@ class Season:
     first: int | None = None  # the first whole quarter hour covered
     through: int = -1  # the last second covered
     ratios: deque[float] = field(default_factory=lambda: deque(maxlen=LEVELS))
+    surge: bool = False  # the last window held far more than forecast: a burst
 
     def add(self, start: int, end: int, times: Iterable[int]) -> None:
         """The window ``start..end``, next after the last, held rows at ``times``."""
@@ -47,18 +48,15 @@ class Season:
         if self.first is None:
             self.first = -(-start // QUARTER) * QUARTER
         self.through = end
-        if forecast:
-            self.ratios.append(rows / forecast)
+        ratio = rows / forecast if forecast else None
+        self.surge = ratio is not None and ratio > SURGE
+        if ratio is not None and not self.surge:  # a burst says nothing of the level
+            self.ratios.append(ratio)
 
     @property
     def known(self) -> bool:
         """Whether a whole day is known: windows then wait for its forecasts."""
         return self.first is not None and self.through - self.first >= DAY
-
-    @property
-    def surge(self) -> bool:
-        """Whether the last window held far more than a day earlier (a burst)."""
-        return bool(self.ratios) and self.ratios[-1] > SURGE
 
     @property
     def level(self) -> float:

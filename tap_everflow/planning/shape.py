@@ -81,8 +81,9 @@ class Shape:
     ) -> Shape | None:
         """The shape of ``times`` in ``start..end``; None if too few to tell.
 
-        A gap holds what ``prior`` (rows expected in a stretch, if known)
-        says, else as many rows per second as the stretches with rows.
+        A gap of a sample holds as many rows per second as the stretches
+        with rows; others hold what ``prior`` (rows expected in a stretch, if
+        known) says, or else that density too.
         """
         inside = sorted(x for x in times if start <= x <= end)
         if len(inside) < MIN_ROWS:
@@ -102,9 +103,11 @@ class Shape:
         # A busy second is rows of its own, not a density to extrapolate.
         busy = max(MIN_ROWS, SPIKE * len(inside))
         density = sum(n for n in Counter(inside).values() if n < busy) / covered
+        spread = end - start + 1 - covered <= SPREAD * (end - start + 1)
         gaps = []
         for first, last in empty:
-            expected = prior(first, last)
+            # A sample's mass counts returned rows: a gap in it is at its density.
+            expected = None if spread else prior(first, last)
             held = density * (last - first + 1) if expected is None else expected
             gaps.append((first, last, held))
         shape = cls(start, end, inside, tuple(gaps))
@@ -153,7 +156,9 @@ class Shape:
 
     def measure(self, start: int, end: int, rows: int) -> None:
         """The window ``start..end`` inside the shape came back with ``rows``."""
-        if self.start <= start and end <= self.end:
+        points = bisect.bisect_right(self.times, end)
+        points -= bisect.bisect_left(self.times, start)
+        if points and self.start <= start and end <= self.end:
             self.measured_rows += rows
             self.measured_mass += self.mass(start, end)
 
