@@ -15,6 +15,7 @@ request. All times are epoch seconds (UTC); both ends of a window inclusive.
 
 from __future__ import annotations
 
+import bisect
 import typing as t
 from collections import deque
 from dataclasses import dataclass, field
@@ -123,7 +124,9 @@ class Pace:
         rate that fills windows (windows after it may be requested at once).
         """
         fill = FILL * self.limits.max_rows
-        bound = min(bound, start + self.limits.max_span - 1)
+        bound = min(
+            bound, start + self.limits.max_span - 1, self._before_known(start, fill)
+        )
         by_rate = min(bound, start + (self.span or self.limits.max_span) - 1)
         end = self._by_shapes(start, self.limits.max_rows - 1)
         if end is None:
@@ -131,9 +134,10 @@ class Pace:
         if end is None:
             filled = self.rows * MAX_GROWTH >= fill and not self.season.known
             return by_rate, filled and self.steady()
+        end = min(end, bound)
         if self.season.surge and self.span:  # a burst: the rate leads
-            return min(end, by_rate, bound), False
-        return min(end, bound), True
+            return min(end, by_rate), False
+        return end, True
 
     def _by_shapes(self, start: int, rows: float) -> int | None:
         """Where measured shapes say a window from ``start`` holds ``rows``.
@@ -152,6 +156,18 @@ class Pace:
                 return end
             rows -= scale * shape.mass(start, end)
             start = end + 1
+        return end
+
+    def _before_known(self, start: int, rows: float) -> int:
+        """The last second before overflowing answers returned ``rows`` rows.
+
+        Those rows exist, whatever the server kept: no window holds more.
+        """
+        end = self.limits.max_span + start
+        for shape in self.shapes:
+            first = bisect.bisect_left(shape.times, start)
+            if first + int(rows) < len(shape.times):
+                end = min(end, max(start, shape.times[first + int(rows)] - 1))
         return end
 
     def forecast(self, start: int, end: int) -> float | None:
