@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from harness.simulator.overflow import OVERFLOW_SUBSETS
 from tap_everflow.planning.counts import (
     NO_VALUE,
     Bucket,
@@ -141,13 +142,14 @@ def _distort(counts: Counter, how: str, rng: random.Random, cap: int) -> Counter
     seed=st.integers(0, 1_000),
     modes=st.sampled_from([("exact",), ("exact_flagged",), ("flag_partial",)]),
     picked=st.sampled_from(["at random", "earliest", "none"]),
+    subset=st.sampled_from(OVERFLOW_SUBSETS),
 )
 def test_any_counts_against_any_traffic_give_exactly_the_truth(  # noqa: PLR0917
-    data, how, seconds, seed, modes, picked
+    data, how, seconds, seed, modes, picked, subset
 ):
     rows, start, end, limits = data
     rng = random.Random(seed)
-    api = FakeApi(rows, limits, modes=modes, seed=seed)
+    api = FakeApi(rows, limits, modes=modes, seed=seed, subset=subset)
     by_bucket = Counter(r.ts - r.ts % seconds for r in rows)
     by_value = Counter((r.ts - r.ts % seconds, r.affiliate) for r in rows)
     counted = _distort(by_bucket, how, rng, limits.max_rows)

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from harness.simulator.overflow import OVERFLOW_SUBSETS, kept_rows
 from tap_everflow.planning.limits import Limits
 from tap_everflow.planning.slices import Answer, Dimension, Partition, Slice
 from tap_everflow.planning.split import split_partition
@@ -29,6 +30,12 @@ class Row:
 
 
 TIME_OF = lambda row: row.ts  # noqa: E731
+
+
+def _offer_of(row: Row) -> int:
+    return int(row.offer)
+
+
 DIMENSIONS = (
     Dimension("offer", lambda row: row.offer),
     Dimension("affiliate", lambda row: row.affiliate),
@@ -46,7 +53,9 @@ class FakeApi:
         modes: tuple[str, ...],
         seed: int,
         exclusions_any: bool = True,
+        subset: str = "random",
     ) -> None:
+        self.subset = subset  # which rows an overflowing answer keeps
         self.rows = sorted(rows, key=lambda r: r.ts)
         self.times = [r.ts for r in self.rows]
         self.limits = limits
@@ -77,13 +86,13 @@ class FakeApi:
         if len(hits) <= cap:
             return Answer(hits)
         mode = self.rng.choice(self.modes)
-        if mode == "exact":
-            return Answer(hits[:cap])
-        if mode == "exact_flagged":
-            return Answer(hits[:cap], incomplete=True)
-        if mode == "flag_partial":
-            return Answer(hits[: self.rng.randrange(cap)], incomplete=True)
-        return Answer([], incomplete=True)
+        kept = {"exact": cap, "exact_flagged": cap, "flag_empty": 0}.get(mode)
+        if kept is None:  # flag_partial
+            kept = self.rng.randrange(cap)
+        rows = kept_rows(
+            self.subset, hits, kept, self.rng, time_of=TIME_OF, offer_of=_offer_of
+        )
+        return Answer(rows, incomplete=mode != "exact")
 
 
 @st.composite
@@ -152,13 +161,21 @@ PROPERTY_SETTINGS = settings(
     seed=st.integers(0, 1000),
     sampled=st.booleans(),
     concurrency=st.integers(1, 6),
+    subset=st.sampled_from(OVERFLOW_SUBSETS),
 )
 def test_walk_yields_exactly_the_truth(  # noqa: PLR0917 - hypothesis arguments
-    data, exclusions_any, modes, seed, sampled, concurrency
+    data, exclusions_any, modes, seed, sampled, concurrency, subset
 ):
-    """With overflowing answers that carry a sample, every row comes back once."""
+    """Whichever rows overflowing answers keep, every row comes back once."""
     rows, start, end, limits = data
-    api = FakeApi(rows, limits, modes=modes, seed=seed, exclusions_any=exclusions_any)
+    api = FakeApi(
+        rows,
+        limits,
+        modes=modes,
+        seed=seed,
+        exclusions_any=exclusions_any,
+        subset=subset,
+    )
     announced: list[Slice] = []
     windows = list(
         walk(
@@ -191,12 +208,20 @@ def test_walk_yields_exactly_the_truth(  # noqa: PLR0917 - hypothesis arguments
     seed=st.integers(0, 1000),
     exclusions_any=st.booleans(),
     concurrency=st.integers(1, 6),
+    subset=st.sampled_from(OVERFLOW_SUBSETS),
 )
-def test_walk_never_hides_a_loss(data, seed, exclusions_any, concurrency):
+def test_walk_never_hides_a_loss(  # noqa: PLR0917 - hypothesis arguments
+    data, seed, exclusions_any, concurrency, subset
+):
     """Under every overflow form, rows are lost only where a shortfall says so."""
     rows, start, end, limits = data
     api = FakeApi(
-        rows, limits, modes=OVERFLOW_MODES, seed=seed, exclusions_any=exclusions_any
+        rows,
+        limits,
+        modes=OVERFLOW_MODES,
+        seed=seed,
+        exclusions_any=exclusions_any,
+        subset=subset,
     )
     announced: list[Slice] = []
     windows = list(

@@ -53,27 +53,28 @@ def kept_rows(
     time_of: Callable[[Row], int],
     offer_of: Callable[[Row], int],
 ) -> list[Row]:
-    """``count`` of ``rows`` (all of one window), as a server of ``subset`` keeps them."""
+    """``count`` of one window's ``rows``, as a server of ``subset`` keeps them."""
     if count >= len(rows):
         return list(rows)
     by_time = sorted(rows, key=time_of)
-    if subset == "random":
-        return rng.sample(list(rows), count)
-    if subset == "oldest":
-        return by_time[:count]
-    if subset == "newest":
-        return by_time[len(by_time) - count :]
-    if subset == "by-offer":
-        return sorted(by_time, key=offer_of)[:count]  # stable: oldest first
-    if subset == "shards":
-        return sorted(by_time, key=lambda row: time_of(row) // 3_600 % SHARDS)[:count]
-    if subset == "even-in-time":
-        return _even_in_time(by_time, count, time_of)
-    if subset == "busiest":
-        minutes = Counter(time_of(row) // 60 for row in by_time)
-        return sorted(by_time, key=lambda row: -minutes[time_of(row) // 60])[:count]
-    msg = f"unknown overflow_subset {subset!r}; one of {', '.join(OVERFLOW_SUBSETS)}"
-    raise ValueError(msg)
+    minutes = Counter(time_of(row) // 60 for row in by_time)
+    keep: dict[str, Callable[[], list[Row]]] = {
+        "random": lambda: rng.sample(by_time, count),
+        "oldest": lambda: by_time[:count],
+        "newest": lambda: by_time[len(by_time) - count :],
+        "by-offer": lambda: sorted(by_time, key=offer_of)[:count],  # oldest first
+        "shards": lambda: sorted(
+            by_time, key=lambda row: time_of(row) // 3_600 % SHARDS
+        )[:count],
+        "even-in-time": lambda: _even_in_time(by_time, count, time_of),
+        "busiest": lambda: sorted(
+            by_time, key=lambda row: -minutes[time_of(row) // 60]
+        )[:count],
+    }
+    if subset not in keep:
+        msg = f"unknown overflow_subset {subset!r}; one of {', '.join(keep)}"
+        raise ValueError(msg)
+    return keep[subset]()
 
 
 def _even_in_time(

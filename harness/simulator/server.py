@@ -30,6 +30,7 @@ from urllib.parse import parse_qsl, urlsplit
 import msgspec
 from typing_extensions import override
 
+from harness.simulator.overflow import OVERFLOW_SUBSETS, kept_rows
 from harness.simulator.report import ReportOptions, entity_table
 from harness.simulator.rules import (
     DAY,
@@ -335,6 +336,9 @@ class EverflowSimulator:
         seed: Seed of every random choice the server makes.
         max_rows: Row cap per raw answer, and group cap of the entity table.
         retention_days: How long raw rows are kept.
+        overflow_subset: Which rows an overflowing raw answer keeps: ``random``,
+            ``oldest``, ``newest``, ``by-offer``, ``shards``, or an adversary
+            (``even-in-time``, ``busiest``); see ``overflow.py``.
         overflow_mode: How an overflowing raw window is answered: ``exact``
             (``max_rows`` rows, no flag), ``exact_flagged`` (and the flag),
             ``flag_partial`` (the flag with fewer rows), ``flag_empty`` (the
@@ -375,6 +379,7 @@ class EverflowSimulator:
         seed: int = 0,
         max_rows: int = MAX_ROWS,
         retention_days: float = 90,
+        overflow_subset: str = "random",
         overflow_mode: str = "mixed",
         response_shape: str = "object",
         shuffle: bool = True,
@@ -392,6 +397,9 @@ class EverflowSimulator:
         if overflow_mode not in (*OVERFLOW_MODES, "mixed"):
             msg = f"unknown overflow_mode {overflow_mode!r}"
             raise ValueError(msg)
+        if overflow_subset not in OVERFLOW_SUBSETS:
+            msg = f"unknown overflow_subset {overflow_subset!r}"
+            raise ValueError(msg)
         if response_shape not in (*RESPONSE_SHAPES, "mixed"):
             msg = f"unknown response_shape {response_shape!r}"
             raise ValueError(msg)
@@ -402,6 +410,7 @@ class EverflowSimulator:
         self.now = int(time.time()) if now is None else now
         self.max_rows = max_rows
         self.retention_days = retention_days
+        self.overflow_subset = overflow_subset
         self.overflow_mode = overflow_mode
         self.response_shape = response_shape
         self.shuffle = shuffle
@@ -766,7 +775,16 @@ class EverflowSimulator:
                 "flag_partial": rng.randrange(1, cap),
                 "flag_empty": 0,
             }[mode]
-            rows = rng.sample(matched, kept)
+            rows = kept_rows(
+                self.overflow_subset,
+                matched,
+                kept,
+                rng,
+                time_of=itemgetter(table.time_field),
+                offer_of=_offer_id,
+            )
+            if self.shuffle:  # the contract promises no order
+                rng.shuffle(rows)
             flagged = mode != "exact"
         elif self.shuffle:
             rows = rng.sample(matched, len(matched))
@@ -890,6 +908,10 @@ class EverflowSimulator:
                 if isinstance(offer, dict):
                     offer["internal_score"] = 0.5
         return out
+
+
+def _offer_id(row: Record) -> int:
+    return int(row.get("relationship", {}).get("offer", {}).get("network_offer_id", 0))
 
 
 def _everything(_row: Record) -> bool:

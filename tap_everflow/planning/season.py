@@ -23,7 +23,8 @@ if t.TYPE_CHECKING:
     from collections.abc import Iterable
 
 QUARTER = 900
-AROUND = 4  # quarter hours on each side whose median forecasts one
+AROUND = 1  # quarter hours on each side whose median forecasts one
+DAYS = 3  # days before whose median forecasts a quarter hour
 SURGE = 1.5  # a window holding this many times its forecast is a burst
 LEVELS = 5  # the last windows whose actual / forecast ratios scale forecasts
 
@@ -69,15 +70,24 @@ class Season:
         return None if forecast is None else forecast * self.level
 
     def _rate(self, quarter: int) -> float | None:
-        """Rows per second a day earlier around the quarter hour at ``quarter``."""
-        earliest = quarter - DAY - AROUND * QUARTER
-        latest = quarter - DAY + (AROUND + 1) * QUARTER - 1
-        if self.first is None or earliest < self.first or latest > self.through:
-            return None
-        held = [
-            self.counts[quarter - DAY + k * QUARTER] for k in range(-AROUND, AROUND + 1)
-        ]
-        return statistics.median(held) / QUARTER
+        """Rows per second on the days before around the quarter hour at ``quarter``.
+
+        Per day, the median of the quarter hours around it; over the last
+        ``DAYS`` days known, the median of those: a burst one day is not
+        expected again, one every day is.
+        """
+        per_day = []
+        for days in range(1, DAYS + 1):
+            first = quarter - days * DAY - AROUND * QUARTER
+            last = quarter - days * DAY + (AROUND + 1) * QUARTER - 1
+            if self.first is None or first < self.first or last > self.through:
+                break
+            held = [
+                self.counts[quarter - days * DAY + k * QUARTER]
+                for k in range(-AROUND, AROUND + 1)
+            ]
+            per_day.append(statistics.median(held))
+        return statistics.median(per_day) / QUARTER if per_day else None
 
     def _forecast(self, start: int, end: int) -> float | None:
         """Rows in ``start..end`` a day earlier's rates say, unscaled."""
