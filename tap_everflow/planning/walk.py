@@ -38,6 +38,7 @@ STEADY = 0.1  # windows are planned ahead while rates change less than this
 # little more where it was sized by a measured rate, unknown otherwise.
 OVER_MEASURED, OVER_UNKNOWN = 1.3, 2.0
 OVER_FIRST = 4.0  # the first window of a walk: nothing known at all
+FINE = 200  # returned rows a window must hold for a shape to size it
 MISSES = 2  # windows a measured shape may misjudge before it sizes no more
 
 
@@ -149,6 +150,8 @@ class Pace:
         for shape in reversed(self.shapes):
             scale = shape.scale
             if scale is None or not shape.start <= start <= shape.end:
+                continue
+            if rows / scale < FINE:  # too coarse: its noise costs more than it shows
                 continue
             mass = min(fitting_points(rows, scale), FILL * rows / scale)
             end = shape.end_at(start, mass)
