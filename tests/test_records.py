@@ -1,5 +1,5 @@
-"""Records as Everflow's reference documents them, and the surprises a real API
-sends, through the real tap CLI against the simulated API."""
+"""Records as Everflow documents them (docs/api.md#records), and the surprises a
+real API sends, through the real tap CLI against the simulated API."""
 
 from __future__ import annotations
 
