@@ -242,7 +242,7 @@ def conversion(
 
 
 def _caps() -> Record:
-    """4a: the 16 caps; those of money are decimals (O: daily_payout_cap 10.3)."""
+    """The offer's 16 caps; those of money are decimals (O: daily_payout_cap 10.3)."""
     caps = {}
     for period in ("daily", "weekly", "monthly", "global"):
         caps[f"{period}_conversion_cap"] = 10
@@ -386,7 +386,7 @@ def offer(network_offer_id: int = 883) -> Record:
 
 
 def _manager_contact() -> Record:
-    # 4b/4c relationship.account_manager
+    # relationship.account_manager of docs/api.md#affiliate-record, #advertiser-record
     return {
         "first_name": "Dana",
         "last_name": "Whitfield",

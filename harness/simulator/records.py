@@ -702,7 +702,9 @@ def _payout_revenue(offer_id: int, terms: Any, times: Record) -> Record:
 
 
 def offer_entities(seed: int, start: int, end: int, count: int) -> list[Record]:
-    """Generate offers 1..count, as ``GET /v1/networks/offers`` lists them (4a).
+    """Generate offers 1..count, as ``GET /v1/networks/offers`` lists them.
+
+    See docs/api.md#offer-record.
 
     Args:
         seed: Seed of the varying fields (caps, notes, times).
@@ -832,7 +834,9 @@ def _account_manager_contact(employee_id: int) -> Record:
 
 
 def affiliate_entities(seed: int, start: int, end: int, count: int) -> list[Record]:
-    """Generate affiliates 1..count, as ``GET /v1/networks/affiliates`` lists them (4b).
+    """Generate affiliates 1..count, as ``GET /v1/networks/affiliates`` lists them.
+
+    See docs/api.md#affiliate-record.
 
     Args:
         seed: Seed of the varying fields (notes, currency, times).
@@ -892,7 +896,9 @@ def affiliate_entities(seed: int, start: int, end: int, count: int) -> list[Reco
 
 
 def advertiser_entities(seed: int, start: int, end: int) -> list[Record]:
-    """Generate the five advertisers that own the offers (4c).
+    """Generate the five advertisers that own the offers.
+
+    See docs/api.md#advertiser-record.
 
     Args:
         seed: Seed of the varying fields (notes, times).

@@ -81,7 +81,7 @@ class Refused(Exception):
 
 
 class BadRequest(Refused):
-    """The request breaks the contract: 400."""
+    """The request breaks the API's rules (docs/api.md): 400."""
 
     def __init__(self, message: str) -> None:
         """Keep the message to answer.

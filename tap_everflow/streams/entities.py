@@ -71,7 +71,8 @@ class EntityStream(EverflowStream):
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
     # Other keys the rows may come under (docs/api.md#wrapper-keys-and-bare-arrays).
     other_records_keys: t.ClassVar[tuple[str, ...]] = ()
-    # The primary key's name in sources that spell it otherwise (8.13).
+    # The primary key's name in sources that spell it otherwise
+    # (docs/api.md#status-field-names).
     key_alias: t.ClassVar[str | None] = None
     # The body of a ``POST .../table`` search (http_method POST); None for GET.
     search_body: t.ClassVar[dict | None] = None
