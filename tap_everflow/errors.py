@@ -19,4 +19,4 @@ class EverflowAPIError(EverflowError, FatalAPIError):
 
 
 class EverflowResponseError(EverflowError):
-    """The API answered with something the contract does not allow."""
+    """The API answered with something docs/api.md does not allow."""

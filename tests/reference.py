@@ -1,11 +1,11 @@
-"""One record of each kind, written from ``../shared/everflow-api-reference.md``.
+"""One record of each kind, written from Everflow's documentation (docs/api.md).
 
-Transcribed field by field from the reference (its section is named on each),
+Transcribed field by field from it (the section is named on each),
 not from the tap's schemas or the simulator: tests check both against these.
 Every value is of the documented type and, where it can be, not the type's
 zero value, so that a field the tap drops or zero-fills shows. Money is a
 decimal (``12.5``); ids and counts are integers; where sources disagree the
-first reading listed in the reference is used here (tests send the other).
+first reading docs/api.md lists is used here (tests send the other).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ T0 = 1_793_491_200  # 2026-11-01T00:00:00Z
 
 
 def _employee(employee_id: int) -> Record:
-    # 1d: account_manager / affiliate_manager
+    # account_manager / affiliate_manager (docs/api.md#related-parties)
     return {
         "network_employee_id": employee_id,
         "network_id": 77,
@@ -30,7 +30,10 @@ def _employee(employee_id: int) -> Record:
 
 
 def _related(prefix: str) -> Record:
-    """1d: offer, advertiser, account_manager, affiliate, affiliate_manager."""
+    """Offer, advertiser, account_manager, affiliate, affiliate_manager.
+
+    See docs/api.md#related-parties.
+    """
     return {
         "offer": {
             "network_offer_id": 883,
@@ -62,7 +65,7 @@ def _related(prefix: str) -> Record:
 
 
 def click(transaction_id: str = "0c1a" * 8, unix_timestamp: int = T0 + 60) -> Record:
-    """A network click (reference 1c top level, 1d relationship)."""
+    """A network click (docs/api.md#click-record)."""
     return {
         "transaction_id": transaction_id,
         "is_unique": 1,
@@ -165,7 +168,7 @@ def conversion(
     conversion_id: str = "ed113548268141de8b4c4ad4a1d812a7",
     conversion_unix_timestamp: int = T0 + 3_600,
 ) -> Record:
-    """A conversion (reference 3b)."""
+    """A conversion (docs/api.md#conversion-record)."""
     return {
         "conversion_id": conversion_id,
         "conversion_unix_timestamp": conversion_unix_timestamp,
@@ -239,7 +242,7 @@ def conversion(
 
 
 def _caps() -> Record:
-    """4a: the 16 caps; those of money are decimals (O: daily_payout_cap 10.3)."""
+    """The offer's 16 caps; those of money are decimals (O: daily_payout_cap 10.3)."""
     caps = {}
     for period in ("daily", "weekly", "monthly", "global"):
         caps[f"{period}_conversion_cap"] = 10
@@ -250,7 +253,7 @@ def _caps() -> Record:
 
 
 def offer(network_offer_id: int = 883) -> Record:
-    """An offer of ``GET /v1/networks/offers`` (reference 4a)."""
+    """An offer of ``GET /v1/networks/offers`` (docs/api.md#offer-record)."""
     return {
         "network_offer_id": network_offer_id,
         "network_id": 77,
@@ -383,7 +386,7 @@ def offer(network_offer_id: int = 883) -> Record:
 
 
 def _manager_contact() -> Record:
-    # 4b/4c relationship.account_manager
+    # relationship.account_manager of docs/api.md#affiliate-record, #advertiser-record
     return {
         "first_name": "Dana",
         "last_name": "Whitfield",
@@ -396,7 +399,7 @@ def _manager_contact() -> Record:
 
 
 def affiliate(network_affiliate_id: int = 7) -> Record:
-    """An affiliate of ``GET /v1/networks/affiliates`` (reference 4b)."""
+    """An affiliate of ``GET /v1/networks/affiliates``: docs/api.md#affiliate-record."""
     return {
         "network_affiliate_id": network_affiliate_id,
         "network_id": 77,
@@ -436,7 +439,10 @@ def affiliate(network_affiliate_id: int = 7) -> Record:
 
 
 def advertiser(network_advertiser_id: int = 12) -> Record:
-    """An advertiser of ``GET /v1/networks/advertisers`` (reference 4c)."""
+    """An advertiser of ``GET /v1/networks/advertisers``.
+
+    See docs/api.md#advertiser-record.
+    """
     return {
         "network_advertiser_id": network_advertiser_id,
         "network_id": 77,
@@ -517,7 +523,7 @@ def advertiser(network_advertiser_id: int = 12) -> Record:
 def impression(
     transaction_id: str = "0d2b" * 8, unix_timestamp: int = T0 + 30
 ) -> Record:
-    """An impression as the contract shows it (the reference documents none)."""
+    """An impression as docs/api.md#impression-record shows it."""
     return {
         "transaction_id": transaction_id,
         "unix_timestamp": unix_timestamp,
@@ -549,7 +555,7 @@ def impression(
     }
 
 
-# -- other network entities (reference 6) ------------------------------------
+# -- other network entities (docs/api.md#other-records) ----------------------
 
 
 def _times() -> Record:
@@ -1007,7 +1013,7 @@ FREE_FORM = frozenset(
         "relationship.integrations.advertiser_demand_partner",
     }
 )
-# Collections whose entries the reference does not describe: kept whole.
+# Collections whose entries Everflow's documentation does not describe: kept whole.
 UNDESCRIBED_ENTRIES = frozenset(
     {
         "relationship.channels.entries",
@@ -1050,7 +1056,7 @@ OPAQUE_BY_KIND: dict[str, frozenset[str]] = {
         for name in ("advertisers", "affiliates", "campaigns", "offers", "offer_groups")
     ),
     "advertiser_users": frozenset({"relationship"}),
-    # Names in one source, objects in another (reference 8.16).
+    # Names in one source, objects in another (docs/api.md#traffic-control-variables).
     "traffic_controls": frozenset({"variables"}),
     "reporting_adjustments": frozenset({"relationship.snapshot"}),
 }

@@ -272,7 +272,7 @@ def test_a_smart_links_relationships_as_plain_arrays_are_collections(caplog):
             "campaigns": [
                 {
                     "network_campaign_id": 21,
-                    # B's older reading (reference 6): plain arrays.
+                    # B's older reading, plain arrays: docs/api.md#campaign-collections.
                     "relationship": {"redirects": [redirect], "labels": ["q4"]},
                 }
             ]

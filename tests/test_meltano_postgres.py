@@ -203,7 +203,7 @@ def _with_carrier_code_as_text(relationship: dict) -> dict:
 def test_wide_click_and_offer_records_land_with_their_types(
     meltano, postgres, simulator
 ):
-    """Every documented field of the reference's records reaches its column."""
+    """Every documented field of the reference records reaches its column."""
     clicks = column_types(postgres, "everflow", "clicks")
     for column, expected in {
         "is_unique": "bigint",

@@ -1,5 +1,5 @@
-"""Records as Everflow's reference documents them, and the surprises a real API
-sends, through the real tap CLI against the simulated API."""
+"""Records as Everflow documents them (docs/api.md#records), and the surprises a
+real API sends, through the real tap CLI against the simulated API."""
 
 from __future__ import annotations
 
@@ -50,7 +50,8 @@ def test_every_documented_field_is_declared_with_its_documented_type(stream):
             item = (
                 "object" if isinstance(value[0], dict) else JSON_TYPES[type(value[0])]
             )
-            # Untyped items hold either reading of a disputed list (8.16).
+            # Untyped items hold either reading of a disputed list
+            # (docs/api.md#traffic-control-variables).
             assert item in types_of(items) or not items.get("type"), path
         else:
             assert JSON_TYPES[type(value)] in types_of(node), (path, node)

@@ -1,4 +1,4 @@
-"""The simulator itself, over real HTTP: it must keep the API contract.
+"""The simulator itself, over real HTTP: it must keep the API of docs/api.md.
 
 Tests of the tap trust the simulator's answers, so these check each rule it
 serves against the truth it was given: windows, the row cap and overflow
@@ -255,7 +255,8 @@ def test_exactly_the_cap_is_complete_but_looks_overflowed(serve, kind):
     body = raw(sim, kind, window(START, END)).json()
     assert len(body[kind]) == 50
     assert "incomplete_results" not in body
-    assert sim.requests[-1].overflowed  # the contract: a full answer may hide more
+    # A full answer may hide more: docs/api.md#overflow.
+    assert sim.requests[-1].overflowed
 
 
 def test_response_shapes(serve):
@@ -799,7 +800,7 @@ def test_entity_table_request_rules(serve):
     assert table(sim, {**body, "to": "2026-09-22"}).status_code == 400
     assert table(sim, {**body, "columns": []}).status_code == 400
     assert table(sim, {**body, "columns": [{"column": "colour"}]}).status_code == 400
-    # Dates or datetimes (the contract), one time column at most.
+    # Dates or datetimes, one time column at most (docs/api.md#aggregated-report).
     assert table(sim, {**body, "from": "2026-01-01 00:00:00"}).status_code == 200
     assert table(sim, {**body, "from": "2026-01-01T00:00"}).status_code == 400
     two = [{"column": "hour"}, {"column": "date"}]

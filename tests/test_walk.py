@@ -43,7 +43,7 @@ DIMENSIONS = (
 
 
 class FakeApi:
-    """Keeps the contract's raw-report rules over a list of rows, in memory."""
+    """Keeps the raw-report rules (docs/api.md#raw-reports) over rows, in memory."""
 
     def __init__(
         self,
@@ -61,7 +61,7 @@ class FakeApi:
         self.limits = limits
         self.modes = modes
         self.rng = random.Random(seed)
-        # The contract is silent on how exclusions of different types combine:
+        # docs/api.md is silent on how exclusions of different types combine:
         # the tap must be correct under either reading.
         self.exclusions_any = exclusions_any
         self.slices: list[Slice] = []

@@ -1,4 +1,4 @@
-"""A local server that keeps the Everflow API contract, and the data it serves."""
+"""A local server keeping the Everflow API of docs/api.md, and the data it serves."""
 
 from harness.simulator.catalog import (
     advertiser_id_for,

@@ -390,7 +390,8 @@ def employee(employee_id: int) -> tuple[tuple[str, object], ...]:
 
     Returns:
         Pairs for ``network_employee_id``, ``network_id``, ``first_name``,
-        ``last_name``, ``full_name`` and ``account_status`` (reference 1d).
+        ``last_name``, ``full_name`` and ``account_status``
+        (docs/api.md#related-parties).
     """
     first, last = _EMPLOYEES[employee_id - 1] if employee_id else ("", "")
     return (

@@ -2,14 +2,14 @@
 
 Builders turn one draw of random bits into a record, so the time profiles in
 ``traffic.py`` can generate any kind at the same speed. Records are full:
-every field Everflow's reference documents is present (``../shared/
-everflow-api-reference.md``: clicks 1c-1d, conversions 3b, offers 4a,
-affiliates 4b, advertisers 4c; impressions as the contract shows them), some
+every field Everflow's documentation gives is present (``docs/api.md#records``:
+clicks, conversions, offers, affiliates, advertisers; impressions as
+``docs/api.md#impression-record`` shows them), some
 legitimately holding their zero value, documented ``null``s included; fields
 whose type the sources disagree on are sent in both readings
 (``relationship.geolocation.carrier_code``: a string or an integer). The
 simulator decides per response which zero values to omit. ``tests/
-reference.py`` holds one example of each kind written from the reference
+reference.py`` holds one example of each kind written from the documentation
 alone; ``test_simulator`` checks these builders against it. Ids and names come
 from ``catalog.py``, so all kinds agree on them.
 """
@@ -67,7 +67,7 @@ from harness.simulator.catalog import (
 )
 
 Record = dict[str, Any]
-# The advertiser's relationship.reporting metrics (reference 4c).
+# The advertiser's relationship.reporting metrics (docs/api.md#advertiser-record).
 REPORTING_COUNTS = (
     "imp",
     "total_click",
@@ -178,7 +178,7 @@ def _relationship(offer_id: int, affiliate_id: int, geo: Geo, device: Device) ->
 
 @cache
 def _related_offer(offer_id: int) -> tuple[tuple[str, object], ...]:
-    """``relationship.offer`` of a click or conversion (reference 1d)."""
+    """``relationship.offer`` of a click or conversion (docs/api.md#related-parties)."""
     return (
         ("network_offer_id", offer_id),
         ("network_id", NETWORK_ID),
@@ -214,7 +214,10 @@ def _related_advertiser(advertiser_id: int) -> tuple[tuple[str, object], ...]:
 
 
 def _parties(offer_id: int, affiliate_id: int) -> Record:
-    """The related offer, advertiser, affiliate and their managers (1d)."""
+    """The related offer, advertiser, affiliate and their managers.
+
+    See docs/api.md#related-parties.
+    """
     advertiser_id = advertiser_id_for(offer_id)
     return {
         "offer": dict(_related_offer(offer_id)),
@@ -352,7 +355,7 @@ def _click(
     return row
 
 
-# Why Everflow refuses a click (invalid clicks, reference 1e).
+# Why Everflow refuses a click (docs/api.md#invalid-clicks).
 INVALID_REASONS = (
     (3, "Duplicate click"),
     (6, "Offer cap reached"),
@@ -623,7 +626,7 @@ def make_impression(
         source_id: The affiliate's source id (often empty).
 
     Returns:
-        A record holding every field of the contract's impression record.
+        A record holding every field of docs/api.md#impression-record.
     """
     return make_record(
         rng, ts, offer_id=offer_id, affiliate_id=affiliate_id, source_id=source_id
@@ -699,7 +702,9 @@ def _payout_revenue(offer_id: int, terms: Any, times: Record) -> Record:
 
 
 def offer_entities(seed: int, start: int, end: int, count: int) -> list[Record]:
-    """Generate offers 1..count, as ``GET /v1/networks/offers`` lists them (4a).
+    """Generate offers 1..count, as ``GET /v1/networks/offers`` lists them.
+
+    See docs/api.md#offer-record.
 
     Args:
         seed: Seed of the varying fields (caps, notes, times).
@@ -742,7 +747,7 @@ def offer_entities(seed: int, start: int, end: int, count: int) -> list[Record]:
                 "currency_id": currency_for(offer_id),
                 "caps_timezone_id": 67,
                 "project_id": f"prj-{offer_id % 9}" if offer_id % 5 == 0 else "",
-                # A date string, usually empty (reference 4a, section 8.9).
+                # A date string, usually empty (docs/api.md#date-like-strings).
                 "date_live_until": "2027-06-30" if offer_id % 11 == 0 else "",
                 "html_description": f"<p>{offer_name(offer_id)}</p>",
                 "is_description_plain_text": False,
@@ -829,7 +834,9 @@ def _account_manager_contact(employee_id: int) -> Record:
 
 
 def affiliate_entities(seed: int, start: int, end: int, count: int) -> list[Record]:
-    """Generate affiliates 1..count, as ``GET /v1/networks/affiliates`` lists them (4b).
+    """Generate affiliates 1..count, as ``GET /v1/networks/affiliates`` lists them.
+
+    See docs/api.md#affiliate-record.
 
     Args:
         seed: Seed of the varying fields (notes, currency, times).
@@ -859,7 +866,7 @@ def affiliate_entities(seed: int, start: int, end: int, count: int) -> list[Reco
                 "has_notifications": True,
                 "network_traffic_source_id": traffic_source_id(affiliate_id),
                 "account_executive_id": 0,
-                "adress_id": affiliate_id + 1000,  # sic (reference 4b)
+                "adress_id": affiliate_id + 1000,  # sic (docs/api.md#spelling)
                 "default_currency_id": rng.choice(("USD", "USD", "EUR")),
                 "is_contact_address_enabled": True,
                 "enable_media_cost_tracking_links": False,
@@ -889,7 +896,9 @@ def affiliate_entities(seed: int, start: int, end: int, count: int) -> list[Reco
 
 
 def advertiser_entities(seed: int, start: int, end: int) -> list[Record]:
-    """Generate the five advertisers that own the offers (4c).
+    """Generate the five advertisers that own the offers.
+
+    See docs/api.md#advertiser-record.
 
     Args:
         seed: Seed of the varying fields (notes, times).
@@ -916,7 +925,7 @@ def advertiser_entities(seed: int, start: int, end: int) -> list[Record]:
                 "address_id": advertiser_id + 2000,
                 "is_contact_address_enabled": False,
                 "sales_manager_id": manager,
-                # null in both of the reference's examples
+                # null in both documented examples (docs/api.md#nulls-despite-proto3)
                 "is_expose_publisher_reporting_data": None,
                 "default_currency_id": "EUR" if advertiser_id == 5 else "USD",
                 "platform_name": "",
@@ -945,7 +954,7 @@ def advertiser_entities(seed: int, start: int, end: int) -> list[Record]:
     return out
 
 
-# -- the other entity lists (reference 6) ------------------------------------
+# -- the other entity lists (docs/api.md#other-entity-lists) -----------------
 #
 # Ids follow the traffic's: creative ``offer * 100 + 1..3`` (a click's
 # creative_id), offer URL ``offer * 10 + 1`` (its custom_landing_page_id) and
@@ -989,7 +998,7 @@ def offer_group_entities(seed: int, start: int, end: int, offers: int) -> list[R
                     "network_offer_ids": [
                         o for o in range(1, offers + 1) if offer_group_id(o) == group_id
                     ],
-                    # -1000: uncapped (reference 6)
+                    # -1000: uncapped (docs/api.md#other-entity-lists)
                     "remaining_caps": {
                         "remaining_daily_conversion_cap": (
                             caps["daily_conversion_cap"] or -1000
@@ -1344,7 +1353,7 @@ def custom_scrub_rate_setting_entities(
             "custom_setting_status": "active",
             "name": f"Throttle {5 + it.number % 20}%",
             "scrub_rate_status": "rejected",
-            # The same rate under both names (reference 8.15).
+            # The same rate under both names (docs/api.md#scrub-rate).
             "scrub_rate_percentage": 5 + it.number % 20,
             "scrub_rate": float(5 + it.number % 20),
             **it.times,
@@ -1362,7 +1371,7 @@ def traffic_control_entities(seed: int, start: int, end: int) -> list[Record]:
     for control_id in range(1, TRAFFIC_CONTROLS + 1):
         rng = seeded("traffic_control", seed, start, end, control_id)
         names = ["source_id", "sub3"][: 1 + control_id % 2]
-        # Sources disagree (reference 8.16): names, or objects naming them.
+        # Sources disagree (docs/api.md#traffic-control-variables): names, or objects.
         variables: list[str] | list[dict[str, str]] = (
             names if control_id % 2 else [{"variable": name} for name in names]
         )
@@ -1523,7 +1532,7 @@ def _invoices(
                 "billed": billed,
                 "paid": paid,
                 "currency_id": "USD",
-                # Sources disagree (reference 8.14): days, or text.
+                # Sources disagree (docs/api.md#payment-terms): days, or text.
                 "payment_terms": 30 if party_id % 2 else "Net 30",
                 f"is_hidden_{party}": False,
                 "public_notes": "",

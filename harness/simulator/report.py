@@ -70,7 +70,7 @@ def _days(window: Window) -> Column:
 
 # Time columns finer than a day: buckets of this many seconds, from the epoch.
 BUCKETS = {"unix_timestamp": 900, "hour": 3_600}
-# How a time column's ``id`` is written (the contract leaves it open): as
+# How a time column's ``id`` is written (docs/api.md#time-columns: open): as
 # "YYYY-MM-DD HH:MM:SS" (a day: "YYYY-MM-DD") in the request's zone, or as
 # epoch-seconds digits of the bucket's start.
 TIME_ID_FORMATS = ("datetime", "epoch")

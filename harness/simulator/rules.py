@@ -1,4 +1,4 @@
-"""The contract's request rules: bodies, time ranges, filters and paging.
+"""The API's request rules (docs/api.md): bodies, time ranges, filters, paging.
 
 Each check raises ``Refused`` (usually ``BadRequest``) with the message the
 server answers in ``{"error": ...}``.
@@ -81,7 +81,7 @@ class Refused(Exception):
 
 
 class BadRequest(Refused):
-    """The request breaks the contract: 400."""
+    """The request breaks the API's rules (docs/api.md): 400."""
 
     def __init__(self, message: str) -> None:
         """Keep the message to answer.
@@ -371,7 +371,7 @@ def paging(query: Mapping[str, str]) -> tuple[int, int]:
     return page, size
 
 
-# An entity list's API filter: ``filter=<field><op><epoch>`` (reference 4a).
+# An entity list's API filter: ``filter=<field><op><epoch>`` (docs/api.md#api-filters).
 _LIST_FILTER = re.compile(r"^(time_created|time_saved)([<>=])(\d+)$")
 _COMPARE: dict[str, Callable[[int, int], bool]] = {
     ">": operator.gt,

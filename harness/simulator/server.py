@@ -1,4 +1,4 @@
-"""A local HTTP server that keeps the Everflow API contract (../shared/everflow-api.md).
+"""A local HTTP server that keeps the Everflow API contract (docs/api.md).
 
 It serves a fixed "truth" (raw impressions and clicks, conversions, offers,
 affiliates and advertisers) and behaves like the real API where the contract

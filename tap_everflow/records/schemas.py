@@ -1,12 +1,16 @@
 """The records Everflow sends, field by field, as JSON schemas.
 
-Each follows ``everflow-api-reference.md`` (the section is named on each
-schema): every documented field under its API name and documented type, ids
+Each follows Everflow's documentation as ``docs/api.md#records`` gathers it
+(the section is named on each schema): every documented field under its API
+name and documented type, ids
 integer except the documented string ids, money ``number``, epoch times
 integer. A field whose type sources disagree on is declared with the type that
 holds both readings, and its other reading is listed in the stream's
-``ALTERNATIVES`` (converted without a warning, see :mod:`tap_everflow.records.proto3`).
-Fields are required (proto3: zero when omitted) unless documented as null.
+``ALTERNATIVES`` (converted without a warning, see :mod:`tap_everflow.records.proto3`
+and ``docs/api.md#where-sources-disagree``). Fields are required (proto3: zero
+when omitted) unless documented as null. Comments name the documentation a
+reading comes from by the tags B, D, M, O, T and Y, defined in
+``docs/api.md#sources``.
 """
 
 from __future__ import annotations
@@ -26,7 +30,10 @@ def field(name: str, kind: th.JSONTypeHelper | type[th.JSONTypeHelper]) -> th.Pr
 def nullable(
     name: str, kind: th.JSONTypeHelper | type[th.JSONTypeHelper]
 ) -> th.Property:
-    """A field the reference documents as sometimes ``null``: null is kept."""
+    """A field documented as sometimes ``null``: null is kept.
+
+    See docs/api.md#nulls-despite-proto3.
+    """
     return th.Property(name, kind)
 
 
@@ -134,7 +141,7 @@ DEVICE_IDS = strings(
     )
 )
 
-# -- impressions: the contract's record (the reference documents none) -------
+# -- impressions: docs/api.md#impression-record (Everflow documents none) ----
 
 IMPRESSION = schema(
     strings("transaction_id"),
@@ -155,7 +162,7 @@ IMPRESSION = schema(
     ),
 )
 
-# -- shared parts of clicks and conversions (reference 1d) --------------------
+# -- shared parts of clicks and conversions (docs/api.md#related-parties) -----
 
 
 def employee(name: str) -> th.Property:
@@ -198,7 +205,7 @@ PARTIES = [
     employee("affiliate_manager"),
 ]
 
-# -- clicks (reference 1c, 1d) ------------------------------------------------
+# -- clicks (docs/api.md#click-record) ----------------------------------------
 
 CLICK = schema(
     strings("transaction_id"),
@@ -256,14 +263,14 @@ CLICK = schema(
         ),
     ),
 )
-# Reference section 8: where sources disagree on a click field's type.
+# docs/api.md#click-field-types: where sources disagree on a click field's type.
 CLICK_ALTERNATIVES = {
     "is_unique": ("boolean",),
     "project_id": ("integer",),
     "relationship.geolocation.carrier_code": ("integer",),
 }
 
-# -- conversions (reference 3b) -----------------------------------------------
+# -- conversions (docs/api.md#conversion-record) -----------------------------
 
 CONVERSION = schema(
     strings("conversion_id"),
@@ -294,9 +301,9 @@ CONVERSION = schema(
         nullable("usm_data", th.CustomType({})),
     ),
 )
-CONVERSION_ALTERNATIVES = {"conversion_id": ("integer",)}
+CONVERSION_ALTERNATIVES = {"conversion_id": ("integer",)}  # docs/api.md#conversion-id
 
-# -- entities (reference 4a-4c) -----------------------------------------------
+# -- entities (docs/api.md#offer-record, #affiliate-record, #advertiser-record) --
 
 
 def entity_times() -> Properties:
@@ -309,7 +316,7 @@ def entity_times() -> Properties:
 
 
 LABELS = collection("labels", th.StringType)
-# An offer's category (4a relationship.category), and the categories list (6).
+# An offer's category (its relationship.category), and the categories list.
 CATEGORY_FIELDS = [
     *integers("network_category_id", "network_id"),
     *strings("name", "status"),
@@ -422,7 +429,8 @@ OFFER = schema(
     integers("email_attribution_window_minute"),
     strings("email_attribution_window_type"),
     entity_times(),
-    # Top-level on B's generated pages; relationship.labels in real examples.
+    # Top-level on B's generated pages; relationship.labels in real examples
+    # (docs/api.md#labels).
     field("labels", th.ArrayType(th.StringType)),
     relationship(
         obj("category", CATEGORY_FIELDS, integers("time_created", "time_saved")),
@@ -436,7 +444,8 @@ OFFER = schema(
         collection("requirement_tracking_parameters"),
     ),
 )
-# T declares channels both as a bare array and as {total, entries}.
+# T declares channels both as a bare array and as {total, entries}
+# (docs/api.md#channels).
 OFFER_ALTERNATIVES = {"relationship.channels": ("array",)}
 
 CONTACT_ADDRESS = obj(
@@ -475,7 +484,7 @@ AFFILIATE = schema(
     ),
 )
 
-# The advertiser's relationship.reporting metrics (reference 4c).
+# The advertiser's relationship.reporting metrics (docs/api.md#advertiser-record).
 REPORTING_COUNTS = (
     "imp",
     "total_click",
@@ -546,7 +555,8 @@ ADVERTISER = schema(
     ),
 )
 
-# -- offers' family: groups, creatives, URLs, smart links, coupons (6) ------
+# -- offers' family: groups, creatives, URLs, smart links, coupons ----------
+# (docs/api.md#other-entity-lists)
 
 OFFER_GROUP = schema(
     integers("network_offer_group_id", "network_advertiser_id"),
@@ -602,7 +612,7 @@ CAMPAIGN = schema(
     integers("catch_all_network_offer_id"),
     booleans("is_open_to_affiliates"),
     strings("run_frequency", "metric"),
-    # "numeric" and untyped in the reference: numbers hold integers too.
+    # "numeric" and untyped in the documentation: numbers hold integers too.
     numbers("optimization_goal"),
     strings("data_lookback_window"),
     numbers("data_collection_threshold"),
@@ -625,7 +635,8 @@ CAMPAIGN = schema(
         LABELS,
     ),
 )
-# B (older) sends redirects and labels as plain arrays, O/M as {total, entries}.
+# B (older) sends redirects and labels as plain arrays, O/M as {total, entries}
+# (docs/api.md#campaign-collections).
 CAMPAIGN_ALTERNATIVES = {
     "relationship.redirects": ("array",),
     "relationship.labels": ("array",),
@@ -633,7 +644,7 @@ CAMPAIGN_ALTERNATIVES = {
 
 COUPON_CODE = schema(
     integers("network_coupon_code_id"),
-    # The fields the list's filters name (reference 6).
+    # The fields the list's filters name (docs/api.md#other-entity-lists).
     strings("coupon_code", "coupon_status"),
     integers("network_offer_id", "network_affiliate_id"),
     strings("start_date", "end_date"),  # "YYYY-MM-DD" or ""
@@ -662,7 +673,7 @@ LABEL = schema(
     ),
 )
 
-# -- an offer's custom settings and traffic controls (6) ---------------------
+# -- an offer's custom settings and traffic controls (docs/api.md#other-records)
 
 CUSTOM_CREATIVE_SETTING = schema(
     integers("network_custom_creative_setting_id"),
@@ -713,7 +724,8 @@ CUSTOM_SCRUB_RATE_SETTING = schema(
     integers("network_custom_scrub_rate_setting_id", "network_affiliate_id"),
     integers("network_offer_id"),
     strings("custom_setting_status", "name", "scrub_rate_status"),
-    # The same rate under two names: an integer in M, a number in B (8.15).
+    # The same rate under two names: an integer in M, a number in B
+    # (docs/api.md#scrub-rate).
     integers("scrub_rate_percentage"),
     numbers("scrub_rate"),
     entity_times(),
@@ -724,7 +736,8 @@ TRAFFIC_CONTROL = schema(
     strings("name", "status", "control_type", "targeting_action"),
     booleans("is_apply_all_offers", "is_apply_all_affiliates"),
     strings("comparison_method", "date_valid_from", "date_valid_to"),
-    # Click-variable names in one source, objects in another (8.16): both.
+    # Click-variable names in one source, objects in another: both
+    # (docs/api.md#traffic-control-variables).
     field("variables", th.ArrayType(th.CustomType({}))),
     entity_times(),
     relationship(
@@ -740,7 +753,7 @@ TRAFFIC_CONTROL = schema(
     ),
 )
 
-# -- partners: their users, postbacks and invoices (4b, 4c, 6) ---------------
+# -- partners: their users, postbacks and invoices (docs/api.md#other-records)
 
 USER_CONTACT = [
     *strings("first_name", "last_name", "email", "title"),
@@ -752,7 +765,7 @@ USER_CONTACT = [
 ]
 
 # The network-wide list (B) and the per-affiliate one (O/M), whose records
-# name the status differently: both names (8.13).
+# name the status differently: both names (docs/api.md#status-field-names).
 AFFILIATE_USER = schema(
     integers("network_affiliate_user_id", "network_id", "network_affiliate_id"),
     USER_CONTACT,
@@ -773,7 +786,7 @@ ADVERTISER_USER = schema(
 
 PIXEL = schema(
     integers("network_pixel_id"),
-    # The fields the list's filters name (reference 6).
+    # The fields the list's filters name (docs/api.md#other-entity-lists).
     integers("network_offer_id", "network_affiliate_id"),
     integers("network_offer_payout_revenue_id"),
     strings("delivery_method", "pixel_level", "pixel_status"),
@@ -792,19 +805,21 @@ PIXEL = schema(
 
 
 def invoice(party: str) -> dict:
-    """A partner invoice of the ``invoicestable`` search (reference 6).
+    """A partner invoice of the ``invoicestable`` search.
 
-    The reference lists the affiliate invoice; an advertiser's has "the same
-    shape", its fields named for the advertiser.
+    Everflow documents the affiliate invoice; an advertiser's has "the same
+    shape", its fields named for the advertiser (docs/api.md#other-entity-lists).
     """
     return schema(
         integers(f"network_{party}_invoice_id", f"network_{party}_id", "timezone_id"),
         strings(f"network_{party}_name"),
-        # The table's name for the status, and the invoice by id's (8.13).
+        # The table's name for the status, and the invoice by id's
+        # (docs/api.md#status-field-names).
         strings(f"{party}_invoice_status", "status"),
         numbers("balance", "billed", "paid"),
         strings("currency_id"),
-        strings("payment_terms"),  # days (M/B) or text, "Net 30" (O): 8.14
+        # Days (M/B) or text, "Net 30" (O): docs/api.md#payment-terms.
+        strings("payment_terms"),
         booleans(f"is_hidden_{party}"),
         strings("public_notes", "internal_notes", "payment_type"),
         booleans("is_payable"),
@@ -819,10 +834,11 @@ AFFILIATE_INVOICE = invoice("affiliate")
 ADVERTISER_INVOICE = invoice("advertiser")
 INVOICE_ALTERNATIVES = {"payment_terms": ("integer",)}
 
-# -- the network: employees and business units (6) ---------------------------
+# -- the network: employees and business units (docs/api.md#other-records) ---
 
 EMPLOYEE = schema(
-    # D names the id and the status one way, B another (8.13): both names.
+    # D names the id and the status one way, B another: both names
+    # (docs/api.md#status-field-names).
     integers("network_employee_id", "employee_id", "network_business_unit_id"),
     strings("first_name", "last_name", "full_name", "email"),
     booleans(
@@ -850,7 +866,7 @@ BUSINESS_UNIT = schema(
     entity_times(),
 )
 
-# -- reporting adjustments (6) ------------------------------------------------
+# -- reporting adjustments (docs/api.md#other-entity-lists) -------------------
 
 ADJUSTMENT = schema(
     integers("network_reporting_adjustment_id"),
@@ -867,7 +883,7 @@ ADJUSTMENT = schema(
     relationship(free_form("snapshot")),
 )
 
-# -- the aggregated report's metrics (reference 5; 4c's reporting list) -------
+# -- the aggregated report's metrics (docs/api.md#daily-report-record) -------
 
 DAILY_REPORT_COUNTS = (
     *REPORTING_COUNTS,

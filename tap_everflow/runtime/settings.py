@@ -13,7 +13,8 @@ from singer_sdk.plugin_base import JSONSchemaValidator
 
 DEFAULT_API_URL = "https://api.eflow.team/v1"
 
-# The contract's allowed resource types for raw-report filters and exclusions.
+# Resource types raw-report filters and exclusions take
+# (docs/api.md#filters-and-exclusions).
 RESOURCE_TYPES = (
     "offer",
     "affiliate",

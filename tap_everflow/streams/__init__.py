@@ -1,8 +1,10 @@
 """The tap's streams: each declares its endpoint and schema; behaviour is shared.
 
-Schemas (:mod:`tap_everflow.records.schemas`) follow Everflow's reference and its
-proto3 conventions. Every declared field is in every record (zero-filled when
-the API left it out). Streams are grouped by family, one module each.
+Schemas (:mod:`tap_everflow.records.schemas`) follow Everflow's records and its
+proto3 conventions (docs/api.md#records, docs/api.md#proto3-conventions). Every
+declared field is in every record (zero-filled when the API left it out).
+Streams are grouped by family, one module each; comments name the documentation
+a path or key comes from by the tags of docs/api.md#sources (B, D, M, O, T, Y).
 """
 
 from __future__ import annotations

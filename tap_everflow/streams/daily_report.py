@@ -25,7 +25,7 @@ if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
 # Everflow's reporting time zones the tap knows by IANA name (GET
-# /v1/meta/timezones lists them all; these are the ones the contract names).
+# /v1/meta/timezones lists them all; these are those docs/api.md#time-zones names).
 TIMEZONES = {67: "UTC", 80: "America/New_York", 90: "America/Los_Angeles"}
 # Columns whose ids are filter resource types, so a day can be split on them.
 SPLITTABLE = ("offer", "affiliate", "advertiser", "country", "campaign", "creative")

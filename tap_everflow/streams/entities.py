@@ -69,9 +69,10 @@ class EntityStream(EverflowStream):
     """
 
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
-    # Other keys the rows may come under (sources disagree, reference 8.11).
+    # Other keys the rows may come under (docs/api.md#wrapper-keys-and-bare-arrays).
     other_records_keys: t.ClassVar[tuple[str, ...]] = ()
-    # The primary key's name in sources that spell it otherwise (8.13).
+    # The primary key's name in sources that spell it otherwise
+    # (docs/api.md#status-field-names).
     key_alias: t.ClassVar[str | None] = None
     # The body of a ``POST .../table`` search (http_method POST); None for GET.
     search_body: t.ClassVar[dict | None] = None
@@ -194,8 +195,9 @@ class EntityStream(EverflowStream):
         """Page ``number``, asked in the query string (as every list takes it).
 
         Sources disagree whether a ``POST .../table`` search takes its paging
-        in the body or the query (reference 8.18): the query, and the paging
-        is read from what comes back, whatever page size the server used.
+        in the body or the query (docs/api.md#paging-placement): the query, and
+        the paging is read from what comes back, whatever page size the server
+        used.
         """
         return self.request_json(
             self.http_method,
@@ -245,8 +247,8 @@ class EntityStream(EverflowStream):
     def read_answer(self, payload: t.Any) -> Page:
         """One page of the list: ``{records_key: [...], "paging": ...}`` or a bare list.
 
-        Sources disagree on the wrapper (the reference's section 8): a bare
-        list has no total, so paging ends at its first short page.
+        Sources disagree on the wrapper (docs/api.md#wrapper-keys-and-bare-arrays):
+        a bare list has no total, so paging ends at its first short page.
         """
         if isinstance(payload, list):
             return Page(payload, None)

@@ -38,8 +38,9 @@ class ClicksStream(RawReportStream):
     name = "clicks"
     path = "/networks/reporting/clicks/stream"
     records_key = "clicks"
-    # Valid clicks, unique and duplicate: what the raw stream returns (the
-    # contract; gross_click adds invalid clicks, which it does not).
+    # Valid clicks, unique and duplicate: what the raw stream returns
+    # (docs/api.md#counts-are-hints; gross_click adds invalid clicks, which it
+    # does not).
     report_count = "total_click"
     schema = schemas.CLICK
     alternatives = schemas.CLICK_ALTERNATIVES
@@ -54,7 +55,7 @@ class ConversionsStream(PagedReportStream):
     primary_keys = ("conversion_id",)
     replication_key = "converted_at"
     time_field = "conversion_unix_timestamp"
-    retention_days = 365  # the contract: only the last 365 days
+    retention_days = 365  # only the last 365 days (docs/api.md#conversions)
     lookback_days = "conversions_lookback_days"
     schema = schemas.CONVERSION
     alternatives = schemas.CONVERSION_ALTERNATIVES
@@ -79,7 +80,7 @@ class InvalidClicksStream(RawReportStream):
     name = "invalid_clicks"
     path = "/networks/reporting/invalidclicks"
     records_key = "clicks"  # D; B shows a bare list, which is read as well
-    limits = Limits(max_rows=1_000)  # the endpoint's cap (reference 1e)
+    limits = Limits(max_rows=1_000)  # the endpoint's cap (docs/api.md#invalid-clicks)
     # Split by the filters the endpoint documents, on ids the rows carry.
     dimensions = (RAW_DIMENSIONS[0], Dimension("creative", _creative_id))
     schema = schemas.CLICK
