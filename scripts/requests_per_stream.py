@@ -1,4 +1,4 @@
-"""Requests each stream makes per run, on a simulated network (README: Streams).
+"""Requests each stream makes per run, on a simulated network (docs/streams.md).
 
     .venv/bin/python -m scripts.requests_per_stream [--offers 2500] [--affiliates 1000]
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from harness.pipeline import meltano, meltano_environment
 from tap_everflow.runtime.settings import CONFIG_SCHEMA
 from tap_everflow.tap import TapEverflow
 
@@ -47,9 +48,15 @@ def test_extractor_is_declared_fully_for_offline_use():
     assert plugin["namespace"] == "tap_everflow"
     assert plugin["pip_url"] == "-e ."
     assert plugin["executable"] == "tap-everflow"
-    assert {"state", "catalog", "discover", "about", "batch"} <= set(
-        plugin["capabilities"]
-    )
+    assert {
+        "state",
+        "catalog",
+        "discover",
+        "about",
+        "batch",
+        "activate-version",
+        "structured-logging",
+    } <= set(plugin["capabilities"])
 
 
 def test_every_tap_setting_is_declared_with_its_kind():
@@ -67,6 +74,27 @@ def test_every_tap_setting_is_declared_with_its_kind():
     assert all(
         s.get("sensitive") is not True for n, s in settings.items() if n != "api_key"
     )
+
+
+def test_every_setting_reads_the_same_in_meltano_yml_and_about():
+    settings = {s["name"]: s for s in extractor()["settings"]}
+    for name, prop in about()["settings"]["properties"].items():
+        assert settings[name]["description"] == prop["description"], name
+        assert settings[name]["label"] == prop["title"], name
+
+
+def test_meltano_config_lists_every_setting_with_the_key_hidden(tmp_path):
+    env = meltano_environment(
+        system_db=tmp_path / "meltano.db",
+        postgres=None,
+        api_url=None,
+        api_key="config-list-key-0123456789",
+    )
+    listed = meltano(env, "config", "list", "tap-everflow", "--all").stdout
+    for name, prop in CONFIG_SCHEMA["properties"].items():
+        assert f"{name} [env: TAP_EVERFLOW_{name.upper()}]" in listed, name
+        assert f"{prop['title']}: {prop['description']}" in listed, name
+    assert "config-list-key" not in listed
 
 
 def test_defaults_agree():

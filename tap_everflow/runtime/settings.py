@@ -9,6 +9,11 @@ from urllib.parse import urlparse
 
 import pendulum
 from singer_sdk import typing as th
+from singer_sdk.helpers.capabilities import (
+    BATCH_CONFIG,
+    FLATTENING_CONFIG,
+    STREAM_MAPS_CONFIG,
+)
 from singer_sdk.plugin_base import JSONSchemaValidator
 
 DEFAULT_API_URL = "https://api.eflow.team/v1"
@@ -33,7 +38,7 @@ RESOURCE_TYPES = (
 )
 
 
-def _query_items(name: str, what: str, combined: str) -> th.Property:
+def _query_items(name: str, title: str, what: str) -> th.Property:
     return th.Property(
         name,
         th.ArrayType(
@@ -55,11 +60,27 @@ def _query_items(name: str, what: str, combined: str) -> th.Property:
             )
         ),
         default=[],
-        description=(
-            f"{what} passed to Everflow's raw reports as "
-            f"`{{resource_type, filter_id_value}}` items. {combined}"
-        ),
+        title=title,
+        description=what,
     )
+
+
+# The SDK's own settings, as its capabilities declare them.
+SDK_SETTINGS = {
+    **STREAM_MAPS_CONFIG["properties"],
+    **FLATTENING_CONFIG["properties"],
+    **BATCH_CONFIG["properties"],
+}
+
+
+def _sdk_setting(name: str, title: str, description: str) -> dict[str, t.Any]:
+    """One of the SDK's own settings: its schema, with a title and text of ours.
+
+    In the tap's schema, it keeps the SDK from adding its own text (e.g.
+    "Configuration for BATCH message capabilities."): ``--about``, meltano.yml
+    and the README say what the setting does for this tap.
+    """
+    return {**SDK_SETTINGS[name], "title": title, "description": description}
 
 
 API_KEY_CHARACTERS = re.compile("[!-~]+")  # printable ASCII, no spaces
@@ -71,150 +92,118 @@ API_KEY_PROBLEM = (
 # Hosts an http:// api_url may name: the key must not cross a network in clear.
 LOOPBACK_HOSTS = re.compile(r"localhost|127(\.\d{1,3}){3}|::1")
 
+# Every setting's text, in the order users read them. It is the one source of
+# meltano.yml's settings, the README's table and docs/meltano-hub.yml:
+# `python -m scripts.settings_docs --write` regenerates them after a change.
 CONFIG_SCHEMA = th.PropertiesList(
     th.Property(
         "api_key",
         th.StringType(min_length=1),
         required=True,
         secret=True,
-        description="Everflow network API key (sent as the X-Eflow-API-Key header).",
+        title="API key",
+        description=(
+            "Everflow network API key, sent as the X-Eflow-API-Key header "
+            "(printable characters, no spaces or line breaks). Keep it out of "
+            "files: set TAP_EVERFLOW_API_KEY."
+        ),
     ),
     th.Property(
         "api_url",
         th.StringType,
         default=DEFAULT_API_URL,
+        title="API URL",
         description=(
-            "Base URL of the Everflow API, including /v1. EU-hosted accounts use "
-            "https://api-eu.eflow.team/v1."
+            "Base URL of Everflow's API, including /v1. EU-hosted accounts use "
+            "https://api-eu.eflow.team/v1. http:// is refused for another "
+            "machine, since the key would travel in clear."
         ),
     ),
     th.Property(
         "start_date",
         th.DateTimeType,
+        title="Start date",
         description=(
-            "Earliest time to extract (ISO 8601, UTC unless an offset is given). "
-            "Defaults to, and is clamped to, the raw-data retention window."
+            "Earliest time the time-based streams extract: ISO 8601, UTC unless "
+            "an offset is given; a bare date starts at its 00:00:00. Default: as "
+            "far back as Everflow keeps rows (retention_days for raw streams, "
+            "365 days for conversions, daily_report and reporting_adjustments). "
+            "Raw streams, conversions and daily_report never start earlier; raw "
+            "streams and conversions say in a WARNING what was skipped. A run "
+            "with saved state continues from it. Entity lists do not use it: a "
+            "first run reads them whole."
         ),
     ),
     th.Property(
         "end_date",
         th.DateTimeType,
+        title="End date",
         description=(
-            "Latest time to extract (ISO 8601, inclusive; a bare date includes "
-            "that whole day). Defaults to now minus lag_minutes; a later value is "
-            "clamped to that."
+            "Latest time the time-based streams extract, inclusive: ISO 8601; a "
+            "bare date includes that whole day, to 23:59:59. Honoured up to now; "
+            "an end within lag_minutes of now gets a WARNING that rows Everflow "
+            "is still recording may arrive after the run. Default: now less "
+            "lag_minutes for raw streams and conversions, today for daily_report "
+            "and reporting_adjustments."
         ),
     ),
     th.Property(
         "lag_minutes",
         th.IntegerType(minimum=0),
         default=15,
+        title="Lag (minutes)",
         description=(
-            "Leave the most recent minutes for the next run: Everflow may still be "
-            "recording rows for them."
+            "Without end_date, impressions, clicks, invalid_clicks and "
+            "conversions stop this many minutes before now: Everflow may still "
+            "be recording rows for them, and the next run reads them."
         ),
     ),
     th.Property(
         "retention_days",
         th.IntegerType(minimum=1),
         default=90,
+        title="Raw retention (days)",
         description=(
-            "How many days back Everflow keeps raw rows (about 90). Earlier "
-            "start dates are clamped to this, with a warning."
+            "How many days back Everflow keeps raw rows (impressions, clicks, "
+            "invalid_clicks). An earlier start_date is moved up to it, with a "
+            "WARNING."
         ),
     ),
-    _query_items("filters", "Filters", "Same resource type: OR; different types: AND."),
+    _query_items(
+        "filters",
+        "Filters",
+        "Impressions and clicks: only rows matching these {resource_type, "
+        'filter_id_value} items, e.g. {"resource_type": "offer", '
+        '"filter_id_value": 883}. Items of one type: any of them; of different '
+        f"types: all. Types: {', '.join(RESOURCE_TYPES)}.",
+    ),
     _query_items(
         "exclusions",
         "Exclusions",
-        "Matching rows are left out. Everflow does not say how different types "
-        "combine: keep to one.",
-    ),
-    th.Property(
-        "request_timeout",
-        th.IntegerType(minimum=1),
-        default=300,
-        description="Seconds to wait for one API response before retrying.",
-    ),
-    th.Property(
-        "max_retries",
-        th.IntegerType(minimum=0),
-        default=8,
-        description=(
-            "Retries of a failed request (5xx, resets, timeouts, broken bodies) "
-            "before the sync stops; a 429 is waited out instead (see "
-            "rate_limit_wait_seconds)."
-        ),
-    ),
-    th.Property(
-        "retry_wait_seconds",
-        th.IntegerType(minimum=0),
-        default=2,
-        description=(
-            "Longest wait before the first retry (full jitter: a random wait up "
-            "to it); it doubles on each further retry, up to 60 s."
-        ),
-    ),
-    th.Property(
-        "max_concurrent_requests",
-        th.IntegerType(minimum=1, maximum=10),
-        default=8,
-        description=(
-            "Report requests in flight at once (Everflow allows 10 per account; "
-            "1 fetches windows one after another). Records are emitted in order "
-            "whatever this is."
-        ),
-    ),
-    th.Property(
-        "plan_from_report_counts",
-        th.BooleanType,
-        default=True,
-        description=(
-            "When a raw stream's first request overflows, ask Everflow's "
-            "aggregated report (one or two requests) how many rows each "
-            "15-minute bucket holds, and plan requests to hold just under "
-            "10,000 rows each. Off, or when the key cannot read that report: "
-            "windows are sized by time from what earlier answers showed."
-        ),
-    ),
-    th.Property(
-        "max_requests_per_second",
-        # The SDK annotates minimum as an int; JSON Schema takes any number.
-        th.NumberType(minimum=0.1),  # type: ignore[arg-type]
-        default=10,
-        description=(
-            "Most requests this tap starts per second. Everflow's limit (about 20 "
-            "to 30 for network keys) is shared by every key of the account."
-        ),
-    ),
-    th.Property(
-        "rate_limit_wait_seconds",
-        th.IntegerType(minimum=0),
-        default=30,
-        description=(
-            "After a 429 (rate limited), pause every request this long (Everflow's "
-            "rate window is 30 s) and try again, up to 10 times per request, "
-            "without using up max_retries."
-        ),
+        "Impressions and clicks: leave out rows matching any of these items "
+        "(the shape of filters). Everflow does not say how exclusions of "
+        "different types combine: keep to one type.",
     ),
     th.Property(
         "conversions_lookback_days",
         th.IntegerType(minimum=0, maximum=365),
         default=14,
+        title="Conversions lookback (days)",
         description=(
-            "Days of conversions re-read before the bookmark on every run: a "
-            "conversion's status and payout can change after the fact, and the "
-            "target's upsert replaces the old row."
+            "Days of conversions re-read before where the previous run ended, "
+            "on every run: a conversion's status and payout change after the "
+            "fact, and the target's upsert replaces the old row."
         ),
     ),
     th.Property(
         "daily_report_columns",
         th.ArrayType(th.StringType(pattern="^[a-z][a-z0-9_]*$")),
         default=["offer", "affiliate"],
+        title="Daily report columns",
         description=(
-            "Columns of the daily_report stream besides the day, e.g. offer, "
-            "affiliate, advertiser, country; each gives <column>_id and "
-            "<column>_label fields."
+            "Columns of daily_report besides the day, e.g. offer, affiliate, "
+            "advertiser, country: at least one, each once. Each gives "
+            "<column>_id and <column>_label fields."
         ),
     ),
     th.Property(
@@ -222,6 +211,7 @@ CONFIG_SCHEMA = th.PropertiesList(
         th.IntegerType,
         allowed_values=[67, 80, 90],
         default=67,
+        title="Daily report time zone",
         description=(
             "Everflow time zone whose days daily_report counts: 67 UTC, 80 "
             "America/New_York, 90 America/Los_Angeles."
@@ -231,50 +221,187 @@ CONFIG_SCHEMA = th.PropertiesList(
         "daily_report_currency_id",
         th.StringType(pattern="^[A-Z]{3}$"),
         default="USD",
-        description="ISO 4217 currency daily_report's money is reported in.",
+        title="Daily report currency",
+        description="ISO 4217 currency of daily_report's money.",
+    ),
+    th.Property(
+        "daily_report_lookback_days",
+        th.IntegerType(minimum=0, maximum=365),
+        default=7,
+        title="Daily report lookback (days)",
+        description=(
+            "Days of daily_report re-read before the last day the previous run "
+            "read (that day too), on every run: a day's numbers change as "
+            "conversions arrive or are scrubbed."
+        ),
     ),
     th.Property(
         "reporting_adjustments_lookback_days",
         th.IntegerType(minimum=0, maximum=365),
         default=60,
+        title="Reporting adjustments lookback (days)",
         description=(
-            "Days of reporting_adjustments re-read before the last complete day "
-            "on every run: adjustments correct past days, and are edited or "
-            "deleted later."
+            "Days of reporting_adjustments re-read before the last day the "
+            "previous run read (that day too), on every run: adjustments correct "
+            "past days, and are edited or deleted later."
         ),
     ),
     th.Property(
         "entity_full_refresh",
         th.ArrayType(th.StringType),
         default=["offers"],
+        title="Entity lists read whole",
         description=(
-            "Incremental entity streams read whole on every run instead of only "
-            "the entities saved since the last run (and then also mark "
-            "deletions). Offers by default: Everflow does not update an offer's "
+            "Incremental entity lists to read whole on every run instead of only "
+            "what was saved since the last run; a whole read also marks "
+            "deletions. Offers by default: Everflow does not change an offer's "
             "time_saved when only its relationships (payout/revenue entries, "
-            "labels, ...) change."
+            "labels, ...) change. Only incremental lists may be named."
         ),
     ),
     th.Property(
         "emit_activate_version_messages",
         th.BooleanType,
         default=True,
+        title="Mark deletions (ACTIVATE_VERSION)",
         description=(
-            "End every read of a whole entity list with an ACTIVATE_VERSION "
-            "message, so that a target that handles it (target-postgres) drops "
-            "or flags the entities no longer listed."
+            "End every read of a whole entity list with ACTIVATE_VERSION, so "
+            "that a target that supports it (target-postgres with "
+            "activate_version) removes or flags the entities no longer listed."
         ),
     ),
     th.Property(
-        "daily_report_lookback_days",
-        th.IntegerType(minimum=0, maximum=365),
-        default=7,
+        "max_concurrent_requests",
+        th.IntegerType(minimum=1, maximum=10),
+        default=8,
+        title="Max concurrent requests",
         description=(
-            "Days of daily_report re-read before the bookmark on every run: a "
-            "day's numbers change as conversions arrive or are scrubbed."
+            "Requests in flight at once for impressions, clicks, invalid_clicks "
+            "and daily_report; 1 is one after another. Records come out in the "
+            "same order either way. Everflow allows 10 at once per account: "
+            "runs in parallel share them."
+        ),
+    ),
+    th.Property(
+        "plan_from_report_counts",
+        th.BooleanType,
+        default=True,
+        title="Plan from report counts",
+        description=(
+            "Impressions and clicks: when a stretch's first request overflows, "
+            "count its rows per 15-minute bucket with Everflow's aggregated "
+            "report (one or two requests) and plan requests just under the "
+            "10,000-row cap. Off, or when the key cannot read that report: "
+            "windows are sized by time from what earlier answers showed."
+        ),
+    ),
+    th.Property(
+        "max_requests_per_second",
+        # The SDK annotates minimum as an int; JSON Schema takes any number.
+        th.NumberType(minimum=0.1),  # type: ignore[arg-type]
+        default=10,
+        title="Max requests per second",
+        description=(
+            "Most requests the tap starts per second. Everflow's limit (about 20 "
+            "to 30 a second) is shared by every key and run of the account."
+        ),
+    ),
+    th.Property(
+        "rate_limit_wait_seconds",
+        th.IntegerType(minimum=0),
+        default=30,
+        title="Rate-limit pause (seconds)",
+        description=(
+            "After a 429 or X-RateLimit-Remaining: 0, every request pauses this "
+            "long (Everflow's rate window is 30 s), then tries again without "
+            "using up max_retries. After 10 such pauses for one request the sync "
+            "stops."
+        ),
+    ),
+    th.Property(
+        "request_timeout",
+        th.IntegerType(minimum=1),
+        default=300,
+        title="Request timeout (seconds)",
+        description="Seconds to wait for one response before retrying.",
+    ),
+    th.Property(
+        "max_retries",
+        th.IntegerType(minimum=0),
+        default=8,
+        title="Max retries",
+        description=(
+            "Retries of a failed request (5xx, connection resets, timeouts, "
+            "truncated, non-JSON or wrong-shape bodies) before the sync stops. "
+            "With the defaults the waits add up to at most about 4 minutes, plus "
+            "request_timeout per try of a server that hangs. A 429 is no retry: "
+            "see rate_limit_wait_seconds."
+        ),
+    ),
+    th.Property(
+        "retry_wait_seconds",
+        th.IntegerType(minimum=0),
+        default=2,
+        title="First retry wait (seconds)",
+        description=(
+            "Longest wait before the first retry (full jitter: a random wait up "
+            "to it); it doubles on each further retry, up to 60 s."
         ),
     ),
 ).to_dict()
+CONFIG_SCHEMA["properties"] |= {
+    "batch_config": _sdk_setting(
+        "batch_config",
+        "BATCH messages",
+        "Send BATCH messages naming JSON Lines files instead of RECORD "
+        'messages: {"encoding": {"format": "jsonl", "compression": "gzip"}, '
+        '"storage": {"root": "file:///path/to/dir"}}; optional batch_size '
+        "(records a file, default 10,000). gzip is written at its fastest "
+        'level (about a seventh of the JSON), "none" writes plain files. An '
+        "s3:// root needs the s3 extra. The target does not delete the files "
+        "it loaded. Needs emit_activate_version_messages false: batch files "
+        "carry no table version.",
+    ),
+    "stream_maps": _sdk_setting(
+        "stream_maps",
+        "Stream maps",
+        "The SDK's stream maps: rename, filter, hash or drop fields and streams "
+        "(https://sdk.meltano.com/en/latest/stream_maps.html).",
+    ),
+    "stream_map_config": _sdk_setting(
+        "stream_map_config",
+        "Stream map config",
+        "Values that stream map expressions can read (as config).",
+    ),
+    "faker_config": _sdk_setting(
+        "faker_config",
+        "Faker config",
+        "Seed and locale of the Faker instance (fake) that stream map "
+        "expressions can use, once the faker package is installed beside the "
+        "tap.",
+    ),
+    "flattening_enabled": _sdk_setting(
+        "flattening_enabled",
+        "Flatten nested objects",
+        "Flatten nested objects into columns, e.g. relationship.offer."
+        "network_offer_id into relationship__offer__network_offer_id.",
+    ),
+    "flattening_max_depth": _sdk_setting(
+        "flattening_max_depth",
+        "Flattening depth",
+        "How many levels of nesting to flatten.",
+    ),
+    "flattening_max_key_length": _sdk_setting(
+        "flattening_max_key_length",
+        "Flattened name length",
+        "Longest flattened column name; longer names are shortened.",
+    ),
+    "flattening_separator": _sdk_setting(
+        "flattening_separator",
+        "Flattening separator",
+        "Separator between the parts of a flattened column name (default __).",
+    ),
+}
 
 
 def parse_time(value: str | dt.datetime, *, end_of_day: bool = False) -> dt.datetime:
