@@ -70,6 +70,8 @@ API_KEY_PROBLEM = (
 # Hosts an http:// api_url may name: the key must not cross a network in clear.
 LOOPBACK_HOSTS = re.compile(r"localhost|127(\.\d{1,3}){3}|::1")
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
 CONFIG_SCHEMA = th.PropertiesList(
     th.Property(
         "api_key",
@@ -271,6 +273,17 @@ CONFIG_SCHEMA = th.PropertiesList(
         description=(
             "Days of daily_report re-read before the bookmark on every run: a "
             "day's numbers change as conversions arrive or are scrubbed."
+        ),
+    ),
+    th.Property(
+        "metrics_log_level",
+        th.StringType,
+        default="WARNING",
+        allowed_values=list(LOG_LEVELS),
+        description=(
+            "Level of the Singer SDK's metrics logger (singer_sdk.metrics), whose "
+            "METRIC lines (several per stream and per request) are logged at "
+            "INFO: INFO or DEBUG logs them, WARNING leaves them out."
         ),
     ),
 ).to_dict()
