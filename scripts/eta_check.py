@@ -55,9 +55,14 @@ class Scenario:
 
 @dataclass(frozen=True)
 class Line:
-    """A progress line: when it came, rows done, the ETA it gave (if any)."""
+    """A progress line, as the tap logged it.
 
-    at: float
+    Seconds since the tap started and to its stream's end, rows done, and the
+    ETA it gave (if any).
+    """
+
+    since: float
+    to_go: float
     rows: int
     eta: int | None
 
@@ -68,8 +73,9 @@ def run_tap(sim: EverflowSimulator, start: int, end: int, workdir: Path) -> list
     config |= {"start_date": iso(start), "end_date": iso(end)}
     command = tap_command(config, workdir, "impressions")
     env = {**os.environ, "TAP_EVERFLOW_LOGLEVEL": "DEBUG"}
-    lines: list[Line] = []
+    lines: list[tuple[float, int, int | None]] = []
     ended = None
+    began = time.monotonic()
     with subprocess.Popen(  # noqa: S603 - our own interpreter and args
         command,
         cwd=ROOT,
@@ -84,36 +90,35 @@ def run_tap(sim: EverflowSimulator, start: int, end: int, workdir: Path) -> list
             if match := PROGRESS.search(text.rstrip()):
                 eta = match["eta"]
                 done = int(match["done"].replace(",", ""))
-                lines.append(Line(now, done, None if eta is None else seconds_of(eta)))
+                lines.append((now, done, None if eta is None else seconds_of(eta)))
             elif "impressions: done," in text:
                 ended = now
     if tap.returncode or ended is None:
         sys.exit(f"the tap failed (exit code {tap.returncode})")
-    return [Line(ended - line.at, line.rows, line.eta) for line in lines]
+    return [Line(at - began, ended - at, done, eta) for at, done, eta in lines]
 
 
 def report(scenario: Scenario, lines: list[Line], total: int, floor: float) -> None:
     """Print each line's prediction against the truth, and a verdict."""
     print(f"\n{scenario.name}: {len(lines)} windows")
-    heads = ("rows done", "share", "predicted", "actual", "ratio")
-    print(" ".join(f"{h:>{w}}" for h, w in zip(heads, (10, 6, 10, 8, 6), strict=True)))
+    heads = ("at", "rows done", "share", "predicted", "actual", "ratio")
+    widths = (7, 10, 6, 10, 8, 6)
+    print(" ".join(f"{h:>{w}}" for h, w in zip(heads, widths, strict=True)))
     judged = right = 0
     for line in lines:
         share = f"{100 * line.rows / total:.0f}%"
+        where = f"{line.since:>6.1f}s {line.rows:>10,} {share:>6}"
         if line.eta is None:
-            print(f"{line.rows:>10,} {share:>6} {'-':>10} {line.at:>7.1f}s")
+            print(f"{where} {'-':>10} {line.to_go:>7.1f}s")
             continue
-        ratio = line.eta / line.at if line.at > 0 else float("inf")
+        ratio = line.eta / line.to_go if line.to_go > 0 else float("inf")
         mark = ""
-        if line.at >= floor:
+        if line.to_go >= floor:
             judged += 1
             within = 1 / FACTOR <= ratio <= FACTOR
             right += within
             mark = "" if within else "  off"
-        print(
-            f"{line.rows:>10,} {share:>6} {line.eta:>9}s {line.at:>7.1f}s "
-            f"{ratio:>6.2f}{mark}"
-        )
+        print(f"{where} {line.eta:>9}s {line.to_go:>7.1f}s {ratio:>6.2f}{mark}")
     first = next((line for line in lines if line.eta is not None), None)
     shown = f"first ETA at {100 * first.rows / total:.0f}%" if first else "no ETA"
     print(f"{shown}; within x{FACTOR}: {right} of {judged} (>= {floor:g} s to go)")
@@ -125,6 +130,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=300_000)
     parser.add_argument("--days", type=int, default=14)
     parser.add_argument("--min-seconds", type=float, default=3.0)
+    parser.add_argument("--only", help="run the scenarios whose name holds this")
     args = parser.parse_args()
     end = int(time.time()) - 3_600
     end -= end % 60
@@ -138,6 +144,8 @@ def main() -> None:
     ]
     print(f"{len(rows):,} impressions over {args.days} days (daily cycle, bursts)")
     for scenario in scenarios:
+        if args.only and args.only not in scenario.name:
+            continue
         with (
             EverflowSimulator(
                 impressions=rows,
