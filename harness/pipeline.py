@@ -4,6 +4,7 @@ local services: shared by the end-to-end test and the demo.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -70,3 +71,22 @@ def meltano(
         timeout=1_800,
         check=True,
     )
+
+
+def tap_command(config: dict[str, object], workdir: Path, stream: str) -> list[str]:
+    """``python -m tap_everflow`` with ``config``, only ``stream`` selected.
+
+    The config and the catalog are written to ``workdir``.
+    """
+    (workdir / "config.json").write_text(json.dumps(config))
+    base = [sys.executable, "-m", "tap_everflow", "--config", f"{workdir}/config.json"]
+    discovered = subprocess.run(
+        [*base, "--discover"], cwd=ROOT, capture_output=True, check=True
+    )
+    catalog = json.loads(discovered.stdout)
+    for entry in catalog["streams"]:
+        for item in entry["metadata"]:
+            if not item["breadcrumb"]:
+                item["metadata"]["selected"] = entry["tap_stream_id"] == stream
+    (workdir / "catalog.json").write_text(json.dumps(catalog))
+    return [*base, "--catalog", str(workdir / "catalog.json")]

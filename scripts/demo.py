@@ -24,6 +24,7 @@ from harness.simulator.records import adjustment_entities
 
 DAY = 86_400
 SCHEMA = "everflow"  # default_target_schema in meltano.yml
+WIDTH = 88  # of the lines the demo prints itself
 
 
 def step(text: str) -> None:
@@ -58,12 +59,15 @@ def simulated_everflow(stack: ExitStack) -> tuple[str, str, int]:
     return simulator.url, "demo-key", start
 
 
-# The column each table's time range is read from, in order of preference.
-TIME_COLUMNS = ("occurred_at", "converted_at", "date", "saved_at")
+# The column each time-based table's range is read from, in order of preference.
+TIME_COLUMNS = ("occurred_at", "converted_at", "date")
 
 
 def summary(postgres: Postgres) -> None:
-    """Print rows per table, their time range, and the latest few raw rows."""
+    """Print the rows each table holds, the entity lists together.
+
+    Time-based tables also show their range; impressions, the latest rows.
+    """
     with psycopg.connect(postgres.url) as conn:
         columns: dict[str, set[str]] = {}
         for table, column in conn.execute(
@@ -72,6 +76,7 @@ def summary(postgres: Postgres) -> None:
             (SCHEMA,),
         ):
             columns.setdefault(table, set()).add(column)
+        lists = []
         for table, names in columns.items():
             name = sql.Identifier(SCHEMA, table)
             time_column = next((c for c in TIME_COLUMNS if c in names), None)
@@ -79,7 +84,7 @@ def summary(postgres: Postgres) -> None:
                 (count,) = one_row(
                     conn.execute(sql.SQL("select count(*) from {}").format(name))
                 )
-                print(f"{SCHEMA}.{table}: {count:,} rows")
+                lists.append(f"{table} {count:,}")
                 continue
             count, first, last = one_row(
                 conn.execute(
@@ -89,7 +94,7 @@ def summary(postgres: Postgres) -> None:
                 )
             )
             print(f"{SCHEMA}.{table}: {count:,} rows, {time_column} {first} .. {last}")
-            if {"transaction_id", "occurred_at", "relationship"} <= names:
+            if table == "impressions":
                 samples = conn.execute(
                     sql.SQL(
                         "select transaction_id, occurred_at,"
@@ -101,20 +106,23 @@ def summary(postgres: Postgres) -> None:
                 ).fetchall()
                 for sample in samples:
                     print("   ", " | ".join(str(v) for v in sample))
+    # Wrapped between lists only, so that a name keeps its count.
+    line = f"{SCHEMA} entity lists, rows each:"
+    for item in lists:
+        if len(line) + len(item) + 2 > WIDTH:
+            print(line)
+            line = "   "
+        line += f" {item},"
+    print(line.rstrip(","))
 
 
 NEXT_STEPS = """
-To run it against your Everflow account and your own database:
-
-    export TAP_EVERFLOW_API_KEY=...            # network API key (never in meltano.yml)
-    export TAP_EVERFLOW_START_DATE=2026-09-01  # optional; default: 90 days back
+Next, your own account and database (README.md lists every setting):
+    export TAP_EVERFLOW_API_KEY=...  # network API key (demo.sh then reads your account)
     export TARGET_POSTGRES_HOST=db.example.com TARGET_POSTGRES_PORT=5432
     export TARGET_POSTGRES_USER=loader TARGET_POSTGRES_PASSWORD=...
     export TARGET_POSTGRES_DATABASE=warehouse
     .venv/bin/meltano run tap-everflow target-postgres
-
-(`scripts/demo.sh` with TAP_EVERFLOW_API_KEY set does the same into a throwaway
-database.) See README.md for every setting.
 """
 
 

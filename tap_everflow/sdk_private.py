@@ -31,6 +31,8 @@ Overridden for what the user sees, in ``tap.py``:
 - ``Tap.sync_all``: wrapped unchanged, the one place that holds both every
   stream's failure and the tap's state: a failure ends with one line, a last
   STATE and exit code 1 (overriding ``invoke`` instead would copy the CLI setup).
+  It also says first, in one line, which streams are not selected (the SDK's
+  line per stream is left to DEBUG: ``runtime/logs.py``).
 - ``Tap._handle_termination`` (SIGTERM, SIGINT): with ``batch_config``, stops
   through ``PluginBase._handle_termination`` (called directly), without the
   Tap's last STATE, which would cover records gathered for a batch file not yet

@@ -12,6 +12,7 @@ from singer_sdk.plugin_base import PluginBase
 from typing_extensions import override
 
 from tap_everflow.errors import EverflowError
+from tap_everflow.runtime.logs import sdk_detail_at_debug
 from tap_everflow.runtime.memory import return_large_blocks
 from tap_everflow.runtime.record_lines import LineWriter
 from tap_everflow.runtime.redact import MASK, redact_logs
@@ -43,8 +44,13 @@ class TapEverflow(Tap):
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         """Check every setting before anything runs, and hide the key in logs."""
+        # Before the SDK's first line: it is one of the details left to DEBUG.
+        self.logger.addFilter(sdk_detail_at_debug)
         super().__init__(*args, **kwargs)
         redact_logs(self.config.get("api_key") if self._secret_is_text else None)
+        # The SDK sets its metrics logger to the tap's log level: METRIC lines,
+        # several per stream and request, would bury the lines a person reads.
+        self.metrics_logger.setLevel(self.config["metrics_log_level"])
         self.throttle = RequestThrottle(
             rate=float(self.config["max_requests_per_second"]),
             window=float(self.config["rate_limit_wait_seconds"]),
@@ -90,6 +96,17 @@ class TapEverflow(Tap):
         are written either way.
         """
         return_large_blocks()
+        skipped = [
+            stream.name
+            for stream in self.streams.values()
+            if not stream.selected and not stream.has_selected_descendents
+        ]
+        if skipped:  # instead of the SDK's line per stream (see runtime/logs.py)
+            self.logger.info(
+                "Skipping %d streams not selected: %s.",
+                len(skipped),
+                ", ".join(skipped),
+            )
         try:
             super().sync_all()
         except (EverflowError, RetriableAPIError, requests.RequestException) as exc:

@@ -125,8 +125,8 @@ KEYS = {
 
 
 def loaded(log: str, stream: str) -> int:
-    """Records of ``stream`` target-postgres received, from its METRIC lines."""
-    metrics = re.findall(r"target-postgres\s+METRIC: (\{.*\})$", log, re.MULTILINE)
+    """Records of ``stream`` the tap sent, from its METRIC lines."""
+    metrics = re.findall(r"tap-everflow\s+METRIC: (\{.*\})$", log, re.MULTILINE)
     return sum(
         point["value"]
         for point in map(json.loads, metrics)
@@ -143,12 +143,15 @@ def assert_table_holds(postgres, table: str, truth: list[dict]) -> None:
 
 
 def test_first_run_loads_every_stream_exactly(meltano, postgres, simulator):
-    meltano(
+    proc = meltano(
         "run",
         "tap-everflow",
         "target-postgres",
         TAP_EVERFLOW_END_DATE=iso(_end() - DAY),
     )
+    # Logs a person reads: no METRIC lines, none of the loader's SQL.
+    for noise in ("METRIC", "Inserting with SQL"):
+        assert noise not in proc.stderr, noise
     for table, truth in simulator.truth.items():
         assert_table_holds(postgres, table, truth)
     assert any(r.overflowed for r in simulator.requests)
@@ -292,7 +295,11 @@ def test_second_run_asks_only_for_newer_rows(meltano, postgres, simulator):
         simulator.delete_entity(kind, entity_id)
     simulator.reset_log()
     proc = meltano(
-        "run", "tap-everflow", "target-postgres", TAP_EVERFLOW_END_DATE=iso(end)
+        "run",
+        "tap-everflow",
+        "target-postgres",
+        TAP_EVERFLOW_END_DATE=iso(end),
+        TAP_EVERFLOW_METRICS_LOG_LEVEL="INFO",
     )
     for kind, entity_id in deleted.items():
         key = KEYS[kind]
@@ -331,7 +338,9 @@ def test_second_run_asks_only_for_newer_rows(meltano, postgres, simulator):
 
 
 def test_flattening_variant_stores_nested_fields_as_columns(meltano, postgres):
-    meltano(
+    # In JSON logs too: one object per line (the fixture checks the key's absence).
+    proc = meltano(
+        "--log-format=json",
         "run",
         "--full-refresh",
         "--state-id-suffix=flat",
@@ -342,6 +351,9 @@ def test_flattening_variant_stores_nested_fields_as_columns(meltano, postgres):
         TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA="everflow_flat",
         TAP_EVERFLOW_END_DATE=iso(_end()),
     )
+    logged = [json.loads(line) for line in proc.stderr.splitlines()]
+    assert all(isinstance(entry, dict) for entry in logged)
+    assert any("Beginning sync of 'impressions'" in e["event"] for e in logged)
     types = column_types(postgres, "everflow_flat", "impressions")
     assert types["relationship__offer__network_offer_id"] == "bigint"
     assert types["relationship__geolocation__country_code"] in {

@@ -210,9 +210,7 @@ def test_walk_yields_exactly_the_truth(  # noqa: PLR0917 - hypothesis arguments
     concurrency=st.integers(1, 6),
     subset=st.sampled_from(OVERFLOW_SUBSETS),
 )
-def test_walk_never_hides_a_loss(
-    data, seed, exclusions_any, concurrency, subset
-):
+def test_walk_never_hides_a_loss(data, seed, exclusions_any, concurrency, subset):
     """Under every overflow form, rows are lost only where a shortfall says so."""
     rows, start, end, limits = data
     api = FakeApi(

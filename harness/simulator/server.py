@@ -352,7 +352,9 @@ class EverflowSimulator:
         null_rate: Chance that a zero-valued field is sent as null. Off by
             default: the reference shows nulls only in a few fields, which
             the records carry as documented; tests of surprises turn it on.
-        extra_field_rate: Chance that a record carries unknown fields.
+        extra_field_rate: Chance that a record carries unknown fields. Off
+            by default, so that a run shows no "please report it" warnings
+            unless asked: tests of surprises turn it on.
         has_impression_package: Without it the impressions endpoint
             answers 403.
         has_reporting_permission: Without it the aggregated report answers
@@ -385,7 +387,7 @@ class EverflowSimulator:
         shuffle: bool = True,
         omit_rate: float = 0.3,
         null_rate: float = 0.0,
-        extra_field_rate: float = 0.1,
+        extra_field_rate: float = 0.0,
         has_impression_package: bool = True,
         has_reporting_permission: bool = True,
         report: ReportOptions | None = None,

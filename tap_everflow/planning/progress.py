@@ -1,9 +1,38 @@
-"""One readable progress line per completed window: done, expected, and an ETA."""
+"""One readable progress line per completed window: done, expected, and an ETA.
+
+The ETA is shown only once it can be right: after :data:`MIN_WINDOWS` windows
+and :data:`MIN_SHARE` of the rows expected (of the time range, where no count
+is known). The first window's time holds what later ones do not: the first
+request over the whole range (which overflows), counting rows and planning.
+So the rate is rows per second over the recent windows, and the rows to go
+are the count's rest, or, without a count, the rows so far extrapolated over
+the rest of the range.
+"""
 
 from __future__ import annotations
 
 import time
+import typing as t
+from collections import deque
 from dataclasses import dataclass, field
+
+if t.TYPE_CHECKING:
+    from collections.abc import Callable
+
+# Windows done, the first included, before an ETA is shown.
+MIN_WINDOWS = 4
+# Share of the rows expected (or of the time range) done before an ETA.
+MIN_SHARE = 0.05
+# The rate is measured over at least this many seconds of recent windows...
+RATE_SECONDS = 10.0
+# ... and this many windows (windows run ahead arrive in bursts).
+RATE_WINDOWS = 8
+# No rate from fewer seconds: the windows fetched at once with the first one
+# are emitted at the pace of the tap alone, faster than requests come back.
+MIN_RATE_SECONDS = 5.0
+# Seconds between progress lines worth a person's attention (INFO); the
+# others are detail (DEBUG).
+REPORT_EVERY = 10.0
 
 
 def duration(seconds: float) -> str:
@@ -16,37 +45,93 @@ def duration(seconds: float) -> str:
     return f"{seconds // 3_600} h {seconds % 3_600 // 60:02d} min"
 
 
+class Step(t.NamedTuple):
+    """What :meth:`Progress.done` says about a window."""
+
+    text: str  # done so far, expected, and an ETA once it can be right
+    due: bool  # whether this line is the one a person should see now
+    remaining: float | None  # the ETA in seconds, if shown
+
+
 @dataclass
 class Progress:
     """How far a stream's sync is through its range ``start..end``."""
 
     start: int
     end: int
-    began: float = field(default_factory=time.monotonic)
+    clock: Callable[[], float] = time.monotonic
+    began: float = field(init=False)
     rows: int = 0
     requests: int = 0
+    windows: int = 0
     # Once a plan is known: the rows expected in all, and the requests.
     expected_rows: float | None = None
     planned_requests: int | None = None
+    # (time, rows done) after each window from the first on: the rate's base.
+    _marks: deque[tuple[float, int]] = field(init=False)
+    _reported: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        """Start the clock."""
+        self.began = self._reported = self.clock()
+        # Enough to reach RATE_SECONDS back, even when windows come fast.
+        self._marks = deque(maxlen=16 * RATE_WINDOWS)
 
     def expect(self, rows: float, requests: int) -> None:
         """A plan for the rest of the range: ``rows`` expected in ``requests``."""
         self.expected_rows = self.rows + rows
         self.planned_requests = self.requests + requests
 
-    def done(self, through: int, rows: int, requests: int) -> str:
-        """Record a window done up to ``through``; the line to log about it."""
+    def done(self, through: int, rows: int, requests: int) -> Step:
+        """Record a window done up to ``through``; what to log about it."""
+        now = self.clock()
         self.rows += rows
         self.requests += requests
-        elapsed = time.monotonic() - self.began
+        self.windows += 1
+        self._marks.append((now, self.rows))
+        time_share = min(1.0, (through - self.start + 1) / (self.end - self.start + 1))
         if self.expected_rows:
             share = min(1.0, self.rows / self.expected_rows)
+            to_go = max(0.0, self.expected_rows - self.rows)
             where = f"{self.rows:,} of ~{round(self.expected_rows):,} rows"
         else:
-            share = (through - self.start + 1) / (self.end - self.start + 1)
+            share = time_share
+            # The rows so far, spread over the rest of the range as over its start.
+            to_go = self.rows * (1 - share) / share if share > 0 else 0.0
             where = f"{self.rows:,} rows, {100 * share:.0f}% of the time range"
+        if time_share >= 1:  # the last window: nothing is to go, whatever expected
+            to_go = 0.0
         made = f"{self.requests} requests"
         if self.planned_requests is not None:
             made = f"{self.requests} requests ({self.planned_requests} planned)"
-        eta = duration(elapsed * (1 - share) / share) if share > 0 else "unknown"
-        return f"{where}; {made}; {duration(elapsed)} so far, about {eta} to go"
+        text = f"{where}; {made}; {duration(now - self.began)} so far"
+        remaining = self._remaining(share, to_go, now)
+        if remaining is not None:
+            text += f", about {duration(remaining)} to go"
+        due = now - self._reported >= REPORT_EVERY
+        if due:
+            self._reported = now
+        return Step(text, due, remaining)
+
+    def _remaining(self, share: float, to_go: float, now: float) -> float | None:
+        """Seconds to go at the recent rate, or None while it cannot be right."""
+        if to_go <= 0:
+            return 0.0
+        if self.windows < MIN_WINDOWS or share < MIN_SHARE:
+            return None
+        # The oldest mark is the first window's end: its time is not the rate's.
+        # The base: the latest mark both RATE_WINDOWS windows and RATE_SECONDS
+        # back, or else the oldest.
+        marks = list(self._marks)
+        base = next(
+            (
+                mark
+                for mark in reversed(marks[:-RATE_WINDOWS])
+                if now - mark[0] >= RATE_SECONDS
+            ),
+            marks[0],
+        )
+        seconds, rows = now - base[0], self.rows - base[1]
+        if seconds < MIN_RATE_SECONDS or rows <= 0:
+            return None
+        return to_go * seconds / rows

@@ -92,6 +92,8 @@ API_KEY_PROBLEM = (
 # Hosts an http:// api_url may name: the key must not cross a network in clear.
 LOOPBACK_HOSTS = re.compile(r"localhost|127(\.\d{1,3}){3}|::1")
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
 # Every setting's text, in the order users read them. It is the one source of
 # meltano.yml's settings, the README's table and docs/meltano-hub.yml:
 # `python -m scripts.settings_docs --write` regenerates them after a change.
@@ -316,6 +318,18 @@ CONFIG_SCHEMA = th.PropertiesList(
             "long (Everflow's rate window is 30 s), then tries again without "
             "using up max_retries. After 10 such pauses for one request the sync "
             "stops."
+        ),
+    ),
+    th.Property(
+        "metrics_log_level",
+        th.StringType,
+        default="WARNING",
+        allowed_values=list(LOG_LEVELS),
+        title="Metrics log level",
+        description=(
+            "Level of the Singer SDK's metrics logger, whose METRIC lines "
+            "(several per stream and per request) are logged at INFO: INFO or "
+            "DEBUG logs them, WARNING leaves them out. See docs/logging.md."
         ),
     ),
     th.Property(

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import backoff
 import msgspec
 import requests
+from singer_sdk import metrics
 from singer_sdk.authenticators import APIKeyAuthenticator
 from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.streams import RESTStream
@@ -23,6 +24,7 @@ from urllib3.exceptions import NewConnectionError
 from tap_everflow.errors import EverflowAPIError, EverflowError
 from tap_everflow.records.proto3 import Conformer, Surprises
 from tap_everflow.runtime.batch_files import JSONLinesFiles
+from tap_everflow.runtime.logs import RecordTally, StreamEnd, sdk_detail_at_debug
 from tap_everflow.runtime.prefetch import Prefetcher
 from tap_everflow.runtime.settings import parse_time
 
@@ -90,6 +92,32 @@ class EverflowStream(RESTStream):
         # Bodies are read by request_json, once there is room for them.
         self.requests_session.stream = True
         self.logger.addFilter(_not_backoffs_own_line)
+        self.logger.addFilter(sdk_detail_at_debug)
+        self._record_tally: RecordTally | None = None
+
+    @override
+    def get_record_counter(
+        self,
+        *,
+        endpoint: str | None = None,
+        log_interval: float = metrics.DEFAULT_LOG_INTERVAL,
+    ) -> metrics.Counter:
+        """The SDK's record counter, which also keeps the total for the end line."""
+        counter = super().get_record_counter(
+            endpoint=endpoint, log_interval=log_interval
+        )
+        self._record_tally = RecordTally(
+            counter.metric, counter.tags, log_interval=counter.log_interval
+        )
+        return self._record_tally
+
+    @override
+    def get_sync_timer(self) -> metrics.Timer:
+        """The SDK's sync timer, which also logs the stream's end line."""
+        timer = super().get_sync_timer()
+        if self._record_tally is None:  # the SDK asks for the counter first
+            return timer
+        return StreamEnd(timer, self._record_tally, self.logger)
 
     @cached_property
     def surprises(self) -> Surprises:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import typing as t
 from functools import partial
 from http import HTTPStatus
@@ -13,6 +14,7 @@ from singer_sdk.helpers.conform import TypeConformanceLevel
 from typing_extensions import override
 
 from tap_everflow.planning.limits import DAY_FORMAT, REPORT_PATH, Limits
+from tap_everflow.planning.progress import Progress
 from tap_everflow.planning.slices import Answer, Dimension, Slice
 from tap_everflow.planning.walk import walk
 from tap_everflow.records.schemas import DAILY_REPORT_AMOUNTS, DAILY_REPORT_COUNTS
@@ -176,6 +178,7 @@ class DailyReportStream(EverflowStream):
         conform = self.conformer(TABLE_ROW_SCHEMA)
         workers = int(self.config["max_concurrent_requests"])
         call = partial(self._request_day, context=context)
+        progress = Progress(first.toordinal(), last.toordinal())
         with self.requests_ahead(call, workers) as ahead:
             for window in walk(
                 first.toordinal(),
@@ -196,7 +199,15 @@ class DailyReportStream(EverflowStream):
                         shortfall.partition.describe(),
                         shortfall.rows_returned,
                     )
-                self.logger.info("%s: %s: %d rows.", self.name, day, len(window.rows))
+                step = progress.done(window.end, len(window.rows), window.requests)
+                self.logger.log(
+                    logging.INFO if step.due else logging.DEBUG,
+                    "%s: %s: %d rows; %s.",
+                    self.name,
+                    day,
+                    len(window.rows),
+                    step.text,
+                )
                 for row in window.rows:
                     yield self._record(day, row, conform)
                 self.mark_complete(context, day)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 import typing as t
 from contextlib import closing
@@ -378,14 +379,16 @@ class WindowedStream(EverflowStream):
             yield record
 
     def _report(self, window: CompletedWindow, rows: int) -> None:
-        self.logger.info(
+        step = self.progress.done(window.end, rows, window.requests)
+        self.logger.log(
+            logging.INFO if step.due else logging.DEBUG,
             "%s: %s..%s: %d rows in %d requests; %s.",
             self.name,
             utc(window.start).isoformat(),
             utc(window.end).isoformat(),
             rows,
             window.requests,
-            self.progress.done(window.end, rows, window.requests),
+            step.text,
         )
         for shortfall in window.shortfalls:
             self.logger.warning(
