@@ -27,10 +27,10 @@ Overridden for what the user sees, in ``tap.py``:
 - ``Tap.sync_all``: wrapped unchanged, the one place that holds both every
   stream's failure and the tap's state: a failure ends with one line, a last
   STATE and exit code 1 (overriding ``invoke`` instead would copy the CLI setup).
-- ``Tap._handle_termination`` (SIGTERM, SIGINT): with ``batch_config``, stops
-  through ``PluginBase._handle_termination`` (called directly), without the
-  Tap's last STATE, which would cover records gathered for a batch file not yet
-  written; the STATE after the last BATCH message stands.
+- ``Tap._handle_termination`` (SIGTERM, SIGINT): the SDK's exits 0, as if the
+  sync had finished; the tap's exits 130 or 143. With ``batch_config`` it
+  writes no last STATE, which would cover records gathered for a batch file
+  not yet written; the STATE after the last BATCH message stands.
 
 Called, not overridden: ``RESTStream._request`` (``streams/base.py``), the
 SDK's one try of a request (authenticate, send, log its duration, validate),
@@ -55,10 +55,6 @@ SIGNATURES: dict[tuple[type, str], str] = {
     ),
     (Tap, "sync_all"): "(self) -> 'None'",
     (Tap, "_handle_termination"): (
-        "(self, signum: 'int', frame: 'FrameType | None') -> 'None'"
-    ),
-    # Called by the override above, skipping the Tap's.
-    (PluginBase, "_handle_termination"): (
         "(self, signum: 'int', frame: 'FrameType | None') -> 'None'"
     ),
     (RESTStream, "_request"): (

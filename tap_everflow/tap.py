@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 import typing as t
 
 import requests
 from singer_sdk import Tap
 from singer_sdk.exceptions import RetriableAPIError
-from singer_sdk.plugin_base import PluginBase
 from typing_extensions import override
 
 from tap_everflow.errors import EverflowError
@@ -116,17 +116,24 @@ class TapEverflow(Tap):
 
     @override
     def _handle_termination(self, signum: int, frame: FrameType | None) -> None:
-        """Stop on SIGTERM or SIGINT, with a last STATE only if it is true.
+        """Stop on SIGTERM or SIGINT: a last STATE if it is true, and a failure's code.
 
-        The SDK's handler writes the tap's state. With ``batch_config`` that
+        The SDK's handlers exit 0, which an orchestrator counts as a finished
+        sync; this one exits 128 plus the signal's number (130 for SIGINT, 143
+        for SIGTERM), as a shell reports a process the signal ended.
+        The SDK's Tap handler writes the tap's state. With ``batch_config`` that
         state covers the records gathered for a batch file not yet written, and
         a resume from it would skip them; the STATE after the last BATCH
         message is already the one to resume from.
         """
-        if self.config.get("batch_config"):
-            PluginBase._handle_termination(self, signum, frame)
-        else:
-            super()._handle_termination(signum, frame)
+        if not self.config.get("batch_config"):
+            self.state_writer.write_state(self.state)
+        self.logger.warning(
+            "Stopped by %s before the sync finished; the next run resumes from "
+            "the last STATE message.",
+            signal.Signals(signum).name,
+        )
+        sys.exit(128 + signum)
 
 
 def _full_refresh_problems(config: t.Mapping[str, t.Any]) -> list[str]:
