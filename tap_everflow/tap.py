@@ -15,7 +15,7 @@ from tap_everflow.errors import EverflowError
 from tap_everflow.runtime.memory import return_large_blocks
 from tap_everflow.runtime.record_lines import LineWriter
 from tap_everflow.runtime.redact import MASK, redact_logs
-from tap_everflow.runtime.settings import CONFIG_SCHEMA, problems
+from tap_everflow.runtime.settings import CONFIG_SCHEMA, problems, unknown_settings
 from tap_everflow.runtime.throttle import RequestThrottle
 from tap_everflow.streams import STREAM_TYPES
 from tap_everflow.streams.entities import IncrementalEntityStream
@@ -54,10 +54,15 @@ class TapEverflow(Tap):
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
         """Fill defaults from the schema; on a mistake, one ERROR line each, exit 1.
 
+        A setting the schema (with the SDK's built-in settings) does not
+        declare gets one WARNING line, and the sync goes on without it.
         Replaces the SDK's check, whose messages quote offending values (which
         could print the key) and which logs each failure three times.
         """
         self.append_builtin_config(self.config_jsonschema)
+        if raise_errors:
+            for line in unknown_settings(self._config, self.config_jsonschema):
+                self.logger.warning("%s", line)
         # A setting given as null is one left out: it gets its default.
         for name in [name for name, value in self._config.items() if value is None]:
             del self._config[name]

@@ -14,6 +14,7 @@ import pytest
 
 from harness.simulator import Fault, ReportOptions, bursty, daily_cycle, quiet, uniform
 from tap_everflow.streams import ImpressionsStream
+from tap_everflow.tap import TapEverflow
 from tests.conftest import (
     DAY,
     HOUR,
@@ -439,6 +440,34 @@ def test_bad_settings_fail_at_startup(tap, settings, expected):
     assert "Config validation failed" not in run.stderr
     if settings.get("api_key"):
         assert str(settings["api_key"]).strip() not in run.stderr
+
+
+def test_an_unknown_setting_gets_one_warning_and_the_sync_goes_on(make_simulator, tap):
+    start, end = period(1)
+    truth = uniform(24, start, end, 500)
+    # The SDK's own settings (stream maps, flattening, batch_config, ...) are
+    # known: each given here as null, which leaves it out.
+    builtin: dict = {"properties": {}}
+    TapEverflow.append_builtin_config(builtin)
+    assert {"stream_maps", "flattening_enabled", "batch_config"} <= set(
+        builtin["properties"]
+    )
+    settings = {
+        **dict.fromkeys(builtin["properties"]),
+        "start_dte": iso(start),
+        "colour": "blue",
+    }
+    run = tap.run(window_config(make_simulator(truth), start, end, **settings))
+    assert_complete(run, truth)
+    unknown = [line for line in run.warnings if "not a setting" in line]
+    assert len(unknown) == 2
+    assert unknown[0].endswith(
+        "colour is not a setting of tap-everflow; tap-everflow --about lists "
+        "the settings."
+    )
+    assert unknown[1].endswith(
+        "start_dte is not a setting of tap-everflow; did you mean start_date?"
+    )
 
 
 def test_rate_limited_requests_wait_without_using_up_retries(make_simulator, tap):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import typing as t
 from urllib.parse import urlparse
@@ -308,6 +309,24 @@ def problems(config: t.Mapping[str, t.Any], schema: dict) -> list[str]:
     # The schema's check first: it fills in the defaults the others read.
     found = _schema_problems(config, schema)
     return found + _value_problems(config) + _batch_problems(config)
+
+
+def unknown_settings(config: t.Mapping[str, t.Any], schema: dict) -> list[str]:
+    """A line for each setting in ``config`` that ``schema`` does not declare.
+
+    Each names the declared setting nearest to it: most are mistyped.
+    """
+    known = list(schema["properties"])
+    lines = []
+    for name in sorted(set(config) - set(known)):
+        nearest = difflib.get_close_matches(name, known, n=1)
+        hint = (
+            f"did you mean {nearest[0]}?"
+            if nearest
+            else "tap-everflow --about lists the settings."
+        )
+        lines.append(f"{name} is not a setting of tap-everflow; {hint}")
+    return lines
 
 
 def _schema_problems(config: t.Mapping[str, t.Any], schema: dict) -> list[str]:
