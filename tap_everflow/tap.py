@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import signal
 import sys
+import traceback
 import typing as t
 
-import requests
-from singer_sdk import Tap
-from singer_sdk.exceptions import RetriableAPIError
+from singer_sdk import Stream, Tap
 from typing_extensions import override
 
-from tap_everflow.errors import EverflowError
+from tap_everflow.errors import REPORTED
 from tap_everflow.runtime.memory import return_large_blocks
 from tap_everflow.runtime.record_lines import LineWriter
 from tap_everflow.runtime.redact import MASK, redact_logs
@@ -23,7 +22,6 @@ from tap_everflow.streams.entities import IncrementalEntityStream
 if t.TYPE_CHECKING:
     from types import FrameType
 
-    from singer_sdk.streams import Stream
 
 # The streams entity_full_refresh may name: those read by time_saved.
 INCREMENTAL_LISTS = tuple(
@@ -97,7 +95,7 @@ class TapEverflow(Tap):
         return_large_blocks()
         try:
             super().sync_all()
-        except (EverflowError, RetriableAPIError, requests.RequestException) as exc:
+        except REPORTED as exc:
             # Bookmarks only ever cover records already written (held ones are
             # written first): saving them spares the next run re-reading those.
             # Not with batch_config: bookmarks then also cover the records
@@ -106,13 +104,12 @@ class TapEverflow(Tap):
             if not self.config.get("batch_config"):
                 self.state_writer.write_state(self.state)
             message = str(exc)
-            if isinstance(exc, RetriableAPIError | requests.RequestException):
-                message = (
-                    f"Giving up after retries: {message}. Everflow is failing or "
-                    "unreachable; run again later (the sync resumes from its state)."
-                )
+            stream = _failed_stream(exc)
+            if stream and not message.startswith(f"{stream}: "):
+                message = f"{stream}: {message}"
             if self._secret_is_text:
                 message = message.replace(self.config["api_key"], MASK)
+            # The only ERROR line: streams log the SDK's own at DEBUG.
             self.logger.error("%s", message)
             sys.exit(1)
         finally:
@@ -139,6 +136,14 @@ class TapEverflow(Tap):
             signal.Signals(signum).name,
         )
         sys.exit(128 + signum)
+
+
+def _failed_stream(exc: BaseException) -> str | None:
+    """The name of the stream whose sync raised ``exc``, if a stream's did."""
+    for frame, _ in traceback.walk_tb(exc.__traceback__):
+        if frame.f_code is Stream.sync.__code__:
+            return str(frame.f_locals["self"].name)
+    return None
 
 
 def _full_refresh_problems(config: t.Mapping[str, t.Any]) -> list[str]:

@@ -383,7 +383,7 @@ def test_retries_give_up_with_a_clear_line(make_simulator, tap):
     sim.queue_faults(*[Fault.status(503)] * 4)
     run = tap.run(window_config(sim, start, end, max_retries=2))
     assert run.returncode == 1
-    assert "Giving up after retries" in run.stderr
+    assert "impressions: Giving up after 3 tries: Everflow answered 503" in run.stderr
     retries = [line for line in run.stderr.splitlines() if "retry " in line]
     assert [line.split("; ")[-1][:10] for line in retries] == [
         "retry 1 of",
