@@ -90,9 +90,19 @@ class TapEverflow(Tap):
         message says so: STATE messages only ever cover rows already written
         (to stdout, or with ``batch_config`` to batch files).
         Records still held in the writer (see :mod:`tap_everflow.runtime.record_lines`)
-        are written either way.
+        are written either way. With ``batch_config``, one line says if
+        streams go as RECORD messages still (entity lists marking deletions).
         """
         return_large_blocks()
+        if self.config.get("batch_config") and any(
+            stream.selected and stream.get_batch_config(self.config) is None
+            for stream in self.streams.values()
+        ):
+            self.logger.info(
+                "batch_config: entity lists go as RECORD messages, so that a target "
+                "flags deleted entities (emit_activate_version_messages false "
+                "batches them too)."
+            )
         try:
             super().sync_all()
         except REPORTED as exc:

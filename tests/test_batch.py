@@ -198,6 +198,54 @@ def test_a_failed_batch_sync_resumes_without_losing_rows(make_simulator, tap, tm
     assert delivered == {row["transaction_id"] for row in truth}
 
 
+# Streams that never send ACTIVATE_VERSION: all of them go in batch files.
+UNVERSIONED = (
+    "impressions",
+    "clicks",
+    "invalid_clicks",
+    "conversions",
+    "daily_report",
+    "reporting_adjustments",
+)
+ENTITY_LISTS = ("offers", "advertisers", "affiliates")
+BATCH_MODE_LINE = "batch_config: entity lists go as RECORD messages"
+
+
+@pytest.mark.parametrize(
+    ("streams", "in_files"),
+    [(UNVERSIONED, UNVERSIONED), (UNVERSIONED[:2] + ENTITY_LISTS, UNVERSIONED[:2])],
+    ids=["no entity lists", "entity lists"],
+)
+def test_batch_config_needs_no_other_setting(
+    make_simulator, tap, tmp_path, streams, in_files
+):
+    """With deletions marked (the default), entity lists go as RECORD messages."""
+    runs = []
+    for extra in ({}, {"batch_config": batch_config(tmp_path, 100)}):
+        config = sync_config(make_simulator(now=NOW, **account()), **extra)
+        del config["emit_activate_version_messages"]  # its default: true
+        runs.append(tap.run(config, streams=streams))
+    record_run, batch_run = runs
+    assert record_run.returncode == 0, record_run.stderr[-2000:]
+    assert batch_run.returncode == 0, batch_run.stderr[-2000:]
+    files, records = batched(batch_run), recorded(batch_run)
+    assert set(files) == set(in_files)
+    assert set(records) == set(streams) - set(in_files)
+    assert {**files, **records} == recorded(record_run)
+
+    lists = [m for m in batch_run.messages if m.get("stream") in ENTITY_LISTS]
+    activated = {
+        m["stream"]: m["version"] for m in lists if m["type"] == "ACTIVATE_VERSION"
+    }
+    assert set(activated) == set(records)
+    assert all(
+        m["version"] == activated[m["stream"]] for m in lists if m["type"] == "RECORD"
+    )
+    said = [line for line in batch_run.stderr.splitlines() if BATCH_MODE_LINE in line]
+    assert len(said) == (1 if records else 0)
+    assert all("INFO" in line for line in said)
+
+
 GZIPPED_LINES = {"format": "jsonl", "compression": "gzip"}
 SOMEWHERE = {"root": "file:///tmp/tap-everflow-batches"}
 
@@ -219,13 +267,6 @@ SOMEWHERE = {"root": "file:///tmp/tap-everflow-batches"}
                 "stream_maps": {"copy": {"__source__": "impressions"}},
             },
             "stream_maps.copy copies impressions (__source__)",
-        ),
-        (
-            {
-                "batch_config": {"encoding": GZIPPED_LINES, "storage": SOMEWHERE},
-                "emit_activate_version_messages": True,
-            },
-            "batch_config needs emit_activate_version_messages false",
         ),
     ],
 )

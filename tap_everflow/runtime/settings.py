@@ -444,10 +444,4 @@ def _batch_problems(config: t.Mapping[str, t.Any]) -> list[str]:
                 "message would name the original's files. Remove the copy or "
                 "batch_config."
             )
-    if config.get("emit_activate_version_messages"):
-        found.append(
-            "batch_config needs emit_activate_version_messages false: batch "
-            "files carry no table version, so a target would take "
-            "ACTIVATE_VERSION to mark every entity loaded from them deleted."
-        )
     return found
