@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from singer_sdk.exceptions import FatalAPIError
+import requests
+from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
 
 class EverflowError(Exception):
@@ -20,3 +21,8 @@ class EverflowAPIError(EverflowError, FatalAPIError):
 
 class EverflowResponseError(EverflowError):
     """The API answered with something docs/api.md does not allow."""
+
+
+# The failures that end a sync with one line saying what to do (see
+# TapEverflow.sync_all): the tap's own, and requests that failed every try.
+REPORTED = (EverflowError, RetriableAPIError, requests.RequestException)

@@ -33,10 +33,10 @@ Overridden for what the user sees, in ``tap.py``:
   STATE and exit code 1 (overriding ``invoke`` instead would copy the CLI setup).
   It also says first, in one line, which streams are not selected (the SDK's
   line per stream is left to DEBUG: ``runtime/logs.py``).
-- ``Tap._handle_termination`` (SIGTERM, SIGINT): with ``batch_config``, stops
-  through ``PluginBase._handle_termination`` (called directly), without the
-  Tap's last STATE, which would cover records gathered for a batch file not yet
-  written; the STATE after the last BATCH message stands.
+- ``Tap._handle_termination`` (SIGTERM, SIGINT): the SDK's exits 0, as if the
+  sync had finished; the tap's exits 130 or 143. With ``batch_config`` it
+  writes no last STATE, which would cover records gathered for a batch file
+  not yet written; the STATE after the last BATCH message stands.
 
 Called, not overridden:
 
@@ -102,10 +102,6 @@ SIGNATURES: dict[tuple[type, str], str] = {
     ),
     (Tap, "sync_all"): "(self) -> 'None'",
     (Tap, "_handle_termination"): (
-        "(self, signum: 'int', frame: 'FrameType | None') -> 'None'"
-    ),
-    # Called by the override above, skipping the Tap's.
-    (PluginBase, "_handle_termination"): (
         "(self, signum: 'int', frame: 'FrameType | None') -> 'None'"
     ),
     (RESTStream, "_request"): (

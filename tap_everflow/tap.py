@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import traceback
 import typing as t
 
-import requests
-from singer_sdk import Tap
-from singer_sdk.exceptions import RetriableAPIError
-from singer_sdk.plugin_base import PluginBase
+from singer_sdk import Stream, Tap
 from typing_extensions import override
 
-from tap_everflow.errors import EverflowError
+from tap_everflow.errors import REPORTED
 from tap_everflow.runtime.logs import sdk_detail_at_debug
 from tap_everflow.runtime.memory import return_large_blocks
 from tap_everflow.runtime.record_lines import LineWriter
 from tap_everflow.runtime.redact import MASK, redact_logs
-from tap_everflow.runtime.settings import CONFIG_SCHEMA, problems
+from tap_everflow.runtime.settings import CONFIG_SCHEMA, problems, unknown_settings
 from tap_everflow.runtime.throttle import RequestThrottle
 from tap_everflow.streams import STREAM_TYPES
 from tap_everflow.streams.entities import IncrementalEntityStream
@@ -24,7 +23,6 @@ from tap_everflow.streams.entities import IncrementalEntityStream
 if t.TYPE_CHECKING:
     from types import FrameType
 
-    from singer_sdk.streams import Stream
 
 # The streams entity_full_refresh may name: those read by time_saved.
 INCREMENTAL_LISTS = tuple(
@@ -60,10 +58,15 @@ class TapEverflow(Tap):
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
         """Fill defaults from the schema; on a mistake, one ERROR line each, exit 1.
 
+        A setting the schema (with the SDK's built-in settings) does not
+        declare gets one WARNING line, and the sync goes on without it.
         Replaces the SDK's check, whose messages quote offending values (which
         could print the key) and which logs each failure three times.
         """
         self.append_builtin_config(self.config_jsonschema)
+        if raise_errors:
+            for line in unknown_settings(self._config, self.config_jsonschema):
+                self.logger.warning("%s", line)
         # A setting given as null is one left out: it gets its default.
         for name in [name for name, value in self._config.items() if value is None]:
             del self._config[name]
@@ -93,7 +96,8 @@ class TapEverflow(Tap):
         message says so: STATE messages only ever cover rows already written
         (to stdout, or with ``batch_config`` to batch files).
         Records still held in the writer (see :mod:`tap_everflow.runtime.record_lines`)
-        are written either way.
+        are written either way. With ``batch_config``, one line says if
+        streams go as RECORD messages still (entity lists marking deletions).
         """
         return_large_blocks()
         skipped = [
@@ -107,9 +111,18 @@ class TapEverflow(Tap):
                 len(skipped),
                 ", ".join(skipped),
             )
+        if self.config.get("batch_config") and any(
+            stream.selected and stream.get_batch_config(self.config) is None
+            for stream in self.streams.values()
+        ):
+            self.logger.info(
+                "batch_config: entity lists go as RECORD messages, so that a target "
+                "flags deleted entities (emit_activate_version_messages false "
+                "batches them too)."
+            )
         try:
             super().sync_all()
-        except (EverflowError, RetriableAPIError, requests.RequestException) as exc:
+        except REPORTED as exc:
             # Bookmarks only ever cover records already written (held ones are
             # written first): saving them spares the next run re-reading those.
             # Not with batch_config: bookmarks then also cover the records
@@ -118,13 +131,12 @@ class TapEverflow(Tap):
             if not self.config.get("batch_config"):
                 self.state_writer.write_state(self.state)
             message = str(exc)
-            if isinstance(exc, RetriableAPIError | requests.RequestException):
-                message = (
-                    f"Giving up after retries: {message}. Everflow is failing or "
-                    "unreachable; run again later (the sync resumes from its state)."
-                )
+            stream = _failed_stream(exc)
+            if stream and not message.startswith(f"{stream}: "):
+                message = f"{stream}: {message}"
             if self._secret_is_text:
                 message = message.replace(self.config["api_key"], MASK)
+            # The only ERROR line: streams log the SDK's own at DEBUG.
             self.logger.error("%s", message)
             sys.exit(1)
         finally:
@@ -133,17 +145,32 @@ class TapEverflow(Tap):
 
     @override
     def _handle_termination(self, signum: int, frame: FrameType | None) -> None:
-        """Stop on SIGTERM or SIGINT, with a last STATE only if it is true.
+        """Stop on SIGTERM or SIGINT: a last STATE if it is true, and a failure's code.
 
-        The SDK's handler writes the tap's state. With ``batch_config`` that
+        The SDK's handlers exit 0, which an orchestrator counts as a finished
+        sync; this one exits 128 plus the signal's number (130 for SIGINT, 143
+        for SIGTERM), as a shell reports a process the signal ended.
+        The SDK's Tap handler writes the tap's state. With ``batch_config`` that
         state covers the records gathered for a batch file not yet written, and
         a resume from it would skip them; the STATE after the last BATCH
         message is already the one to resume from.
         """
-        if self.config.get("batch_config"):
-            PluginBase._handle_termination(self, signum, frame)
-        else:
-            super()._handle_termination(signum, frame)
+        if not self.config.get("batch_config"):
+            self.state_writer.write_state(self.state)
+        self.logger.warning(
+            "Stopped by %s before the sync finished; the next run resumes from "
+            "the last STATE message.",
+            signal.Signals(signum).name,
+        )
+        sys.exit(128 + signum)
+
+
+def _failed_stream(exc: BaseException) -> str | None:
+    """The name of the stream whose sync raised ``exc``, if a stream's did."""
+    for frame, _ in traceback.walk_tb(exc.__traceback__):
+        if frame.f_code is Stream.sync.__code__:
+            return str(frame.f_locals["self"].name)
+    return None
 
 
 def _full_refresh_problems(config: t.Mapping[str, t.Any]) -> list[str]:

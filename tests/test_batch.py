@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import signal
-import subprocess
-import time
 from collections import defaultdict
 from urllib.parse import urlparse
 
@@ -16,11 +13,9 @@ from harness.simulator import Fault, network, uniform
 from tap_everflow.streams import STREAM_TYPES
 from tests.conftest import (
     DAY,
-    TapRun,
     catalog,
     iso,
     now,
-    parse_messages,
     tap_config,
 )
 
@@ -203,45 +198,52 @@ def test_a_failed_batch_sync_resumes_without_losing_rows(make_simulator, tap, tm
     assert delivered == {row["transaction_id"] for row in truth}
 
 
-def test_a_batch_sync_stopped_by_sigterm_resumes_without_losing_rows(
-    make_simulator, tap, tmp_path
+# Streams that never send ACTIVATE_VERSION: all of them go in batch files.
+UNVERSIONED = (
+    "impressions",
+    "clicks",
+    "invalid_clicks",
+    "conversions",
+    "daily_report",
+    "reporting_adjustments",
+)
+ENTITY_LISTS = ("offers", "advertisers", "affiliates")
+BATCH_MODE_LINE = "batch_config: entity lists go as RECORD messages"
+
+
+@pytest.mark.parametrize(
+    ("streams", "in_files"),
+    [(UNVERSIONED, UNVERSIONED), (UNVERSIONED[:2] + ENTITY_LISTS, UNVERSIONED[:2])],
+    ids=["no entity lists", "entity lists"],
+)
+def test_batch_config_needs_no_other_setting(
+    make_simulator, tap, tmp_path, streams, in_files
 ):
-    truth = uniform(36, START, END, 12_000)
-    sim = make_simulator(truth, now=NOW)
-    # The first window's rows fill three files of 1,500, and 1,497 are
-    # gathered for a fourth when the second window's request comes; it is
-    # answered late, and meanwhile the tap is stopped.
-    sim.after_requests(3, lambda: sim.queue_faults(Fault.delay(30)))
-    config = sync_config(sim, batch_config=batch_config(tmp_path, 1_500))
-    proc = subprocess.Popen(
-        tap.command(config, None, streams=("impressions",)),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
+    """With deletions marked (the default), entity lists go as RECORD messages."""
+    runs = []
+    for extra in ({}, {"batch_config": batch_config(tmp_path, 100)}):
+        config = sync_config(make_simulator(now=NOW, **account()), **extra)
+        del config["emit_activate_version_messages"]  # its default: true
+        runs.append(tap.run(config, streams=streams))
+    record_run, batch_run = runs
+    assert record_run.returncode == 0, record_run.stderr[-2000:]
+    assert batch_run.returncode == 0, batch_run.stderr[-2000:]
+    files, records = batched(batch_run), recorded(batch_run)
+    assert set(files) == set(in_files)
+    assert set(records) == set(streams) - set(in_files)
+    assert {**files, **records} == recorded(record_run)
+
+    lists = [m for m in batch_run.messages if m.get("stream") in ENTITY_LISTS]
+    activated = {
+        m["stream"]: m["version"] for m in lists if m["type"] == "ACTIVATE_VERSION"
+    }
+    assert set(activated) == set(records)
+    assert all(
+        m["version"] == activated[m["stream"]] for m in lists if m["type"] == "RECORD"
     )
-    # The third file's STATE, then the fourth request in flight (the simulator
-    # logs a request when answered, so one in flight after three is the late one).
-    lines, types = [], []
-    for line in proc.stdout:
-        lines.append(line)
-        types.append(json.loads(line)["type"])
-        if types.count("BATCH") == 3 and types[-1] == "STATE":
-            break
-    deadline = time.monotonic() + 60
-    while not (len(sim.requests) == 3 and sim.in_flight == 1):
-        assert time.monotonic() < deadline, "the tap never sent its fourth request"
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGTERM)
-    rest, _ = proc.communicate(timeout=60)
-    output = "".join(lines) + rest
-    stopped = TapRun(proc.returncode, parse_messages(output), "")
-    first = batched(stopped)["impressions"]
-    assert len(first) == 3 * 1_500
-    resumed = tap.run(config, stopped.states[-1])
-    assert resumed.returncode == 0, resumed.stderr[-2000:]
-    delivered = {row["transaction_id"] for row in first}
-    delivered |= {row["transaction_id"] for row in batched(resumed)["impressions"]}
-    assert delivered == {row["transaction_id"] for row in truth}
+    said = [line for line in batch_run.stderr.splitlines() if BATCH_MODE_LINE in line]
+    assert len(said) == (1 if records else 0)
+    assert all("INFO" in line for line in said)
 
 
 GZIPPED_LINES = {"format": "jsonl", "compression": "gzip"}
@@ -265,13 +267,6 @@ SOMEWHERE = {"root": "file:///tmp/tap-everflow-batches"}
                 "stream_maps": {"copy": {"__source__": "impressions"}},
             },
             "stream_maps.copy copies impressions (__source__)",
-        ),
-        (
-            {
-                "batch_config": {"encoding": GZIPPED_LINES, "storage": SOMEWHERE},
-                "emit_activate_version_messages": True,
-            },
-            "batch_config needs emit_activate_version_messages false",
         ),
     ],
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import typing as t
 from urllib.parse import urlparse
@@ -269,7 +270,8 @@ CONFIG_SCHEMA = th.PropertiesList(
         description=(
             "End every read of a whole entity list with ACTIVATE_VERSION, so "
             "that a target that supports it (target-postgres with "
-            "activate_version) removes or flags the entities no longer listed."
+            "activate_version) removes or flags the entities no longer listed. "
+            "With batch_config, these lists go as RECORD messages."
         ),
     ),
     th.Property(
@@ -373,8 +375,8 @@ CONFIG_SCHEMA["properties"] |= {
         "(records a file, default 10,000). gzip is written at its fastest "
         'level (about a seventh of the JSON), "none" writes plain files. An '
         "s3:// root needs the s3 extra. The target does not delete the files "
-        "it loaded. Needs emit_activate_version_messages false: batch files "
-        "carry no table version.",
+        "it loaded. Entity lists that mark deletions "
+        "(emit_activate_version_messages) go as RECORD messages still.",
     ),
     "stream_maps": _sdk_setting(
         "stream_maps",
@@ -450,6 +452,24 @@ def problems(config: t.Mapping[str, t.Any], schema: dict) -> list[str]:
     # The schema's check first: it fills in the defaults the others read.
     found = _schema_problems(config, schema)
     return found + _value_problems(config) + _batch_problems(config)
+
+
+def unknown_settings(config: t.Mapping[str, t.Any], schema: dict) -> list[str]:
+    """A line for each setting in ``config`` that ``schema`` does not declare.
+
+    Each names the declared setting nearest to it: most are mistyped.
+    """
+    known = list(schema["properties"])
+    lines = []
+    for name in sorted(set(config) - set(known)):
+        nearest = difflib.get_close_matches(name, known, n=1)
+        hint = (
+            f"did you mean {nearest[0]}?"
+            if nearest
+            else "tap-everflow --about lists the settings."
+        )
+        lines.append(f"{name} is not a setting of tap-everflow; {hint}")
+    return lines
 
 
 def _schema_problems(config: t.Mapping[str, t.Any], schema: dict) -> list[str]:
@@ -567,10 +587,4 @@ def _batch_problems(config: t.Mapping[str, t.Any]) -> list[str]:
                 "message would name the original's files. Remove the copy or "
                 "batch_config."
             )
-    if config.get("emit_activate_version_messages"):
-        found.append(
-            "batch_config needs emit_activate_version_messages false: batch "
-            "files carry no table version, so a target would take "
-            "ACTIVATE_VERSION to mark every entity loaded from them deleted."
-        )
     return found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 import threading
 import typing as t
 from contextlib import contextmanager
@@ -21,7 +22,7 @@ from singer_sdk.streams import RESTStream
 from typing_extensions import override
 from urllib3.exceptions import NewConnectionError
 
-from tap_everflow.errors import EverflowAPIError, EverflowError
+from tap_everflow.errors import REPORTED, EverflowAPIError, EverflowError
 from tap_everflow.records.proto3 import Conformer, Surprises
 from tap_everflow.runtime.batch_files import JSONLinesFiles
 from tap_everflow.runtime.logs import RecordTally, StreamEnd, sdk_detail_at_debug
@@ -39,7 +40,10 @@ if t.TYPE_CHECKING:
 
 # What a fatal status means for the user, and what to do about it.
 FATAL_STATUS_ADVICE: dict[int, str] = {
-    HTTPStatus.BAD_REQUEST: "Everflow rejected the request as invalid",
+    HTTPStatus.BAD_REQUEST: (
+        "Everflow rejected the request as invalid: check the settings its reason "
+        "points to (filters, exclusions, start_date, end_date)"
+    ),
     HTTPStatus.UNAUTHORIZED: (
         "Everflow rejected the API key: check api_key (TAP_EVERFLOW_API_KEY) and "
         "that it is a network API key"
@@ -119,6 +123,21 @@ class EverflowStream(RESTStream):
             return timer
         return StreamEnd(timer, self._record_tally, self.logger)
 
+    @override
+    def log(
+        self, message: str, *args: t.Any, level: int = logging.INFO, **kwargs: t.Any
+    ) -> None:
+        """Log a message; at DEBUG the SDK's ERROR line for a failure the tap reports.
+
+        ``Stream.sync`` logs an ERROR line for any failure it passes on. For
+        the failures the tap reports (:data:`tap_everflow.errors.REPORTED`),
+        the tap's line, naming this stream, the cause and what to do, is the
+        only ERROR line.
+        """
+        if level >= logging.ERROR and isinstance(sys.exc_info()[1], REPORTED):
+            level = logging.DEBUG
+        super().log(message, *args, level=level, **kwargs)
+
     @cached_property
     def surprises(self) -> Surprises:
         """What this run's rows held that the schema did not expect."""
@@ -185,11 +204,7 @@ class EverflowStream(RESTStream):
         error = details.get("exception")
         reason = _short_reason(error)
         if _never_connected(error) and details["tries"] >= MAX_CONNECT_TRIES:
-            msg = (
-                f"Cannot connect to api_url {self.url_base}: {reason} "
-                f"({details['tries']} tries). Check api_url and the network."
-            )
-            raise EverflowAPIError(msg) from None
+            raise EverflowAPIError(self.gave_up(error, details["tries"])) from None
         self.logger.warning(
             "%s: request failed (%s); retry %d of %d in %.1f s.",
             self.name,
@@ -197,6 +212,20 @@ class EverflowStream(RESTStream):
             details["tries"],
             self.backoff_max_tries() - 1,
             details.get("wait") or 0.0,
+        )
+
+    def gave_up(self, error: object, tries: int) -> str:
+        """What to tell the user once a request failed ``tries`` times (``error``)."""
+        reason = _short_reason(error)
+        if _never_connected(error):
+            return (
+                f"Cannot connect to api_url {self.url_base}: {reason} ({tries} "
+                "tries). Check api_url and the network."
+            )
+        return (
+            f"{self.name}: Giving up after {tries} tries: {reason}. Everflow is "
+            "failing or unreachable; run again later (the sync resumes from its "
+            "state)."
         )
 
     def complete_through(self, context: Context | None) -> str | None:
@@ -345,7 +374,8 @@ class EverflowStream(RESTStream):
 
         A 429 pauses every request for the rate window, then the try is made
         again without counting as a retry (up to MAX_RATE_LIMIT_WAITS times).
-        Once the sync stops, a request gives up at its next try.
+        Once the sync stops, a request gives up at its next try. A request
+        that failed every try raises an EverflowAPIError saying why, in short.
         """
 
         def paced(
@@ -375,7 +405,19 @@ class EverflowStream(RESTStream):
             )
             raise EverflowAPIError(msg)
 
-        return super().request_decorator(paced)
+        retried = super().request_decorator(paced)
+
+        def reported(
+            prepared_request: requests.PreparedRequest, context: Context | None
+        ) -> requests.Response:
+            try:
+                return retried(prepared_request, context)
+            # What the SDK's retries retry (a ConnectionResetError among them).
+            except (OSError, RetriableAPIError) as error:
+                message = self.gave_up(error, self.backoff_max_tries())
+                raise EverflowAPIError(message) from None
+
+        return reported
 
     def post_json(
         self,

@@ -32,6 +32,7 @@ class DatedListStream(EntityStream):
     """
 
     is_sorted = True  # as incremental entities: the bookmark is complete_through
+    activates_versions = False  # read by days, never as a whole list
     check_sorted = False
     # The setting that holds the days re-read before complete_through.
     lookback_days: t.ClassVar[str]

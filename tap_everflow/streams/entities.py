@@ -31,6 +31,7 @@ from tap_everflow.streams.windowed import utc
 if t.TYPE_CHECKING:
     from collections.abc import Generator
 
+    from singer_sdk.helpers._batch import BatchConfig
     from singer_sdk.helpers.types import Context
     from singer_sdk.metrics import Counter
 
@@ -76,6 +77,25 @@ class EntityStream(EverflowStream):
     key_alias: t.ClassVar[str | None] = None
     # The body of a ``POST .../table`` search (http_method POST); None for GET.
     search_body: t.ClassVar[dict | None] = None
+    # Whether get_records ends a read of the whole list with ACTIVATE_VERSION
+    # (if emit_activate_version_messages is on).
+    activates_versions: t.ClassVar[bool] = True
+
+    @property
+    def marks_deletions(self) -> bool:
+        """Whether a read of the whole list ends with ``ACTIVATE_VERSION``."""
+        return self.activates_versions and bool(
+            self.config["emit_activate_version_messages"]
+        )
+
+    @override
+    def get_batch_config(self, config: t.Mapping) -> BatchConfig | None:
+        """No batch files while the list marks deletions: RECORD messages instead.
+
+        Batch files carry no table version, so a target would take the
+        ``ACTIVATE_VERSION`` after them to mark every entity they hold deleted.
+        """
+        return None if self.marks_deletions else super().get_batch_config(config)
 
     @property
     @override
@@ -122,7 +142,7 @@ class EntityStream(EverflowStream):
             return
         self.read_complete(context)
         whole = since is None or read.filter_ignored
-        if whole and self.config["emit_activate_version_messages"]:
+        if whole and self.marks_deletions:
             self._write_activate_version_message(self._stream_version)
 
     def read_list(
