@@ -581,9 +581,11 @@ def test_a_refused_report_leaves_the_days_to_the_walk(make_simulator, tap):
     run = tap.run(window_config(sim, start, end))
     assert_complete(run, truth)
     assert len(report_requests(sim)) == 1
-    # The days after the first 14 start with a request for all of them: its
-    # rows show how the walk should size their windows.
-    assert (start + FOURTEEN_DAYS, end) in impression_windows(sim)
+    # The walk goes on past the first 14 days with what it learnt there: no
+    # second request for all of the days after them.
+    windows = impression_windows(sim)
+    assert (start, start + FOURTEEN_DAYS - 1) in windows
+    assert (start + FOURTEEN_DAYS, end) not in windows
     (warning,) = [x for x in run.stderr.splitlines() if "cannot count rows" in x]
     assert "WARNING" in warning
     assert "impression package" not in run.stderr  # that advice is the raw report's

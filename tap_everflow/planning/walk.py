@@ -115,8 +115,8 @@ class Pace:
         return None
 
     def steady(self) -> bool:
-        """Whether the last two windows' rates agree (windows of one second always)."""
-        return self.limits.max_span == 1 or abs(self.trend - 1) < STEADY
+        """Whether the last two windows' rates agree."""
+        return abs(self.trend - 1) < STEADY
 
     def window_end(self, start: int, bound: int) -> tuple[int, bool]:
         """The end of a window from ``start`` (at most ``bound``), and if foreseen.
@@ -124,6 +124,8 @@ class Pace:
         Foreseen: sized by a measured shape or a day earlier, or by a steady
         rate that fills windows (windows after it may be requested at once).
         """
+        if self.limits.max_span == 1:  # windows that cannot be shorter
+            return start, True
         fill = FILL * self.limits.max_rows
         bound = min(
             bound, start + self.limits.max_span - 1, self._before_known(start, fill)
