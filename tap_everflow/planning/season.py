@@ -74,14 +74,17 @@ class Season:
 
         Per day, the median of the quarter hours around it; over the last
         ``DAYS`` days known, the median of those: a burst one day is not
-        expected again, one every day is.
+        expected again, one every day is. A window longer than what is known
+        a day before is forecast from two days before.
         """
-        per_day = []
-        for days in range(1, DAYS + 1):
+        per_day: list[float] = []
+        for days in range(1, DAYS + 2):  # a day further back, beyond what is known
             first = quarter - days * DAY - AROUND * QUARTER
             last = quarter - days * DAY + (AROUND + 1) * QUARTER - 1
-            if self.first is None or first < self.first or last > self.through:
+            if self.first is None or first < self.first or len(per_day) == DAYS:
                 break
+            if last > self.through:
+                continue
             held = [
                 self.counts[quarter - days * DAY + k * QUARTER]
                 for k in range(-AROUND, AROUND + 1)
