@@ -37,7 +37,7 @@ STEADY = 0.1  # windows are planned ahead while rates change less than this
 # An overflowing window is guessed to hold this many times the row cap: a
 # little more where it was sized by a measured rate, unknown otherwise.
 OVER_MEASURED, OVER_UNKNOWN = 1.3, 2.0
-OVER_FIRST = 4.0  # the first window of a walk: nothing known at all
+OVER_FIRST = 8.0  # the first window of a walk: nothing known at all
 FINE = 200  # returned rows a window must hold for a shape to size it
 MISSES = 2  # windows a measured shape may misjudge before it sizes no more
 
