@@ -307,16 +307,17 @@ def _bursts(rng: random.Random, start: int, end: int, count: int) -> list[Row]:
 
 # Measured raw requests per lower bound at 300,000 rows, 8 planned ahead.
 MEASURED = {
-    (_steady, "random"): 1.33,
-    (_daily, "random"): 1.33,
+    (_steady, "random"): 1.27,
+    (_steady, "busiest"): 1.67,
+    (_daily, "random"): 1.30,
     (_daily, "oldest"): 1.47,
     (_daily, "newest"): 1.30,
     (_daily, "by-offer"): 1.47,
-    (_daily, "even-in-time"): 1.97,
-    (_bursts, "random"): 1.33,
+    (_daily, "even-in-time"): 1.70,
+    (_bursts, "random"): 1.27,
     (_bursts, "oldest"): 1.23,
     (_bursts, "newest"): 1.27,
-    (_bursts, "busiest"): 1.40,
+    (_bursts, "busiest"): 1.30,
 }
 
 

@@ -16,6 +16,7 @@ request. All times are epoch seconds (UTC); both ends of a window inclusive.
 from __future__ import annotations
 
 import bisect
+import math
 import typing as t
 from collections import deque
 from dataclasses import dataclass, field
@@ -155,6 +156,8 @@ class Pace:
                 continue
             if rows / scale < FINE:  # too coarse: its noise costs more than it shows
                 continue
+            # Measured on few rows, the scale itself is off by as much.
+            scale *= 1 + 2 / math.sqrt(shape.measured_mass)
             mass = min(fitting_points(rows, scale), FILL * rows / scale)
             end = shape.end_at(start, mass)
             if end < shape.end:
