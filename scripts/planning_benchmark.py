@@ -181,8 +181,9 @@ def run(
             cursor = first.end + 1
             continue
         if counts is not None:
+            buckets = counts.buckets(rows, cursor, end)
             planned = plan(
-                counts.buckets(rows, cursor, end),
+                buckets,
                 root=Partition(),
                 capacity=CAPACITY,
                 max_span=limits.max_span,
@@ -197,6 +198,7 @@ def run(
                 limits=limits,
                 dimensions=DIMENSIONS,
                 time_of=TIME_OF,
+                counted=buckets,
             )
             return out
         out += walk(

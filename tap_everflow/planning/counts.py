@@ -37,6 +37,11 @@ class Bucket:
     rows: float
     variance: float = 0.0
 
+    @property
+    def seconds(self) -> int:
+        """Its length in seconds (both ends inclusive)."""
+        return self.end - self.start + 1
+
 
 def bucket_start(text: t.Any, seconds: int) -> int:
     """The epoch start of the bucket a time column's ``id`` names."""

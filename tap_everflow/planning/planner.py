@@ -267,8 +267,12 @@ def read(
     dimensions: Sequence[Dimension],
     time_of: Callable[[Row], int],
     prefetch: Callable[[Slice], None] | None = None,
+    counted: Sequence[Bucket] = (),
 ) -> Iterator[CompletedWindow]:
     """Read ``planned`` windows in order, each whole before the next.
+
+    ``counted``: the buckets the plan came from, the rows expected where an
+    overflowing answer shows none.
 
     A request that overflows anyway (counts are hints) is cut into parts its
     own rows say hold ``capacity`` each (:func:`pieces`), and those are read
@@ -303,13 +307,30 @@ def read(
             done.requests += second.requests - 1  # its first is this answer
             done.shortfalls.extend(second.shortfalls)
             return
-        shape = Shape.read(part.start, part.end, map(time_of, answer.rows))
+        shape = Shape.read(
+            part.start, part.end, map(time_of, answer.rows), counted_rows
+        )
         slices = pieces(part, shape, capacity=capacity, rows=rows, nested=nested)
         if prefetch:
             for piece in slices:
                 prefetch(piece)
         for piece in slices:
             collect(piece, capacity, done, nested=True)
+
+    starts = [bucket.start for bucket in counted]
+
+    def counted_rows(start: int, end: int) -> float | None:
+        """The rows counted in ``start..end`` (a bucket's spread evenly)."""
+        first = max(0, bisect.bisect_right(starts, start) - 1)
+        last = bisect.bisect_right(starts, end)
+        return (
+            sum(
+                b.rows * max(0, min(end, b.end) - max(start, b.start) + 1) / b.seconds
+                for b in counted[first:last]
+            )
+            if counted
+            else None
+        )
 
     before: Sequence[Row] = ()  # the last window's rows
     for window, parts in planned:

@@ -15,6 +15,7 @@ from typing_extensions import override
 from tap_everflow.errors import EverflowAPIError
 from tap_everflow.planning.counts import (
     TIME_COLUMNS,
+    Bucket,
     CountsUnavailable,
     buckets_of,
     read_by,
@@ -89,6 +90,7 @@ class CountedPlan(t.NamedTuple):
     windows: Plan
     column: str
     buckets: dict[int, float]  # counted rows by bucket start
+    counted: list[Bucket]  # the buckets the windows were planned from
 
 
 class RawReportStream(WindowedStream):
@@ -232,7 +234,7 @@ class RawReportStream(WindowedStream):
             column,
             sum(len(parts) for _, parts in planned),
         )
-        return CountedPlan(planned, column, totals)
+        return CountedPlan(planned, column, totals, buckets)
 
     def _ask_report(self, body: dict, context: Context | None) -> t.Any:
         return self.post_json(
@@ -336,7 +338,11 @@ class RawReportStream(WindowedStream):
         time_of = options["time_of"]
         first = True
         for done in read(
-            counted.windows, ahead.fetch, capacity=self.capacity, **options
+            counted.windows,
+            ahead.fetch,
+            capacity=self.capacity,
+            counted=counted.counted,
+            **options,
         ):
             done.requests += first  # the stretch's first request, which overflowed
             first = False
