@@ -138,10 +138,10 @@ class RawReportStream(WindowedStream):
     ) -> Generator[CompletedWindow, None, None]:
         """Read ``start..end`` in windows that each came back complete.
 
-        Each stretch of up to 14 days starts with one request for all of it:
-        only if that overflows is the traffic worth counting (a quiet account
-        pays no report request); then the rest of the range is planned.
-        Without counts, the rest of the range is walked, from that answer on.
+        Stretches of up to 14 days are read with one request each until one
+        overflows: only then is the traffic worth counting (a quiet account
+        pays no report request), and the rest of the range is planned; without
+        counts, the rest of the range is walked from that answer on.
         """
         root = self.root_partition()
         workers = int(self.config["max_concurrent_requests"])
