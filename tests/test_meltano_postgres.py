@@ -28,6 +28,9 @@ pytestmark = [
     # One worker for every test that starts PostgreSQL or meltano: they share
     # the project's .meltano and the embedded server's system user.
     pytest.mark.xdist_group("postgres"),
+    # One scenario in order: the first run loads what the later tests read and
+    # the second run adds to. A shuffled suite (--random-order) keeps this order.
+    pytest.mark.random_order(disabled=True),
 ]
 
 
