@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from tap_everflow.planning.limits import DAY
 
 if t.TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
 
 QUARTER = 900
 AROUND = 1  # quarter hours on each side whose median forecasts one
@@ -92,18 +92,24 @@ class Season:
             per_day.append(statistics.median(held))
         return statistics.median(per_day) / QUARTER if per_day else None
 
-    def _forecast(self, start: int, end: int) -> float | None:
-        """Rows in ``start..end`` a day earlier's rates say, unscaled."""
-        rows = 0.0
+    def _stretches(
+        self, start: int, end: int
+    ) -> Iterator[tuple[int, int, float | None]]:
+        """``start..end`` by quarter hour: each piece's ends and forecast rate."""
         at = start
         while at <= end:
             quarter = at - at % QUARTER
-            rate = self._rate(quarter)
+            last = min(end, quarter + QUARTER - 1)
+            yield at, last, self._rate(quarter)
+            at = last + 1
+
+    def _forecast(self, start: int, end: int) -> float | None:
+        """Rows in ``start..end`` a day earlier's rates say, unscaled."""
+        rows = 0.0
+        for first, last, rate in self._stretches(start, end):
             if rate is None:
                 return None
-            last = min(end, quarter + QUARTER - 1)
-            rows += rate * (last - at + 1)
-            at = last + 1
+            rows += rate * (last - first + 1)
         return rows
 
     def window_end(self, start: int, bound: int, rows: float) -> int | None:
@@ -111,16 +117,12 @@ class Season:
 
         None if a day earlier is not known that far yet.
         """
-        held, at = 0.0, start
-        while at <= bound:
-            quarter = at - at % QUARTER
-            rate = self._rate(quarter)
+        held = 0.0
+        for first, last, rate in self._stretches(start, bound):
             if rate is None:  # not known that far yet
                 return None
-            rate *= self.level
-            last = min(bound, quarter + QUARTER - 1)
-            if rate and held + rate * (last - at + 1) > rows:
-                return max(start, at + int((rows - held) / rate) - 1)
-            held += rate * (last - at + 1)
-            at = last + 1
+            scaled = rate * self.level
+            if scaled and held + scaled * (last - first + 1) > rows:
+                return max(start, first + int((rows - held) / scaled) - 1)
+            held += scaled * (last - first + 1)
         return bound

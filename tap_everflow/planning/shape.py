@@ -99,11 +99,12 @@ class Shape:
                 empty[-1] = (empty[-1][0], last)
             else:
                 empty.append((first, last))
-        covered = end - start + 1 - sum(last - first + 1 for first, last in empty)
+        empty_seconds = sum(last - first + 1 for first, last in empty)
+        covered = end - start + 1 - empty_seconds
         # A busy second is rows of its own, not a density to extrapolate.
         busy = max(MIN_ROWS, SPIKE * len(inside))
         density = sum(n for n in Counter(inside).values() if n < busy) / covered
-        spread = end - start + 1 - covered <= SPREAD * (end - start + 1)
+        spread = _spread(empty_seconds, end - start + 1)
         gaps = []
         for first, last in empty:
             # A sample's mass counts returned rows: a gap in it is at its density.
@@ -132,7 +133,7 @@ class Shape:
     def spread(self) -> bool:
         """Whether the rows cover the window, as a sample of it would."""
         empty = sum(last - first + 1 for first, last, _ in self.gaps)
-        return empty <= SPREAD * (self.end - self.start + 1)
+        return _spread(empty, self.end - self.start + 1)
 
     @property
     def scale(self) -> float | None:
@@ -175,6 +176,11 @@ class Shape:
             else:
                 high = middle - 1
         return low
+
+
+def _spread(empty: int, seconds: int) -> bool:
+    """Whether ``empty`` of a window's ``seconds`` without rows leave it a sample."""
+    return empty <= SPREAD * seconds
 
 
 def _prior_scale(
