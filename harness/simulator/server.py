@@ -986,8 +986,11 @@ class _Handler(BaseHTTPRequestHandler):
         if sim.latency:
             time.sleep(sim.latency)
         if fault is not None and fault.kind != "delay":
-            self._serve_fault(fault, entry)
+            # Logged before the answer goes out, as below: a client that has
+            # its answer must find its request in the log.
+            entry.status = fault.code
             sim.log(entry)
+            self._serve_fault(fault)
             return
         if fault is not None:
             time.sleep(fault.seconds)
@@ -1000,8 +1003,7 @@ class _Handler(BaseHTTPRequestHandler):
         # simulator's own CPU disturbs the tap's measurements less.
         self._send(answer.status, msgspec.json.encode(answer.payload))
 
-    def _serve_fault(self, fault: Fault, entry: RequestLog) -> None:
-        entry.status = fault.code
+    def _serve_fault(self, fault: Fault) -> None:
         if fault.kind == "status":
             self._send(fault.code, json.dumps({"error": fault.message}).encode())
         elif fault.kind == "reset":
