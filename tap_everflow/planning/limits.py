@@ -19,13 +19,13 @@ class Limits:
 
     ``max_span`` is the longest window in seconds: ``to - from`` may be at most
     14 days, and with both ends inclusive a window of ``14 * 86400`` seconds has
-    ``to - from`` one second under that. ``max_requests_per_second`` bounds the
+    ``to - from`` one second under that. ``max_parts_per_second`` bounds the
     parts an overflowing second is split into (a pathological second stops).
     """
 
     max_rows: int = 10_000
     max_span: int = 14 * DAY
-    max_requests_per_second: int = 1_000
+    max_parts_per_second: int = 1_000
 
 
 RAW_LIMITS = Limits()  # the raw report endpoints' (impressions, clicks)

@@ -17,7 +17,7 @@ import bisect
 import math
 import typing as t
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tap_everflow.planning.counts import NO_VALUE, Bucket
 from tap_everflow.planning.shape import Shape, cut_end
@@ -49,55 +49,76 @@ class PlannedWindow:
         return self.rows <= capacity
 
 
-def _greedy(
-    buckets: Sequence[Bucket], capacity: float, max_span: int
-) -> list[PlannedWindow]:
-    """Windows filled in time order up to ``capacity`` (the fewest there are).
+@dataclass
+class _Filling:
+    """Windows filled in time order up to ``capacity`` (see :func:`_greedy`).
 
     Rows estimated from a sample may be more than estimated: a window keeps
     two standard errors of its estimate as room.
     """
-    windows: list[PlannedWindow] = []
-    start: int | None = None
-    rows = variance = 0.0
 
-    def close(end: int) -> None:
-        nonlocal start, rows, variance
-        if start is not None and end >= start:
-            windows.append(PlannedWindow(start, end, rows))
-        start, rows, variance = None, 0.0, 0.0
+    capacity: float
+    max_span: int
+    windows: list[PlannedWindow] = field(default_factory=list)
+    start: int | None = None  # of the window being filled, if any
+    rows: float = 0.0
+    variance: float = 0.0
 
-    for bucket in buckets:
+    def room(self, variance: float = 0.0) -> float:
+        """Rows the window being filled still takes, with ``variance`` more."""
+        return self.capacity - self.rows - 2 * math.sqrt(self.variance + variance)
+
+    def close(self, end: int) -> None:
+        """End the window being filled (if any) at ``end``."""
+        if self.start is not None and end >= self.start:
+            self.windows.append(PlannedWindow(self.start, end, self.rows))
+        self.start, self.rows, self.variance = None, 0.0, 0.0
+
+    def add(self, bucket: Bucket) -> None:
+        """Fill windows with ``bucket``'s rows, taken to be spread evenly."""
+        if bucket.seconds == 1 and bucket.rows + 2 * math.sqrt(bucket.variance) > (
+            self.capacity
+        ):
+            self.close(bucket.start - 1)
+            self.windows.append(PlannedWindow(bucket.start, bucket.end, bucket.rows))
+            return
+        sampled = self.start is not None and bucket.variance
+        if sampled and self.room(bucket.variance) < bucket.rows:
+            self.close(bucket.start - 1)  # a sampled second: whole or not at all
         at = bucket.start  # the first second of the bucket not yet planned
-        seconds = bucket.end - bucket.start + 1
-        if seconds == 1 and bucket.rows + 2 * math.sqrt(bucket.variance) > capacity:
-            close(at - 1)
-            windows.append(PlannedWindow(bucket.start, bucket.end, bucket.rows))
-            continue
-        if start is not None and bucket.variance:
-            room = capacity - rows - 2 * math.sqrt(variance + bucket.variance)
-            if room < bucket.rows:  # a sampled second: whole or not at all
-                close(at - 1)
-        rate = bucket.rows / seconds
         while at <= bucket.end:
-            if start is None:
-                start = at
-            take = min(bucket.end - at + 1, start + max_span - at)
-            room = capacity - rows - 2 * math.sqrt(variance)
-            fit = int(room / rate) if rate else take
-            if fit < take:
-                # A second holding more than capacity is a window alone.
-                take = 1 if fit <= 0 and start == at else fit
-            if take <= 0:
-                close(at - 1)
-                continue
-            rows += rate * take
-            variance += bucket.variance * take / seconds
-            at += take
-            if at <= bucket.end or rows > capacity:  # full, or at its longest
-                close(at - 1)
-    close(buckets[-1].end if buckets else -1)
-    return windows
+            at = self._take(bucket, at)
+
+    def _take(self, bucket: Bucket, at: int) -> int:
+        """Put what fits of ``bucket`` from ``at`` on; the next second to plan."""
+        if self.start is None:
+            self.start = at
+        take = min(bucket.end - at + 1, self.start + self.max_span - at)
+        rate = bucket.rows / bucket.seconds
+        fit = int(self.room() / rate) if rate else take
+        if fit < take:
+            # A second holding more than capacity is a window alone.
+            take = 1 if fit <= 0 and self.start == at else fit
+        if take <= 0:
+            self.close(at - 1)
+            return at
+        self.rows += rate * take
+        self.variance += bucket.variance * take / bucket.seconds
+        at += take
+        if at <= bucket.end or self.rows > self.capacity:  # full, or at its longest
+            self.close(at - 1)
+        return at
+
+
+def _greedy(
+    buckets: Sequence[Bucket], capacity: float, max_span: int
+) -> list[PlannedWindow]:
+    """Windows filled in time order up to ``capacity`` (the fewest there are)."""
+    filling = _Filling(capacity, max_span)
+    for bucket in buckets:
+        filling.add(bucket)
+    filling.close(buckets[-1].end if buckets else -1)
+    return filling.windows
 
 
 def pack(
@@ -194,19 +215,14 @@ def split_by_counts(
     so (it excludes another type: how exclusions of two types combine is not
     defined).
     """
-    included = partition.included(resource_type)
-    excluded = partition.excluded(resource_type)
-    if included is None and any(k != resource_type for k, _ in partition.exclusions):
+    rest = partition.included(resource_type) is None
+    if rest and any(k != resource_type for k, _ in partition.exclusions):
         return None
-    if included is None:
-        listed: Iterable[str] = (
-            v for v in counts if v != NO_VALUE and v not in excluded
-        )
-    else:  # every allowed value, listed or not: none may be left out
-        listed = included - excluded
-    weights = {value: counts.get(value, 0) for value in listed}
+    weights = {
+        value: counts.get(value, 0)
+        for value in _values_to_split(partition, resource_type, counts)
+    }
     ranked = sorted(weights, key=lambda value: (-weights[value], value))
-    rest = included is None
     groups, loads = first_fit(
         ranked, weights, capacity, rest=counts.get(NO_VALUE, 0) if rest else None
     )
@@ -218,6 +234,21 @@ def split_by_counts(
         taken = frozenset().union(*groups[1:])
         parts.insert(0, (partition.exclude(resource_type, taken), loads[0]))
     return parts if len(parts) > 1 else None
+
+
+def _values_to_split(
+    partition: Partition, resource_type: str, counts: Mapping[str, int]
+) -> Iterable[str]:
+    """The values of ``resource_type`` to place in parts of ``partition``.
+
+    Where the partition filters the type, every allowed value, listed or not:
+    none may be left out; else the values the report listed.
+    """
+    included = partition.included(resource_type)
+    excluded = partition.excluded(resource_type)
+    if included is not None:
+        return included - excluded
+    return (v for v in counts if v != NO_VALUE and v not in excluded)
 
 
 Plan = list[tuple[PlannedWindow, list[Slice]]]  # windows and their requests
@@ -279,66 +310,98 @@ def read(
     alike; a single second is split by dimension. A window's parts come back
     as one window, so its records leave in time order.
     """
-
-    def collect(
-        part: Slice, expected: float, done: CompletedWindow, *, nested: bool = False
-    ) -> None:
-        answer = fetch(part)
-        done.requests += 1
-        if not answer.overflowed(limits):
-            done.rows.extend(answer.rows)
-            return
-        over = OVER_UNKNOWN if nested else OVER_MEASURED
-        rows = over * max(expected, limits.max_rows)  # more than fit, at least
-        if part.seconds == 1:
-            second = split_second(
-                part.start,
-                answer,
-                root=part.partition,
-                fetch=fetch,
-                prefetch=prefetch,
-                dimensions=dimensions,
-                limits=limits,
-                # Values to split by, if the answer overflowed without rows.
-                sample=answer.rows or [*done.rows, *before][: limits.max_rows],
-                expected_rows=rows,
-            )
-            done.rows.extend(second.rows)
-            done.requests += second.requests - 1  # its first is this answer
-            done.shortfalls.extend(second.shortfalls)
-            return
-        shape = Shape.read(
-            part.start, part.end, map(time_of, answer.rows), counted_rows
-        )
-        slices = pieces(part, shape, capacity=capacity, rows=rows, nested=nested)
-        if prefetch:
-            for piece in slices:
-                prefetch(piece)
-        for piece in slices:
-            collect(piece, capacity, done, nested=True)
-
-    starts = [bucket.start for bucket in counted]
-
-    def counted_rows(start: int, end: int) -> float | None:
-        """The rows counted in ``start..end`` (a bucket's spread evenly)."""
-        first = max(0, bisect.bisect_right(starts, start) - 1)
-        last = bisect.bisect_right(starts, end)
-        return (
-            sum(
-                b.rows * max(0, min(end, b.end) - max(start, b.start) + 1) / b.seconds
-                for b in counted[first:last]
-            )
-            if counted
-            else None
-        )
-
-    before: Sequence[Row] = ()  # the last window's rows
+    reader = _PlanReader(
+        fetch, capacity, limits, dimensions, time_of, prefetch, _Counted(counted)
+    )
     for window, parts in planned:
         done = CompletedWindow(window.start, window.end, [], 0)
         for part in parts:
-            collect(part, window.rows / len(parts), done)
+            reader.collect(part, window.rows / len(parts), done)
         yield done
-        before = done.rows
+        reader.before = done.rows
+
+
+class _Counted:
+    """The rows the report counted, asked for by any stretch of time."""
+
+    def __init__(self, buckets: Sequence[Bucket]) -> None:
+        """Counts of ``buckets``, which tile a range in time order."""
+        self.buckets = buckets
+        self.starts = [bucket.start for bucket in buckets]
+
+    def rows(self, start: int, end: int) -> float | None:
+        """The rows counted in ``start..end`` (a bucket's spread evenly)."""
+        if not self.buckets:
+            return None
+        first = max(0, bisect.bisect_right(self.starts, start) - 1)
+        last = bisect.bisect_right(self.starts, end)
+        return sum(
+            b.rows * max(0, min(end, b.end) - max(start, b.start) + 1) / b.seconds
+            for b in self.buckets[first:last]
+        )
+
+
+@dataclass
+class _PlanReader:
+    """What :func:`read` needs to read a planned window part by part."""
+
+    fetch: Callable[[Slice], Answer]
+    capacity: int
+    limits: Limits
+    dimensions: Sequence[Dimension]
+    time_of: Callable[[Row], int]
+    prefetch: Callable[[Slice], None] | None
+    counted: _Counted
+    before: Sequence[Row] = ()  # the last window's rows
+
+    def collect(
+        self,
+        part: Slice,
+        expected: float,
+        done: CompletedWindow,
+        *,
+        nested: bool = False,
+    ) -> None:
+        """Add ``part``'s rows and requests to ``done``, cutting it if it overflows."""
+        answer = self.fetch(part)
+        done.requests += 1
+        if not answer.overflowed(self.limits):
+            done.rows.extend(answer.rows)
+            return
+        over = OVER_UNKNOWN if nested else OVER_MEASURED
+        rows = over * max(expected, self.limits.max_rows)  # more than fit, at least
+        if part.seconds == 1:
+            self._split(part, answer, rows, done)
+            return
+        shape = Shape.read(
+            part.start, part.end, map(self.time_of, answer.rows), self.counted.rows
+        )
+        slices = pieces(part, shape, capacity=self.capacity, rows=rows, nested=nested)
+        if self.prefetch:
+            for piece in slices:
+                self.prefetch(piece)
+        for piece in slices:
+            self.collect(piece, self.capacity, done, nested=True)
+
+    def _split(
+        self, part: Slice, answer: Answer, rows: float, done: CompletedWindow
+    ) -> None:
+        """Add the rows of an overflowing second, read in parts split by value."""
+        second = split_second(
+            part.start,
+            answer,
+            root=part.partition,
+            fetch=self.fetch,
+            prefetch=self.prefetch,
+            dimensions=self.dimensions,
+            limits=self.limits,
+            # Values to split by, if the answer overflowed without rows.
+            sample=answer.rows or [*done.rows, *self.before][: self.limits.max_rows],
+            expected_rows=rows,
+        )
+        done.rows.extend(second.rows)
+        done.requests += second.requests - 1  # its first is this answer
+        done.shortfalls.extend(second.shortfalls)
 
 
 def pieces(

@@ -29,7 +29,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 if t.TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Sequence
 
 BINS = 64  # empty stretches are seen at this resolution
 SPREAD = 0.1  # at most this share of a sample's window is empty stretches
@@ -89,16 +89,7 @@ class Shape:
         if len(inside) < MIN_ROWS:
             return None
         width = -(-(end - start + 1) // BINS)
-        occupied = {(x - start) // width for x in inside}
-        empty: list[tuple[int, int]] = []
-        for first in range(start, end + 1, width):
-            if (first - start) // width in occupied:
-                continue
-            last = min(end, first + width - 1)
-            if empty and empty[-1][1] == first - 1:
-                empty[-1] = (empty[-1][0], last)
-            else:
-                empty.append((first, last))
+        empty = _empty_stretches(start, end, inside, width)
         empty_seconds = sum(last - first + 1 for first, last in empty)
         covered = end - start + 1 - empty_seconds
         # A busy second is rows of its own, not a density to extrapolate.
@@ -176,6 +167,23 @@ class Shape:
             else:
                 high = middle - 1
         return low
+
+
+def _empty_stretches(
+    start: int, end: int, inside: Sequence[int], width: int
+) -> list[tuple[int, int]]:
+    """The stretches of ``start..end`` whose bins of ``width`` hold no time."""
+    occupied = {(x - start) // width for x in inside}
+    empty: list[tuple[int, int]] = []
+    for first in range(start, end + 1, width):
+        if (first - start) // width in occupied:
+            continue
+        last = min(end, first + width - 1)
+        if empty and empty[-1][1] == first - 1:
+            empty[-1] = (empty[-1][0], last)
+        else:
+            empty.append((first, last))
+    return empty
 
 
 def _spread(empty: int, seconds: int) -> bool:

@@ -85,7 +85,7 @@ def split_second(
             part_rows=limits.max_rows - 1,  # a full answer counts as overflowing
         )
         expected_rows = None  # known for the whole second only
-        budget_left = limits.max_requests_per_second - done.requests - len(pending)
+        budget_left = limits.max_parts_per_second - done.requests - len(pending)
         if not parts or len(parts) > budget_left:
             # Keep what the API did return: real rows, though not all of them.
             done.rows.extend(known.rows)
@@ -135,45 +135,85 @@ def split_partition(
     by the next dimension at once rather than requested first. Returns None when
     no dimension can split it further.
     """
+    if not rows or (expected_rows is not None and expected_rows <= part_rows):
+        expected_rows = None  # nothing to pack by, or it fits one part
     for dimension in dimensions:
-        key = dimension.resource_type
-        included = partition.included(key)
-        if included is not None and len(included) == 1:
-            continue  # exhausted: split the next dimension within this value
-        excluded = partition.excluded(key)
-        rows_of: dict[str, list[Row]] = {}
-        for row in rows:
-            value = dimension.value_of(row)
-            if value is not None and value not in excluded:
-                rows_of.setdefault(value, []).append(row)
-        if included is None and (
-            not rows_of or any(k != key for k, _ in partition.exclusions)
-        ):
-            continue
-        values = sorted(rows_of if included is None else included - excluded)
-        if expected_rows is not None and expected_rows > part_rows and rows:
-            parts = _packed(
-                partition,
-                key,
-                values,
-                rows_of,
-                dimensions,
-                sampled=len(rows),
-                expected_rows=expected_rows,
-                part_rows=part_rows,
-            )
-            if len(parts) > 1:
-                return parts
-        counts = Counter({value: len(found) for value, found in rows_of.items()})
-        first = _heavier_half(values, counts)
-        if included is not None:
-            halves = [
-                partition.restrict(key, first),
-                partition.restrict(key, included - first),
-            ]
-            return [p for p in halves if p.included(key)]
-        return [partition.restrict(key, first), partition.exclude(key, first)]
+        parts = _split_by(
+            dimension,
+            partition,
+            rows,
+            dimensions,
+            expected_rows=expected_rows,
+            part_rows=part_rows,
+        )
+        if parts is not None:
+            return parts
     return None
+
+
+def _split_by(
+    dimension: Dimension,
+    partition: Partition,
+    rows: Sequence[Row],
+    dimensions: Sequence[Dimension],
+    *,
+    expected_rows: float | None,
+    part_rows: float,
+) -> list[Partition] | None:
+    """Parts of ``partition`` by ``dimension``'s values; None if it cannot split.
+
+    A dimension cannot split a partition already down to one of its values,
+    nor one it does not filter where the sample shows none of its values or
+    another dimension's values are already excluded. With ``expected_rows``
+    (more than ``part_rows``) values are packed into parts, else halved.
+    """
+    key = dimension.resource_type
+    included = partition.included(key)
+    if included is not None and len(included) == 1:
+        return None  # exhausted: split the next dimension within this value
+    rows_of = _rows_by_value(dimension, partition, rows)
+    if included is None and (
+        not rows_of or any(k != key for k, _ in partition.exclusions)
+    ):
+        return None
+    values = sorted(rows_of if included is None else included - partition.excluded(key))
+    if expected_rows is not None:
+        parts = _packed(
+            partition,
+            key,
+            values,
+            rows_of,
+            dimensions,
+            sampled=len(rows),
+            expected_rows=expected_rows,
+            part_rows=part_rows,
+        )
+        if len(parts) > 1:
+            return parts
+    counts = Counter({value: len(found) for value, found in rows_of.items()})
+    return _halves(partition, key, _heavier_half(values, counts))
+
+
+def _rows_by_value(
+    dimension: Dimension, partition: Partition, rows: Sequence[Row]
+) -> dict[str, list[Row]]:
+    """The sampled ``rows`` by their value of ``dimension``, less excluded values."""
+    excluded = partition.excluded(dimension.resource_type)
+    rows_of: dict[str, list[Row]] = {}
+    for row in rows:
+        value = dimension.value_of(row)
+        if value is not None and value not in excluded:
+            rows_of.setdefault(value, []).append(row)
+    return rows_of
+
+
+def _halves(partition: Partition, key: str, first: frozenset[str]) -> list[Partition]:
+    """``partition`` split into ``first`` of ``key``'s values and the others."""
+    included = partition.included(key)
+    if included is None:
+        return [partition.restrict(key, first), partition.exclude(key, first)]
+    halves = [partition.restrict(key, first), partition.restrict(key, included - first)]
+    return [p for p in halves if p.included(key)]
 
 
 def _packed(
