@@ -1,6 +1,7 @@
 """Keep the tap's memory flat however many rows it syncs.
 
-A raw report answer of 10,000 rows is about 7 MB. glibc's malloc serves a block
+A raw report answer of 10,000 rows is 7 MB of JSON (impressions; clicks 29 MB),
+decoded into 13 MB of rows (46 MB). glibc's malloc serves a block
 that large with mmap and returns it to the system when freed, but the first
 such free raises its mmap threshold: later bodies come from the heap (one per
 thread), whose freed space stays with the process. Peak RSS then grew with the

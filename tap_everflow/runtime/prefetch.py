@@ -23,7 +23,7 @@ class Prefetcher(t.Generic[K, V]):
     are used, so records are emitted in order whatever order requests finish.
 
     Requests run ahead to hide the API's latency, but an answer read ahead of
-    its use is held in memory (a raw window's rows: about 14 MB). So a call
+    its use is held in memory (a raw window's rows: see docs/performance.md). So a call
     running ahead calls :meth:`make_room` before it reads its answer, and only
     the answers of the next ``held`` keys (in the order announced) and of the
     key the consumer waits for are read: a fast API then waits, its answer

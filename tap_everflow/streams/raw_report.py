@@ -151,7 +151,7 @@ class RawReportStream(WindowedStream):
             "limits": self.limits,
             "time_of": attrgetter(self.time_field),
         }
-        with self.requests_ahead(call, workers) as ahead:  # ~7 MB held per window
+        with self.requests_ahead(call, workers) as ahead:
             options["prefetch"] = ahead.prefetch if workers > 1 else None
             cursor = start
             while cursor <= end:

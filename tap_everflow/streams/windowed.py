@@ -111,13 +111,8 @@ class WindowedStream(EverflowStream):
             alternatives=self.alternatives,
         )
 
-    @property
-    def row_type(self) -> type[msgspec.Struct]:
-        """The Struct type rows are decoded into."""
-        return self.typed_rows.row_type
-
     def conform_rows(self, rows: list) -> list[msgspec.Struct]:
-        """Rows as decoded JSON, conformed (proto3 rules) into :attr:`row_type`."""
+        """Rows as decoded JSON, conformed (proto3 rules) into :attr:`typed_rows`."""
         return self.typed_rows.from_json(rows)
 
     @cached_property
