@@ -58,7 +58,7 @@ FATAL_STATUS_ADVICE: dict[int, str] = {
     ),
 }
 MAX_RETRY_WAIT = 60  # seconds; Everflow's rate-limit window is 30 s
-MAX_RATE_LIMIT_WAITS = 10  # 429s waited out per try before the request fails
+MAX_RATE_LIMITED_TRIES = 10  # tries answered 429 in a row before a request fails
 # Tries of a server that never accepted a connection (refused, unknown host)
 # before the sync stops: waiting cannot fix a wrong api_url.
 MAX_CONNECT_TRIES = 3
@@ -402,7 +402,7 @@ class EverflowStream(RESTStream):
         """The SDK's retries (backoff) of ``func``, each try paced by the throttle.
 
         A 429 pauses every request for the rate window, then the try is made
-        again without counting as a retry (MAX_RATE_LIMIT_WAITS times at most).
+        again without counting as a retry (MAX_RATE_LIMITED_TRIES times at most).
         Once the sync stops, a request gives up at its next try. A request
         that failed every try raises an EverflowAPIError saying why, in short.
         backoff logs nothing itself: the handlers say it in the tap's words.
@@ -422,7 +422,7 @@ class EverflowStream(RESTStream):
             RateLimitedError,
             interval=self.throttle.window,
             jitter=None,
-            max_tries=MAX_RATE_LIMIT_WAITS,
+            max_tries=MAX_RATE_LIMITED_TRIES,
             on_backoff=self.rate_limit_handler,
             on_giveup=self.giveup_handler,
             logger=None,
