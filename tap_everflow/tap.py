@@ -100,6 +100,17 @@ class TapEverflow(Tap):
         streams go as RECORD messages still (entity lists marking deletions).
         """
         return_large_blocks()
+        self._log_selection()
+        try:
+            super().sync_all()
+        except REPORTED as exc:
+            self._fail(exc)
+        finally:
+            if isinstance(self.message_writer, LineWriter):
+                self.message_writer.flush()  # records held, even if the sync failed
+
+    def _log_selection(self) -> None:
+        """One line for the streams not selected; one if some skip batch_config."""
         skipped = [
             stream.name
             for stream in self.streams.values()
@@ -120,28 +131,25 @@ class TapEverflow(Tap):
                 "flags deleted entities (emit_activate_version_messages false "
                 "batches them too)."
             )
-        try:
-            super().sync_all()
-        except REPORTED as exc:
-            # Bookmarks only ever cover records already written (held ones are
-            # written first): saving them spares the next run re-reading those.
-            # Not with batch_config: bookmarks then also cover the records
-            # gathered for a batch file not yet written, and the STATE after
-            # the last BATCH message is already the one to resume from.
-            if not self.config.get("batch_config"):
-                self.state_writer.write_state(self.state)
-            message = str(exc)
-            stream = _failed_stream(exc)
-            if stream and not message.startswith(f"{stream}: "):
-                message = f"{stream}: {message}"
-            if self._secret_is_text:
-                message = message.replace(self.config["api_key"], MASK)
-            # The only ERROR line: streams log the SDK's own at DEBUG.
-            self.logger.error("%s", message)
-            sys.exit(1)
-        finally:
-            if isinstance(self.message_writer, LineWriter):
-                self.message_writer.flush()  # records held, even if the sync failed
+
+    def _fail(self, exc: BaseException) -> t.NoReturn:
+        """End the sync that raised ``exc``: a last STATE, one ERROR line, exit 1."""
+        # Bookmarks only ever cover records already written (held ones are
+        # written first): saving them spares the next run re-reading those.
+        # Not with batch_config: bookmarks then also cover the records
+        # gathered for a batch file not yet written, and the STATE after
+        # the last BATCH message is already the one to resume from.
+        if not self.config.get("batch_config"):
+            self.state_writer.write_state(self.state)
+        message = str(exc)
+        stream = _failed_stream(exc)
+        if stream and not message.startswith(f"{stream}: "):
+            message = f"{stream}: {message}"
+        if self._secret_is_text:
+            message = message.replace(self.config["api_key"], MASK)
+        # The only ERROR line: streams log the SDK's own at DEBUG.
+        self.logger.error("%s", message)
+        sys.exit(1)
 
     @override
     def _handle_termination(self, signum: int, frame: FrameType | None) -> None:

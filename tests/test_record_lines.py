@@ -1,4 +1,4 @@
-"""RECORD lines written straight from records are the SDK writer's, byte for byte."""
+"""RECORD lines written straight from records are the SDK's, byte for byte."""
 
 from __future__ import annotations
 
@@ -8,12 +8,15 @@ import io
 import json
 import re
 
+from singer_sdk import Stream
 from singer_sdk import singerlib as singer
 from singer_sdk.contrib.msgspec import MsgSpecWriter
+from typing_extensions import override
 
 from harness.pipeline import iso
 from harness.simulator import EverflowSimulator, uniform
 from tap_everflow.runtime.record_lines import LineWriter
+from tap_everflow.streams import STREAM_TYPES
 from tap_everflow.tap import TapEverflow
 from tests.conftest import DAY, now, tap_config
 
@@ -21,10 +24,31 @@ from tests.conftest import DAY, now, tap_config
 WALL_CLOCK = re.compile(rb'"(time_extracted|replication_key_signpost)":"[^"]*"')
 
 
+def sdk_written(stream_type: type[Stream]) -> type[Stream]:
+    """``stream_type`` writing its records as the SDK does, not as the tap does.
+
+    The SDK's steps per record (selection, type conformance, stream maps, a
+    RECORD message through the writer) instead of the tap's lines written
+    from records it built to the schema (see ``streams/windowed.py``).
+    """
+    return type(
+        stream_type.__name__,
+        (stream_type,),
+        {
+            "_generate_record_messages": Stream._generate_record_messages,
+            "_write_record_message": Stream._write_record_message,
+        },
+    )
+
+
 class SdkWriterTap(TapEverflow):
-    """The tap with the SDK's own msgspec writer: every record as a message."""
+    """The tap writing records the SDK's way, with its msgspec writer."""
 
     message_writer_class = MsgSpecWriter
+
+    @override
+    def discover_streams(self) -> list[Stream]:
+        return [sdk_written(stream_type)(self) for stream_type in STREAM_TYPES]
 
 
 def output(tap_class: type[TapEverflow]) -> bytes:

@@ -45,8 +45,7 @@ def test_random_faults_lose_nothing(make_simulator, tap, seed, overflow_mode):
     )
     assert_complete(run, truth)
     faults = Counter(r.fault.split()[0] for r in sim.requests if r.fault)
-    print(f"seed {seed}: {len(truth)} rows, {len(sim.requests)} requests, {faults}")
-    assert sum(faults.values()) >= 8
+    assert sum(faults.values()) >= 8, faults
 
 
 def test_no_setting_or_output_reveals_the_key(make_simulator, tap):

@@ -318,8 +318,8 @@ CONFIG_SCHEMA = th.PropertiesList(
         description=(
             "After a 429 or X-RateLimit-Remaining: 0, every request pauses this "
             "long (Everflow's rate window is 30 s), then tries again without "
-            "using up max_retries. After 10 such pauses for one request the sync "
-            "stops."
+            "using up max_retries. A request answered 429 ten times in a row "
+            "stops the sync."
         ),
     ),
     th.Property(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import sys
@@ -57,15 +58,19 @@ FATAL_STATUS_ADVICE: dict[int, str] = {
     ),
 }
 MAX_RETRY_WAIT = 60  # seconds; Everflow's rate-limit window is 30 s
-MAX_RATE_LIMIT_WAITS = 10  # 429s waited out per request before it counts as failed
-# The lines backoff itself logs on each retry and on giving up: backoff_handler's
-# warning and the tap's last error line say the same, without call reprs.
-BACKOFF_OWN_LINES = frozenset(
-    {"Backing off %s(...) for %.1fs (%s)", "Giving up %s(...) after %d tries (%s)"}
-)
+MAX_RATE_LIMITED_TRIES = 10  # tries answered 429 in a row before a request fails
 # Tries of a server that never accepted a connection (refused, unknown host)
 # before the sync stops: waiting cannot fix a wrong api_url.
 MAX_CONNECT_TRIES = 3
+# What the SDK's request_decorator retries (a ConnectionResetError among them).
+RETRIED = (
+    ConnectionResetError,
+    RetriableAPIError,
+    requests.exceptions.Timeout,
+    requests.exceptions.ConnectionError,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+)
 # The OS's reason inside a requests/urllib3 connection error's long text.
 OS_REASON = re.compile(r"\[Errno -?\d+\] ([^'\")]+)")
 # Stream state key: every row up to and including this time (or day) was emitted.
@@ -95,7 +100,6 @@ class EverflowStream(RESTStream):
         self.ahead: Prefetcher[t.Any, t.Any] | None = None
         # Bodies are read by request_json, once there is room for them.
         self.requests_session.stream = True
-        self.logger.addFilter(_not_backoffs_own_line)
         self.logger.addFilter(sdk_detail_at_debug)
         self._record_tally: RecordTally | None = None
 
@@ -177,12 +181,22 @@ class EverflowStream(RESTStream):
         return int(self.config["request_timeout"])
 
     @override
-    def backoff_wait_generator(self) -> t.Generator[float, None, None]:
-        """Exponential waits, starting at retry_wait_seconds, capped at a minute."""
-        return backoff.expo(
+    def backoff_wait_generator(self) -> t.Generator[float, t.Any, None]:
+        """Exponential waits from retry_wait_seconds, capped at a minute.
+
+        backoff sends each failure in (as for the SDK's ``backoff_runtime``).
+        The waits end, so backoff gives up, when the MAX_CONNECT_TRIES-th try
+        or a later one found no server to connect to.
+        """
+        waits = backoff.expo(
             factor=float(self.config["retry_wait_seconds"]),
             max_value=MAX_RETRY_WAIT,
         )
+        error = yield next(waits)  # backoff's first send, before any try
+        for tries in itertools.count(1):
+            if _never_connected(error) and tries >= MAX_CONNECT_TRIES:
+                return
+            error = yield next(waits)
 
     @override
     def backoff_jitter(self, value: float) -> float:
@@ -196,23 +210,30 @@ class EverflowStream(RESTStream):
 
     @override
     def backoff_handler(self, details: Details) -> None:
-        """One short warning per retry, saying why and when (not the SDK's repr).
-
-        A server that never accepted a connection stops the sync after
-        MAX_CONNECT_TRIES tries, with one line naming api_url.
-        """
-        error = details.get("exception")
-        reason = _short_reason(error)
-        if _never_connected(error) and details["tries"] >= MAX_CONNECT_TRIES:
-            raise EverflowAPIError(self.gave_up(error, details["tries"])) from None
+        """One short warning per retry, saying why and when (not the SDK's repr)."""
         self.logger.warning(
             "%s: request failed (%s); retry %d of %d in %.1f s.",
             self.name,
-            reason,
+            _short_reason(details.get("exception")),
             details["tries"],
             self.backoff_max_tries() - 1,
             details.get("wait") or 0.0,
         )
+
+    def rate_limit_handler(self, details: Details) -> None:
+        """On a 429 (backoff's ``on_backoff``): every request waits, with a warning."""
+        wait = details.get("wait") or 0.0
+        self.logger.warning(
+            "%s: Everflow answered 429 (rate limited); pausing requests %s s.",
+            self.name,
+            wait,
+        )
+        self.throttle.pause(wait)
+
+    def giveup_handler(self, details: Details) -> t.NoReturn:
+        """On giving up (backoff's ``on_giveup``): fail with :meth:`gave_up`'s line."""
+        message = self.gave_up(details.get("exception"), details["tries"])
+        raise EverflowAPIError(message) from None
 
     def gave_up(self, error: object, tries: int) -> str:
         """What to tell the user once a request failed ``tries`` times (``error``)."""
@@ -221,6 +242,14 @@ class EverflowStream(RESTStream):
             return (
                 f"Cannot connect to api_url {self.url_base}: {reason} ({tries} "
                 "tries). Check api_url and the network."
+            )
+        if isinstance(error, RateLimitedError):
+            return (
+                f"{self.name}: Everflow kept answering 429 (rate limited), {tries} "
+                f"tries {self.throttle.window} s apart: another client is using "
+                "up the account's request limit. Lower "
+                "max_requests_per_second or run later; the next run resumes from "
+                "the saved state."
             )
         return (
             f"{self.name}: Giving up after {tries} tries: {reason}. Everflow is "
@@ -373,51 +402,41 @@ class EverflowStream(RESTStream):
         """The SDK's retries (backoff) of ``func``, each try paced by the throttle.
 
         A 429 pauses every request for the rate window, then the try is made
-        again without counting as a retry (up to MAX_RATE_LIMIT_WAITS times).
+        again without counting as a retry (MAX_RATE_LIMITED_TRIES times at most).
         Once the sync stops, a request gives up at its next try. A request
         that failed every try raises an EverflowAPIError saying why, in short.
+        backoff logs nothing itself: the handlers say it in the tap's words.
         """
 
         def paced(
             prepared_request: requests.PreparedRequest, context: Context | None
         ) -> requests.Response:
-            for _ in range(MAX_RATE_LIMIT_WAITS):
-                if self.stopping.is_set():
-                    msg = f"{self.name}: the sync stopped; request abandoned"
-                    raise EverflowError(msg)
-                self.throttle.wait_turn()
-                try:
-                    return func(prepared_request, context)
-                except RateLimitedError:
-                    self.logger.warning(
-                        "%s: Everflow answered 429 (rate limited); pausing "
-                        "requests %s s.",
-                        self.name,
-                        self.throttle.window,
-                    )
-                    self.throttle.pause()
-            msg = (
-                f"{self.name}: Everflow kept answering 429 (rate limited) for "
-                f"{MAX_RATE_LIMIT_WAITS} waits of {self.throttle.window} s: another "
-                "client is using up the account's request limit. Lower "
-                "max_requests_per_second or run later; the next run resumes from "
-                "the saved state."
-            )
-            raise EverflowAPIError(msg)
+            if self.stopping.is_set():
+                msg = f"{self.name}: the sync stopped; request abandoned"
+                raise EverflowError(msg)
+            self.throttle.wait_turn()
+            return func(prepared_request, context)
 
-        retried = super().request_decorator(paced)
-
-        def reported(
-            prepared_request: requests.PreparedRequest, context: Context | None
-        ) -> requests.Response:
-            try:
-                return retried(prepared_request, context)
-            # What the SDK's retries retry (a ConnectionResetError among them).
-            except (OSError, RetriableAPIError) as error:
-                message = self.gave_up(error, self.backoff_max_tries())
-                raise EverflowAPIError(message) from None
-
-        return reported
+        rate_limited = backoff.on_exception(
+            backoff.constant,
+            RateLimitedError,
+            interval=self.throttle.window,
+            jitter=None,
+            max_tries=MAX_RATE_LIMITED_TRIES,
+            on_backoff=self.rate_limit_handler,
+            on_giveup=self.giveup_handler,
+            logger=None,
+        )
+        retried = backoff.on_exception(
+            self.backoff_wait_generator,
+            RETRIED,
+            jitter=self.backoff_jitter,
+            max_tries=self.backoff_max_tries,
+            on_backoff=self.backoff_handler,
+            on_giveup=self.giveup_handler,
+            logger=None,
+        )
+        return retried(rate_limited(paced))
 
     def post_json(
         self,
@@ -484,11 +503,7 @@ class EverflowStream(RESTStream):
 
 
 class RateLimitedError(RetriableAPIError):
-    """A 429: waited out by the throttle rather than retried with backoff."""
-
-
-def _not_backoffs_own_line(record: logging.LogRecord) -> bool:
-    return not (isinstance(record.msg, str) and record.msg in BACKOFF_OWN_LINES)
+    """A 429: waited out for the rate window, not counted as a retry."""
 
 
 def _never_connected(error: object) -> bool:
