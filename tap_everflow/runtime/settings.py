@@ -130,11 +130,11 @@ CONFIG_SCHEMA = th.PropertiesList(
             "Earliest time the time-based streams extract: ISO 8601, UTC unless "
             "an offset is given; a bare date starts at its 00:00:00. Default: as "
             "far back as Everflow keeps rows (retention_days for raw streams, "
-            "365 days for conversions, daily_report and reporting_adjustments). "
-            "Raw streams, conversions and daily_report never start earlier; raw "
-            "streams and conversions say in a WARNING what was skipped. A run "
-            "with saved state continues from it. Entity lists do not use it: a "
-            "first run reads them whole."
+            "365 days for conversions), 365 days for daily_report and "
+            "reporting_adjustments. Raw streams and conversions never start "
+            "earlier, and say in a WARNING what was skipped. A run with saved "
+            "state continues from it. Entity lists do not use it: a first run "
+            "reads them whole."
         ),
     ),
     th.Property(

@@ -16,10 +16,10 @@ from typing_extensions import override
 from tap_everflow.planning.limits import DAY_FORMAT, REPORT_PATH, Limits
 from tap_everflow.planning.progress import Progress
 from tap_everflow.planning.slices import Answer, Dimension, Slice
+from tap_everflow.planning.sync_range import RangeRule, Unit
 from tap_everflow.planning.walk import walk
 from tap_everflow.records.schemas import DAILY_REPORT_AMOUNTS, DAILY_REPORT_COUNTS
-from tap_everflow.runtime.settings import parse_time
-from tap_everflow.streams.base import EverflowStream
+from tap_everflow.streams.ranged import RangedStream
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator
@@ -42,8 +42,15 @@ TABLE_ROW_SCHEMA = {
     "type": "object",
     "properties": {"columns": {}, "reporting": {"type": "object", **METRICS_SCHEMA}},
 }
-# A day has one row per column combination: the cap is on those rows.
+# walk() cuts the range's positions as it cuts seconds; here a position is a
+# day number (Unit.DAY: date.toordinal()), one a request. A day has one row per
+# column combination: the cap is on those rows.
 DAY_LIMITS = Limits(max_span=1)
+
+
+def _day(number: int) -> dt.date:
+    """The day of a day number (a position of the range, ``date.toordinal()``)."""
+    return dt.date.fromordinal(number)
 
 
 def _column_id(column: str) -> t.Callable[[t.Any], str | None]:
@@ -59,14 +66,16 @@ def _column_id(column: str) -> t.Callable[[t.Any], str | None]:
     return value_of
 
 
-class DailyReportStream(EverflowStream):
+class DailyReportStream(RangedStream):
     """``POST /networks/reporting/entity/table``: one row per day and columns.
 
-    Days are read in the reporting time zone, one request each (a window of
-    "seconds" that are days, for :func:`walk`). A day answered with
+    Days are read in the reporting time zone, one request each (:func:`walk`
+    over day numbers, see DAY_LIMITS). A day answered with
     ``incomplete_results`` is split by the columns' ids, as raw seconds are.
     Recent days are re-read (``daily_report_lookback_days``): their numbers
-    change as conversions arrive and are scrubbed.
+    change as conversions arrive and are scrubbed. Today is read as it stands
+    (no lag) and read again next run; Everflow keeps the aggregated numbers
+    for good, so any start_date is honoured (no retention).
     """
 
     name = "daily_report"
@@ -76,6 +85,12 @@ class DailyReportStream(EverflowStream):
     replication_key = "date"
     is_sorted = True
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
+    range_rule = RangeRule(
+        Unit.DAY,
+        lag=False,
+        retention_days=None,
+        lookback_days="daily_report_lookback_days",
+    )
     # The request is built from settings the user may have mistyped.
     status_advice: t.ClassVar[dict[int, str]] = {
         HTTPStatus.BAD_REQUEST: (
@@ -137,38 +152,16 @@ class DailyReportStream(EverflowStream):
         flag = payload.get("incomplete_results")
         return Answer(rows, incomplete=flag in (True, "true", 1))
 
-    def _zone(self) -> ZoneInfo:
+    @override
+    def range_zone(self) -> ZoneInfo:
+        """The reporting time zone, whose days the report counts."""
         zone_id = int(self.config["daily_report_timezone_id"])
         return ZoneInfo(TIMEZONES[zone_id])
-
-    def _days(self, context: Context | None) -> tuple[dt.date, dt.date]:
-        """First and last day to read: the bookmark less the lookback, to today."""
-        zone = self._zone()
-        today = dt.datetime.now(zone).date()
-        last = today
-        if end_date := self.config.get("end_date"):
-            last = min(
-                today, parse_time(end_date, end_of_day=True).astimezone(zone).date()
-            )
-        retention = today - dt.timedelta(days=365)
-        first = retention
-        if start_date := self.config.get("start_date"):
-            first = max(first, parse_time(start_date).astimezone(zone).date())
-        # The SDK's bookmark moves back when a run stops in the lookback; the
-        # last complete day does not.
-        bookmark = self.get_starting_replication_key_value(context)
-        marks = [str(m)[:10] for m in (bookmark, self.complete_through(context)) if m]
-        if marks and max(marks) > first.isoformat():
-            lookback = int(self.config["daily_report_lookback_days"])
-            resumed = dt.date.fromisoformat(max(marks))
-            first = max(first, resumed - dt.timedelta(days=lookback))
-        return first, last
 
     @override
     def get_records(self, context: Context | None) -> Iterator[dict]:
         """Every row of every day, day by day."""
-        first, last = self._days(context)
-        if first > last:
+        if (days := self.sync_range(context)) is None:
             return
         dimensions = [
             Dimension(column, _column_id(column))
@@ -178,18 +171,17 @@ class DailyReportStream(EverflowStream):
         conform = self.conformer(TABLE_ROW_SCHEMA)
         workers = int(self.config["max_concurrent_requests"])
         call = partial(self._request_day, context=context)
-        progress = Progress(first.toordinal(), last.toordinal())
+        progress = Progress(*days)
         with self.requests_ahead(call, workers) as ahead:
             for window in walk(
-                first.toordinal(),
-                last.toordinal(),
+                *days,
                 ahead.fetch,
                 dimensions=dimensions,
                 limits=DAY_LIMITS,
                 prefetch=ahead.prefetch if workers > 1 else None,
                 concurrency=workers,
             ):
-                day = dt.date.fromordinal(window.start).isoformat()
+                day = _day(window.start).isoformat()
                 for shortfall in window.shortfalls:
                     self.logger.warning(
                         "%s: %s, %s: more rows than Everflow returns in one "
@@ -227,7 +219,7 @@ class DailyReportStream(EverflowStream):
         return record
 
     def _request_day(self, window: Slice, context: Context | None) -> Answer:
-        day = dt.date.fromordinal(window.start).strftime(DAY_FORMAT)
+        day = _day(window.start).strftime(DAY_FORMAT)
         body = {
             "from": day,
             "to": day,

@@ -9,6 +9,7 @@ from typing_extensions import override
 
 from tap_everflow.planning.limits import Limits
 from tap_everflow.planning.slices import Dimension, Partition
+from tap_everflow.planning.sync_range import RangeRule, Unit
 from tap_everflow.records import schemas
 from tap_everflow.streams.dated_lists import DatedListStream
 from tap_everflow.streams.paged_report import PagedReportStream
@@ -55,8 +56,13 @@ class ConversionsStream(PagedReportStream):
     primary_keys = ("conversion_id",)
     replication_key = "converted_at"
     time_field = "conversion_unix_timestamp"
-    retention_days = 365  # only the last 365 days (docs/api.md#conversions)
-    lookback_days = "conversions_lookback_days"
+    # Only the last 365 days (docs/api.md#conversions); statuses change later.
+    range_rule = RangeRule(
+        Unit.SECOND,
+        lag=True,
+        retention_days=365,
+        lookback_days="conversions_lookback_days",
+    )
     schema = schemas.CONVERSION
     alternatives = schemas.CONVERSION_ALTERNATIVES
 
@@ -104,5 +110,12 @@ class ReportingAdjustmentsStream(DatedListStream):
     records_key = "adjustments"
     primary_keys = ("network_reporting_adjustment_id",)
     replication_key = "date_adjustment"
-    lookback_days = "reporting_adjustments_lookback_days"
+    # Adjustments correct past days: no lag; Everflow documents no retention.
+    range_rule = RangeRule(
+        Unit.DAY,
+        lag=False,
+        retention_days=None,
+        lookback_days="reporting_adjustments_lookback_days",
+        bookmark=False,  # rows come in list order, not by day
+    )
     schema = schemas.ADJUSTMENT

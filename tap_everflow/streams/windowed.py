@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
 import typing as t
 from contextlib import closing
 from functools import cached_property
@@ -19,12 +18,12 @@ from typing_extensions import override
 
 from tap_everflow.errors import EverflowResponseError
 from tap_everflow.planning.progress import Progress
+from tap_everflow.planning.sync_range import RangeRule, Span, Unit
 from tap_everflow.records.proto3 import deselected_paths
 from tap_everflow.records.schemas import without
 from tap_everflow.records.typed_rows import TypedRows
 from tap_everflow.runtime.record_lines import LineWriter
-from tap_everflow.runtime.settings import parse_time
-from tap_everflow.streams.base import EverflowStream
+from tap_everflow.streams.ranged import RangedStream
 
 if t.TYPE_CHECKING:
     from collections.abc import Generator, Iterator
@@ -42,7 +41,7 @@ def utc(epoch: int) -> dt.datetime:
     return dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
 
 
-class WindowedStream(EverflowStream):
+class WindowedStream(RangedStream):
     """A stream read window by window, every window complete before it is emitted.
 
     Windows are consecutive and each one's rows are emitted sorted by time, so
@@ -62,10 +61,8 @@ class WindowedStream(EverflowStream):
     # Records are built field by field from the schema (see proto3.py).
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
     time_field: t.ClassVar[str] = "unix_timestamp"
-    # How far back the API keeps rows; a setting name, or a fixed number of days.
-    retention_days: t.ClassVar[str | int] = "retention_days"
-    # Days re-read before the bookmark on every run: rows that change later.
-    lookback_days: t.ClassVar[str | int] = 0
+    # Raw rows: kept retention_days, no lookback (they do not change).
+    range_rule = RangeRule(Unit.SECOND, lag=True, retention_days="retention_days")
     # When the window being emitted was complete: its records' time_extracted.
     _extracted_at: dt.datetime
     # How far the sync is (see progress.py).
@@ -77,7 +74,7 @@ class WindowedStream(EverflowStream):
     @override
     def check_sorted(self) -> bool:
         """Windows re-read by the lookback start before the bookmark."""
-        return not self._days(self.lookback_days)
+        return not self.lookback_days()
 
     def complete_windows(
         self, start: int, end: int, context: Context | None
@@ -174,84 +171,6 @@ class WindowedStream(EverflowStream):
         self._write_line(record)
         self.state_manager.is_flushed = False
 
-    def _days(self, value: str | int) -> int:
-        return int(self.config[value] if isinstance(value, str) else value)
-
-    def sync_range(self, context: Context | None) -> tuple[int, int] | None:
-        """The inclusive epoch range to extract this run, or None if nothing is due.
-
-        Starts at the later of start_date, the bookmark and the end of the last
-        complete window, less the stream's lookback; never earlier than the API
-        keeps rows. Ends at end_date (never after now), or else at now minus
-        lag_minutes.
-        """
-        now = int(time.time())
-        settled = now - 60 * int(self.config["lag_minutes"])
-        end = settled
-        if self.config.get("end_date"):
-            asked = int(
-                parse_time(self.config["end_date"], end_of_day=True).timestamp()
-            )
-            end = min(now, asked)
-            if end > settled:
-                self.logger.warning(
-                    "%s: end_date %s is within lag_minutes (%s) of now: rows "
-                    "Everflow is still recording for the last minutes may arrive "
-                    "after this run, and only a later run that covers them again "
-                    "delivers them.",
-                    self.name,
-                    utc(end).isoformat(),
-                    self.config["lag_minutes"],
-                )
-        retention_days = self._days(self.retention_days)
-        earliest = now - retention_days * 86_400
-
-        starting = self.get_starting_timestamp(context)
-        start = int(starting.timestamp()) if starting else None
-        state = self.get_context_state(context)
-        if complete := self.complete_through(context):
-            # The bookmark moves back while a lookback is re-read; this does not.
-            start = max(start or 0, int(parse_time(complete).timestamp()) + 1)
-        lookback = self._days(self.lookback_days) * 86_400
-        if (
-            start is not None
-            and lookback
-            and (complete or "replication_key_value" in state)
-        ):
-            start_date = self.config.get("start_date")
-            floor = int(parse_time(start_date).timestamp()) if start_date else earliest
-            start = max(floor, start - lookback)
-        if start is None:
-            start = earliest
-            self.logger.info(
-                "%s: no start_date; starting %s, the limit of raw-data retention "
-                "(%d days).",
-                self.name,
-                utc(start).isoformat(),
-                retention_days,
-            )
-        elif start < earliest:
-            self.logger.warning(
-                "%s: Everflow keeps raw rows for only about %d days; skipping "
-                "%s to %s (%.1f days) and starting at %s.",
-                self.name,
-                retention_days,
-                utc(start).isoformat(),
-                utc(earliest - 1).isoformat(),
-                (earliest - start) / 86_400,
-                utc(earliest).isoformat(),
-            )
-            start = earliest
-        if start > end:
-            self.logger.info(
-                "%s: nothing to extract (next start %s is after the end %s).",
-                self.name,
-                utc(start).isoformat(),
-                utc(end).isoformat(),
-            )
-            return None
-        return start, end
-
     @override
     def get_records(self, context: Context | None) -> Iterator[dict]:
         """Emit every row of the sync range, window by window, in time order."""
@@ -260,7 +179,7 @@ class WindowedStream(EverflowStream):
             yield from self._window_by_window(span, context)
 
     def _window_by_window(
-        self, sync_range: tuple[int, int], context: Context | None
+        self, sync_range: Span, context: Context | None
     ) -> Iterator[dict]:
         self.progress = Progress(*sync_range)
         # Closed explicitly, so that an error here, while windows are fetched
@@ -282,7 +201,7 @@ class WindowedStream(EverflowStream):
                 yield from self._records(rows)
                 if writer:
                     writer.flush()  # the window's records, before a slow next one
-                if self.lookback_days:
+                if self.range_rule.lookback_days:
                     # Only now, with every record of the window emitted, is it
                     # complete: the mark to resume from, as the bookmark moves
                     # back while the lookback is re-read.
@@ -342,29 +261,19 @@ class WindowedStream(EverflowStream):
         # Undeclared fields already reported, held as raw JSON: blanked, so
         # that nested Structs encode without them, and left out at the top.
         undeclared = self.typed_rows.undeclared_fields()
-        top_level = [name for parents, name in undeclared if not parents]
+        dropped: list[tuple[str, ...]] = [
+            (name,) for parents, name in undeclared if not parents
+        ]
+        dropped += deselected
         time_of, replication_key = attrgetter(self.time_field), self.replication_key
         stamp_epoch, stamp, hour, hour_prefix = None, "", None, ""
-        holder: t.Any  # what holds a field: a (nested) Struct, then a dict
         for row in rows:
             epoch = time_of(row)  # from the row: the time field may be deselected
-            for parents, name in undeclared:
-                holder = row
-                for parent in parents:
-                    holder = getattr(holder, parent)
-                # Not contextlib.suppress: a context per row and field is slow.
-                try:  # noqa: SIM105
-                    setattr(holder, name, msgspec.UNSET)
-                except AttributeError:  # a row typed before the field was seen
-                    pass
+            if undeclared:
+                _blank(row, undeclared)
             record = to_record(row)
-            for name in top_level:
-                record.pop(name, None)
-            for *path, name in deselected:
-                holder = record
-                for parent in path:
-                    holder = holder.get(parent) or {}
-                holder.pop(name, None)
+            if dropped:
+                _drop(record, dropped)
             if epoch != stamp_epoch:  # sorted: consecutive rows share the string
                 if epoch // 3600 != hour:
                     hour = epoch // 3600
@@ -396,3 +305,27 @@ class WindowedStream(EverflowStream):
                 shortfall.partition.describe(),
                 shortfall.rows_returned,
             )
+
+
+def _blank(row: msgspec.Struct, fields: list[tuple[tuple[str, ...], str]]) -> None:
+    """Unset a row's ``fields`` (parent names, attribute), where its type has them."""
+    holder: t.Any  # a (nested) Struct
+    for parents, name in fields:
+        holder = row
+        for parent in parents:
+            holder = getattr(holder, parent)
+        # Not contextlib.suppress: a context per row and field is slow.
+        try:  # noqa: SIM105
+            setattr(holder, name, msgspec.UNSET)
+        except AttributeError:  # a row typed before the field was seen
+            pass
+
+
+def _drop(record: dict, paths: list[tuple[str, ...]]) -> None:
+    """Remove the properties at ``paths`` (parents first) from a record."""
+    holder: t.Any  # a (nested) dict
+    for *parents, name in paths:
+        holder = record
+        for parent in parents:
+            holder = holder.get(parent) or {}
+        holder.pop(name, None)
