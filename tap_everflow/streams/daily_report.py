@@ -17,7 +17,10 @@ from tap_everflow.planning.limits import DAY_FORMAT, REPORT_PATH, Limits
 from tap_everflow.planning.progress import Progress
 from tap_everflow.planning.slices import Answer, Dimension, Slice
 from tap_everflow.planning.walk import walk
-from tap_everflow.records.schemas import DAILY_REPORT_AMOUNTS, DAILY_REPORT_COUNTS
+from tap_everflow.records.schemas.daily_report import (
+    DAILY_REPORT_AMOUNTS,
+    DAILY_REPORT_COUNTS,
+)
 from tap_everflow.runtime.settings import parse_time
 from tap_everflow.streams.base import EverflowStream
 
