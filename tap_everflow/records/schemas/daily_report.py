@@ -8,7 +8,11 @@ rates numbers.
 
 from __future__ import annotations
 
-from tap_everflow.records.schemas.fields import INTEGER, NUMBER, field
+import typing as t
+
+from singer_sdk import typing as th
+
+from tap_everflow.records.schemas.fields import INTEGER, NUMBER, STRING, field, schema
 
 ADVERTISER_COUNTS = (
     field("imp", INTEGER),
@@ -57,6 +61,27 @@ METRICS = (
     field("redirect_traffic_revenue", NUMBER),
     field("view_through_gross_sales", NUMBER),
 )
-# By type, for the daily_report stream.
-DAILY_REPORT_COUNTS = tuple(m.name for m in METRICS if m.wrapped is INTEGER)
-DAILY_REPORT_AMOUNTS = tuple(m.name for m in METRICS if m.wrapped is NUMBER)
+
+
+def daily_report_schema(columns: t.Iterable[str]) -> dict[str, t.Any]:
+    """A daily_report record: the day, each column's id and label, the metrics."""
+    return schema(
+        field("date", th.DateType),
+        *(
+            field(f"{column}_{part}", STRING)
+            for column in columns
+            for part in ("id", "label")
+        ),
+        *METRICS,
+    )
+
+
+# A row of the report's table: its columns' ids and labels (read apart), and
+# the metrics.
+TABLE_ROW_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "columns": {},
+        "reporting": {"type": "object", "properties": schema(*METRICS)["properties"]},
+    },
+}
