@@ -36,7 +36,7 @@ def _imported_layers(module: Path) -> set[str]:
 
 @pytest.mark.parametrize("layer", sorted(ALLOWED))
 def test_a_layer_imports_only_the_layers_below_it(layer):
-    modules = sorted((PACKAGE / layer).glob("*.py"))
+    modules = sorted((PACKAGE / layer).rglob("*.py"))
     assert modules
     for module in modules:
         wrong = _imported_layers(module) - ALLOWED[layer] - {layer}

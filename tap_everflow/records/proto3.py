@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 import threading
 import typing as t
+from dataclasses import dataclass
 from types import GenericAlias
 
 import msgspec
@@ -403,7 +404,6 @@ def struct_type(
     *,
     undeclared: Mapping[Path, frozenset[str]] | None = None,
     alternatives: Mapping[Path, tuple[str, ...]] | None = None,
-    path: Path = "",
 ) -> t.Any:
     """A msgspec type that decodes JSON as :class:`Conformer` conforms it, or fails.
 
@@ -415,25 +415,45 @@ def struct_type(
     convert. msgspec raises ``ValidationError`` for anything else (a null, a
     value of another type, a new field), which the conformer then handles.
     """
-    undeclared = undeclared or {}
-    alternatives = alternatives or {}
-    kind, nullable = kinds(schema)
-    if kind is None:
-        return t.Any
-    if kind == "object" and schema.get("properties"):
-        fields: list[tuple[str, t.Any, t.Any]] = []
-        for prop, sub in schema["properties"].items():
-            sub_path = f"{path}.{prop}" if path else prop
-            sub_type = struct_type(
-                sub,
-                f"{name}_{prop}",
-                undeclared=undeclared,
-                alternatives=alternatives,
-                path=sub_path,
-            )
-            fields.append((prop, sub_type, _zero(sub, sub_type)))
+    return _StructTypes(undeclared or {}, alternatives or {}).of(schema, name, "")
+
+
+@dataclass(frozen=True)
+class _StructTypes:
+    """:func:`struct_type`'s types, given the fields reported and the alternatives."""
+
+    undeclared: Mapping[Path, frozenset[str]]
+    alternatives: Mapping[Path, tuple[str, ...]]
+
+    def of(self, schema: dict, name: str, path: Path) -> t.Any:
+        """The type of the value at ``path``, which ``schema`` declares."""
+        kind, nullable = kinds(schema)
+        if kind is None:
+            return t.Any
+        if kind == "object" and schema.get("properties"):
+            return self.struct(schema["properties"], name, path)
+        # Types built at run time: GenericAlias(dict, (str, X)) is dict[str, X],
+        # for an X that only the schema knows.
+        found: t.Any
+        if kind == "object":
+            found = GenericAlias(dict, (str, _mapping_values(schema)))
+        elif kind == "array":
+            items = self.of(schema.get("items", {}), f"{name}_item", f"{path}[]")
+            found = GenericAlias(list, (items,))
+        else:
+            found = self.scalar(kind, path)
+        return found | None if nullable else found
+
+    def struct(self, properties: dict, name: str, path: Path) -> t.Any:
+        """A Struct of ``properties``: zero by default, refusing other fields.
+
+        Other fields but the ones already reported at ``path``, kept raw.
+        """
+        fields = [
+            self.struct_field(prop, sub, name, path) for prop, sub in properties.items()
+        ]
         # Not inside arrays: records leave undeclared fields out by path.
-        extra = [] if "[]" in path else sorted(undeclared.get(path, ()))
+        extra = [] if "[]" in path else sorted(self.undeclared.get(path, ()))
         fields += [(UNDECLARED_PREFIX + x, msgspec.Raw, msgspec.UNSET) for x in extra]
         return msgspec.defstruct(
             name,
@@ -442,28 +462,27 @@ def struct_type(
             forbid_unknown_fields=True,
             rename={UNDECLARED_PREFIX + x: x for x in extra},
         )
-    # Types built at run time: GenericAlias(dict, (str, X)) is dict[str, X], for
-    # an X that only the schema knows.
-    found: t.Any
-    if kind == "object":
-        values = schema.get("additionalProperties")
-        value_type = struct_type(values) if isinstance(values, dict) else t.Any
-        found = GenericAlias(dict, (str, value_type))
-    elif kind == "array":
-        item_type = struct_type(
-            schema.get("items", {}),
-            f"{name}_item",
-            undeclared=undeclared,
-            alternatives=alternatives,
-            path=f"{path}[]",
-        )
-        found = GenericAlias(list, (item_type,))
-    else:
+
+    def struct_field(
+        self, prop: str, schema: dict, name: str, path: Path
+    ) -> tuple[str, t.Any, t.Any]:
+        """A Struct's field ``prop``: its name, type and default."""
+        found = self.of(schema, f"{name}_{prop}", f"{path}.{prop}" if path else prop)
+        return prop, found, _zero(schema, found)
+
+    def scalar(self, kind: str, path: Path) -> t.Any:
+        """The Python type of ``kind``, or of any of the field's alternatives."""
         found = PYTHON_TYPES[kind]
-        for other in alternatives.get(path, ()):
+        for other in self.alternatives.get(path, ()):
             if other in PYTHON_TYPES and other != kind:
                 found = found | PYTHON_TYPES[other]
-    return found | None if nullable else found
+        return found
+
+
+def _mapping_values(schema: dict) -> t.Any:
+    """The type of a free-form object's values: as ``additionalProperties`` says."""
+    values = schema.get("additionalProperties")
+    return struct_type(values) if isinstance(values, dict) else t.Any
 
 
 # Struct fields holding an undeclared field's raw JSON are named with this.

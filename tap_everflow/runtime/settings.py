@@ -17,6 +17,10 @@ from singer_sdk.helpers.capabilities import (
 )
 from singer_sdk.plugin_base import JSONSchemaValidator
 
+if t.TYPE_CHECKING:
+    # No stubs in the dev tools: the type names what is passed.
+    from jsonschema import ValidationError  # type: ignore[import-untyped]
+
 DEFAULT_API_URL = "https://api.eflow.team/v1"
 
 # Resource types raw-report filters and exclusions take
@@ -53,7 +57,8 @@ def _query_items(name: str, title: str, what: str) -> th.Property:
                 ),
                 th.Property(
                     "filter_id_value",
-                    th.CustomType({"type": ["string", "integer"]}),
+                    # A string has a character besides white space.
+                    th.CustomType({"type": ["string", "integer"], "pattern": r"\S"}),
                     required=True,
                     description="The id or value, e.g. an offer id such as 883.",
                 ),
@@ -84,7 +89,10 @@ def _sdk_setting(name: str, title: str, description: str) -> dict[str, t.Any]:
     return {**SDK_SETTINGS[name], "title": title, "description": description}
 
 
-API_KEY_CHARACTERS = re.compile("[!-~]+")  # printable ASCII, no spaces
+# Printable ASCII, no spaces. A key pasted with a line break would fail inside
+# the HTTP library, which quotes it escaped: a form the log mask does not
+# recognise. (?!\n): in Python, $ also matches before a last line break.
+API_KEY_PATTERN = r"^[!-~]*$(?!\n)"
 API_KEY_MISSING = "api_key is missing: set TAP_EVERFLOW_API_KEY or api_key."
 API_KEY_PROBLEM = (
     "api_key must be your Everflow API key, without spaces or line breaks: set "
@@ -101,7 +109,7 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 CONFIG_SCHEMA = th.PropertiesList(
     th.Property(
         "api_key",
-        th.StringType(min_length=1),
+        th.StringType(min_length=1, pattern=API_KEY_PATTERN),
         required=True,
         secret=True,
         title="API key",
@@ -201,6 +209,8 @@ CONFIG_SCHEMA = th.PropertiesList(
     th.Property(
         "daily_report_columns",
         th.ArrayType(th.StringType(pattern="^[a-z][a-z0-9_]*$")),
+        minItems=1,
+        uniqueItems=True,
         default=["offer", "affiliate"],
         title="Daily report columns",
         description=(
@@ -450,8 +460,13 @@ def problems(config: t.Mapping[str, t.Any], schema: dict) -> list[str]:
     does that as it checks). Messages never quote the API key.
     """
     # The schema's check first: it fills in the defaults the others read.
-    found = _schema_problems(config, schema)
-    return found + _value_problems(config) + _batch_problems(config)
+    found = [
+        _schema_line(error, config)
+        for error in JSONSchemaValidator(schema).iter_errors(config)
+    ]
+    found += _date_problems(config)
+    found += _api_url_problems(config.get("api_url", DEFAULT_API_URL))
+    return found + _batch_problems(config)
 
 
 def unknown_settings(config: t.Mapping[str, t.Any], schema: dict) -> list[str]:
@@ -472,36 +487,56 @@ def unknown_settings(config: t.Mapping[str, t.Any], schema: dict) -> list[str]:
     return lines
 
 
-def _schema_problems(config: t.Mapping[str, t.Any], schema: dict) -> list[str]:
-    found = []
-    for error in JSONSchemaValidator(schema).iter_errors(config):
-        where = ".".join(str(p) for p in error.absolute_path)
-        missing = error.message.split()[0].strip("'")
-        if error.validator == "required" and missing == "api_key":
-            found.append(API_KEY_MISSING)
-        elif where.startswith("api_key"):
-            empty = config["api_key"] == ""
-            found.append(API_KEY_MISSING if empty else API_KEY_PROBLEM)
-        elif error.validator == "required":
-            found.append(f"{where or 'config'}: {missing} is required.")
-        elif error.validator == "enum" and where.endswith("resource_type"):
-            found.append(
-                f"{where}: {error.instance!r} is not a resource type Everflow "
-                f"accepts; use one of: {', '.join(RESOURCE_TYPES)}."
-            )
-        else:
-            found.append(f"{where or 'config'}: {error.message}.")
-    return found
+def _schema_line(error: ValidationError, config: t.Mapping[str, t.Any]) -> str:
+    """One line for one of the schema's errors: the setting, and what to do."""
+    where = ".".join(str(p) for p in error.absolute_path)
+    missing = error.message.split()[0].strip("'")  # of a "required" error
+    if where == "api_key" or (error.validator == "required" and missing == "api_key"):
+        return API_KEY_MISSING if config.get("api_key", "") == "" else API_KEY_PROBLEM
+    explain = EXPLAINED.get((where.rpartition(".")[2], str(error.validator)))
+    if explain:
+        return explain(where, error.instance)
+    if error.validator == "required":
+        return f"{where or 'config'}: {missing} is required."
+    return f"{where or 'config'}: {error.message}."
 
 
-def _value_problems(config: t.Mapping[str, t.Any]) -> list[str]:
+def _not_a_resource_type(where: str, value: object) -> str:
+    return (
+        f"{where}: {value!r} is not a resource type Everflow accepts; use one "
+        f"of: {', '.join(RESOURCE_TYPES)}."
+    )
+
+
+def _no_columns(_where: str, _columns: object) -> str:
+    return (
+        'daily_report_columns must name at least one column, e.g. ["offer"]: '
+        "Everflow's aggregated report needs one."
+    )
+
+
+def _repeated_columns(_where: str, columns: t.Any) -> str:
+    repeated = sorted({str(c) for c in columns if columns.count(c) > 1})
+    return (
+        f"daily_report_columns names {', '.join(repeated)} more than once: name "
+        "each column once."
+    )
+
+
+# The schema's errors its own message says badly, by the setting's (or the
+# item's) name and the keyword that failed: a line each, from where it failed
+# and the value there.
+EXPLAINED: dict[tuple[str, str], t.Callable[[str, t.Any], str]] = {
+    ("resource_type", "enum"): _not_a_resource_type,
+    ("filter_id_value", "pattern"): lambda where, _: f"{where} must not be empty.",
+    ("daily_report_columns", "minItems"): _no_columns,
+    ("daily_report_columns", "uniqueItems"): _repeated_columns,
+}
+
+
+def _date_problems(config: t.Mapping[str, t.Any]) -> list[str]:
+    """Lines for a start_date or end_date that is no date, or for their order."""
     found = []
-    key = config.get("api_key")
-    # A key pasted with a line break would fail inside the HTTP library, which
-    # quotes it escaped: a form the log mask does not recognise.
-    if isinstance(key, str) and key and not API_KEY_CHARACTERS.fullmatch(key):
-        found.append(API_KEY_PROBLEM)
-    found += _api_url_problems(config.get("api_url", DEFAULT_API_URL))
     dates = {}
     for name in ("start_date", "end_date"):
         if isinstance(config.get(name), str):
@@ -517,27 +552,6 @@ def _value_problems(config: t.Mapping[str, t.Any]) -> list[str]:
             f"end_date {config['end_date']} is before start_date "
             f"{config['start_date']}: swap them or remove end_date."
         )
-    columns = config.get("daily_report_columns")
-    if isinstance(columns, list):
-        if not columns:
-            found.append(
-                'daily_report_columns must name at least one column, e.g. ["offer"]: '
-                "Everflow's aggregated report needs one."
-            )
-        names = [c for c in columns if isinstance(c, str)]  # others: schema errors
-        if repeated := sorted({c for c in names if names.count(c) > 1}):
-            found.append(
-                f"daily_report_columns names {', '.join(repeated)} more "
-                "than once: name each column once."
-            )
-    for name in ("filters", "exclusions"):
-        items = config.get(name)
-        for index, item in enumerate(items if isinstance(items, list) else []):
-            if (
-                isinstance(item, dict)
-                and str(item.get("filter_id_value")).strip() == ""
-            ):
-                found.append(f"{name}.{index}.filter_id_value must not be empty.")
     return found
 
 
@@ -556,15 +570,26 @@ def _api_url_problems(api_url: object) -> list[str]:
     return []
 
 
-def _batch_problems(config: t.Mapping[str, t.Any]) -> list[str]:
-    """Lines for a ``batch_config`` whose BATCH messages would mislead a target."""
+def _batch_parts(config: t.Mapping[str, t.Any]) -> tuple[dict, dict] | None:
+    """``batch_config``'s encoding and storage: None if off or not objects.
+
+    Not objects: the schema's check reports them.
+    """
     batch = config.get("batch_config")
-    if not batch or not isinstance(batch, dict):  # off, or the schema's check
-        return []
+    if not batch or not isinstance(batch, dict):
+        return None
     encoding = batch.get("encoding") or {}
     storage = batch.get("storage") or {}
     if not isinstance(encoding, dict) or not isinstance(storage, dict):
-        return []  # the schema's check
+        return None
+    return encoding, storage
+
+
+def _batch_problems(config: t.Mapping[str, t.Any]) -> list[str]:
+    """Lines for a ``batch_config`` whose BATCH messages would mislead a target."""
+    if (parts := _batch_parts(config)) is None:
+        return []
+    encoding, storage = parts
     found = []
     if not encoding or not storage.get("root"):
         found.append(
@@ -579,12 +604,15 @@ def _batch_problems(config: t.Mapping[str, t.Any]) -> list[str]:
             "use jsonl."
         )
     maps = config.get("stream_maps") or {}
-    for alias, stream_map in maps.items() if isinstance(maps, dict) else ():
-        if isinstance(stream_map, dict) and "__source__" in stream_map:
-            found.append(
-                f"stream_maps.{alias} copies {stream_map['__source__']} "
-                "(__source__), which batch_config cannot do: each copy's BATCH "
-                "message would name the original's files. Remove the copy or "
-                "batch_config."
-            )
-    return found
+    return found + _copies(maps if isinstance(maps, dict) else {})
+
+
+def _copies(stream_maps: dict) -> list[str]:
+    """Lines for stream maps that copy a stream, which BATCH messages cannot."""
+    return [
+        f"stream_maps.{alias} copies {stream_map['__source__']} (__source__), "
+        "which batch_config cannot do: each copy's BATCH message would name the "
+        "original's files. Remove the copy or batch_config."
+        for alias, stream_map in stream_maps.items()
+        if isinstance(stream_map, dict) and "__source__" in stream_map
+    ]

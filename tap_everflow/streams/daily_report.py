@@ -9,7 +9,6 @@ from functools import partial
 from http import HTTPStatus
 from zoneinfo import ZoneInfo
 
-from singer_sdk import typing as th
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from typing_extensions import override
 
@@ -18,7 +17,10 @@ from tap_everflow.planning.progress import Progress
 from tap_everflow.planning.slices import Answer, Dimension, Slice
 from tap_everflow.planning.sync_range import RangeRule, Unit
 from tap_everflow.planning.walk import walk
-from tap_everflow.records.schemas import DAILY_REPORT_AMOUNTS, DAILY_REPORT_COUNTS
+from tap_everflow.records.schemas.daily_report import (
+    TABLE_ROW_SCHEMA,
+    daily_report_schema,
+)
 from tap_everflow.streams.ranged import RangedStream
 
 if t.TYPE_CHECKING:
@@ -31,17 +33,6 @@ if t.TYPE_CHECKING:
 TIMEZONES = {67: "UTC", 80: "America/New_York", 90: "America/Los_Angeles"}
 # Columns whose ids are filter resource types, so a day can be split on them.
 SPLITTABLE = ("offer", "affiliate", "advertiser", "country", "campaign", "creative")
-METRICS_SCHEMA = {
-    "properties": {
-        **{name: {"type": "integer"} for name in DAILY_REPORT_COUNTS},
-        **{name: {"type": "number"} for name in DAILY_REPORT_AMOUNTS},
-    }
-}
-# A table row: the columns' ids and labels (read apart), and the metrics.
-TABLE_ROW_SCHEMA = {
-    "type": "object",
-    "properties": {"columns": {}, "reporting": {"type": "object", **METRICS_SCHEMA}},
-}
 # walk() cuts the range's positions as it cuts seconds; here a position is a
 # day number (Unit.DAY: date.toordinal()), one a request. A day has one row per
 # column combination: the cap is on those rows.
@@ -121,23 +112,7 @@ class DailyReportStream(RangedStream):
     @override
     def schema(self) -> dict:
         """Day, column ids and labels, and every metric (zero when omitted)."""
-        fields = [
-            th.Property("date", th.DateType, required=True),
-            *(
-                th.Property(f"{column}_{part}", th.StringType, required=True)
-                for column in self.columns
-                for part in ("id", "label")
-            ),
-            *(
-                th.Property(name, th.IntegerType, required=True)
-                for name in DAILY_REPORT_COUNTS
-            ),
-            *(
-                th.Property(name, th.NumberType, required=True)
-                for name in DAILY_REPORT_AMOUNTS
-            ),
-        ]
-        return th.PropertiesList(*fields).to_dict()
+        return daily_report_schema(self.columns)
 
     @property
     @override

@@ -17,7 +17,7 @@ from functools import cached_property
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from typing_extensions import override
 
-from tap_everflow.records.schemas import without
+from tap_everflow.records.schemas.fields import without
 from tap_everflow.runtime.paging import (
     MAX_PAGING_ATTEMPTS,
     PAGE_SIZE,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tap_everflow.records import schemas
+from tap_everflow.records.schemas import network as schemas
 from tap_everflow.streams.entities import EntityStream
 
 

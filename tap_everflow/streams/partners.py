@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typing as t
 
-from tap_everflow.records import schemas
+from tap_everflow.records.schemas import partners as schemas
 from tap_everflow.streams.entities import EntityStream, IncrementalEntityStream
 
 

@@ -10,7 +10,7 @@ from typing_extensions import override
 from tap_everflow.planning.limits import Limits
 from tap_everflow.planning.slices import Dimension, Partition
 from tap_everflow.planning.sync_range import RangeRule, Unit
-from tap_everflow.records import schemas
+from tap_everflow.records.schemas import reports as schemas
 from tap_everflow.streams.dated_lists import DatedListStream
 from tap_everflow.streams.paged_report import PagedReportStream
 from tap_everflow.streams.raw_report import RAW_DIMENSIONS, RawReportStream

@@ -20,7 +20,7 @@ from tap_everflow.errors import EverflowResponseError
 from tap_everflow.planning.progress import Progress
 from tap_everflow.planning.sync_range import RangeRule, Span, Unit
 from tap_everflow.records.proto3 import deselected_paths
-from tap_everflow.records.schemas import without
+from tap_everflow.records.schemas.fields import without
 from tap_everflow.records.typed_rows import TypedRows
 from tap_everflow.runtime.record_lines import LineWriter
 from tap_everflow.streams.ranged import RangedStream
