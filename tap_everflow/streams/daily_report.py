@@ -13,10 +13,11 @@ from singer_sdk import typing as th
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from typing_extensions import override
 
-from tap_everflow.planning.limits import DAY_FORMAT, REPORT_PATH, Limits
+from tap_everflow.planning.limits import REPORT_PATH, Limits
 from tap_everflow.planning.progress import Progress
 from tap_everflow.planning.slices import Answer, Dimension, Slice
 from tap_everflow.planning.walk import walk
+from tap_everflow.planning.window_body import window_body
 from tap_everflow.records.schemas import DAILY_REPORT_AMOUNTS, DAILY_REPORT_COUNTS
 from tap_everflow.runtime.settings import parse_time
 from tap_everflow.streams.base import EverflowStream
@@ -227,11 +228,9 @@ class DailyReportStream(EverflowStream):
         return record
 
     def _request_day(self, window: Slice, context: Context | None) -> Answer:
-        day = dt.date.fromordinal(window.start).strftime(DAY_FORMAT)
+        day = dt.date.fromordinal(window.start)
         body = {
-            "from": day,
-            "to": day,
-            "timezone_id": int(self.config["daily_report_timezone_id"]),
+            **window_body(day, day, int(self.config["daily_report_timezone_id"])),
             "currency_id": self.config["daily_report_currency_id"],
             "columns": [{"column": column} for column in self.columns],
             "query": window.partition.query(),

@@ -7,7 +7,7 @@ import typing as t
 
 from typing_extensions import override
 
-from tap_everflow.planning.limits import UTC_TIMEZONE_ID
+from tap_everflow.planning.window_body import window_body
 from tap_everflow.runtime.settings import parse_time
 from tap_everflow.streams.entities import EntityStream
 
@@ -43,12 +43,7 @@ class DatedListStream(EntityStream):
         first, last = self._days(context)
         while first <= last:
             end = min(last, first + dt.timedelta(days=MAX_DAYS - 1))
-            params = {
-                "from": first.isoformat(),
-                "to": end.isoformat(),
-                "timezone_id": UTC_TIMEZONE_ID,
-            }
-            read = yield from self.read_list(context, params)
+            read = yield from self.read_list(context, window_body(first, end))
             if not read.complete:
                 return
             self.mark_complete(context, end.isoformat())
