@@ -12,11 +12,12 @@ from zoneinfo import ZoneInfo
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from typing_extensions import override
 
-from tap_everflow.planning.limits import DAY_FORMAT, REPORT_PATH, Limits
+from tap_everflow.planning.limits import REPORT_PATH, Limits
 from tap_everflow.planning.progress import Progress
 from tap_everflow.planning.slices import Answer, Dimension, Slice
 from tap_everflow.planning.sync_range import RangeRule, Unit
 from tap_everflow.planning.walk import walk
+from tap_everflow.planning.window_body import window_body
 from tap_everflow.records.schemas.daily_report import (
     TABLE_ROW_SCHEMA,
     daily_report_schema,
@@ -194,11 +195,9 @@ class DailyReportStream(RangedStream):
         return record
 
     def _request_day(self, window: Slice, context: Context | None) -> Answer:
-        day = _day(window.start).strftime(DAY_FORMAT)
+        day = _day(window.start)
         body = {
-            "from": day,
-            "to": day,
-            "timezone_id": int(self.config["daily_report_timezone_id"]),
+            **window_body(day, day, int(self.config["daily_report_timezone_id"])),
             "currency_id": self.config["daily_report_currency_id"],
             "columns": [{"column": column} for column in self.columns],
             "query": window.partition.query(),

@@ -7,7 +7,7 @@ import typing as t
 
 from typing_extensions import override
 
-from tap_everflow.planning.limits import UTC_TIMEZONE_ID
+from tap_everflow.planning.window_body import window_body
 from tap_everflow.streams.entities import EntityStream
 from tap_everflow.streams.ranged import RangedStream
 
@@ -43,12 +43,8 @@ class DatedListStream(EntityStream, RangedStream):
         first, last = days
         while first <= last:
             end = min(last, first + MAX_DAYS - 1)
-            params = {
-                "from": _day(first),
-                "to": _day(end),
-                "timezone_id": UTC_TIMEZONE_ID,
-            }
-            read = yield from self.read_list(context, params)
+            body = window_body(dt.date.fromordinal(first), dt.date.fromordinal(end))
+            read = yield from self.read_list(context, body)
             if not read.complete:
                 return
             self.mark_complete(context, _day(end))

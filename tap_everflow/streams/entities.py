@@ -9,21 +9,16 @@ deletions (``ACTIVATE_VERSION`` after every read of a whole list).
 
 from __future__ import annotations
 
-import itertools
 import typing as t
 from dataclasses import dataclass
 from functools import cached_property
+from operator import itemgetter
 
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from typing_extensions import override
 
 from tap_everflow.records.schemas.fields import without
-from tap_everflow.runtime.paging import (
-    MAX_PAGING_ATTEMPTS,
-    PAGE_SIZE,
-    Page,
-    total_count,
-)
+from tap_everflow.runtime.paging import Page, PagedRead, total_count
 from tap_everflow.runtime.settings import parse_time
 from tap_everflow.streams.base import EverflowStream
 from tap_everflow.streams.windowed import utc
@@ -33,7 +28,6 @@ if t.TYPE_CHECKING:
 
     from singer_sdk.helpers._batch import BatchConfig
     from singer_sdk.helpers.types import Context
-    from singer_sdk.metrics import Counter
 
     from tap_everflow.records.proto3 import Conformer
 
@@ -50,7 +44,7 @@ class ListRead:
 
     Attributes:
         complete: Every entity the request matched was read (no page lost to a
-            server that repeats pages, no list that kept shrinking).
+            server that repeats pages, no list that kept changing).
         filter_ignored: The server sent entities its ``time_saved`` filter
             excludes: it ignored the filter and sent the whole list.
     """
@@ -150,81 +144,50 @@ class EntityStream(EverflowStream):
     ) -> Generator[dict, None, ListRead]:
         """Emit every entity the list holds for ``params``, once each.
 
-        An entity created while the list is paged pushes another onto the next
-        page: it is not emitted twice. One deleted pulls another back onto a
-        page already read: the total falls, so the list is read again and the
-        entities not seen yet are emitted. (A deletion and a creation between
-        the same pages keep the total; the next sync reads what they hid.)
-        With ``since``, an entity saved no later than it shows that the
-        server ignored the filter.
+        Paged by the rule of :mod:`tap_everflow.runtime.paging`: an entity
+        created or deleted while the list is paged moves others between pages,
+        the total changes, and the list is read again for those not seen yet.
+        (A deletion and a creation between the same pages keep the total; the
+        next sync reads what they hid.) With ``since``, an entity saved no
+        later than it shows that the server ignored the filter.
         """
+        conform = self.conformer(self.row_schema, critical=self.primary_keys)
+        ignored = False
         with self.get_http_request_counter() as counter:
             counter.with_context(context)
-            return (yield from self._read(counter, context, params, since))
 
-    def _read(
-        self,
-        counter: Counter,
-        context: Context | None,
-        params: dict,
-        since: int | None,
-    ) -> Generator[dict, None, ListRead]:
-        conform = self.conformer(self.row_schema, critical=self.primary_keys)
-        seen: set = set()
-        ignored = False
-        for _ in range(MAX_PAGING_ATTEMPTS):
-            totals: list[int] = []
-            received, number, last_keys = 0, 1, None
-            while True:
-                page = self._page(number, params, context)
+            def fetch(paging: dict[str, int]) -> Page:
+                nonlocal ignored
                 counter.increment()
-                received += len(page.rows)
-                records = [self._record(row, conform) for row in page.rows]
-                keys = [record[self.primary_keys[0]] for record in records]
-                if keys == last_keys:  # the server ignores page numbers
-                    return self._repeated(number, received - len(keys), page)
-                for key, record in zip(keys, records, strict=True):
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                    if since is not None and not ignored:
-                        ignored = self._ignores_filter(record, since)
-                    yield record
-                if page.total_count is not None:  # proto3 may leave paging out
-                    totals.append(page.total_count)
-                if not _more(page, received):
-                    break
-                number, last_keys = number + 1, keys
-            if all(a <= b for a, b in itertools.pairwise(totals)):
-                return ListRead(complete=True, filter_ignored=ignored)
-            self.logger.info(
-                "%s: the list shrank while it was paged (totals by page: %s); "
-                "reading it again for entities moved onto pages already read.",
-                self.name,
-                ", ".join(map(str, totals)),
-            )
-        self.logger.warning(
-            "%s: the list kept shrinking while it was paged (%d reads); entities "
-            "it moved may be missing until the next sync.",
-            self.name,
-            MAX_PAGING_ATTEMPTS,
-        )
-        return ListRead(complete=False, filter_ignored=ignored)
+                page = self._page({**paging, **params}, context, conform)
+                if since is not None and not ignored:
+                    ignored = any(self._ignores_filter(r, since) for r in page.rows)
+                return page
 
-    def _page(self, number: int, params: dict, context: Context | None) -> Page:
-        """Page ``number``, asked in the query string (as every list takes it).
+            read = PagedRead(
+                fetch, itemgetter(self.primary_keys[0]), self.name, self.logger
+            )
+            yield from read
+        if read.problem:
+            self.logger.warning(
+                "%s: entities it moved or did not send may be missing until the "
+                "next sync, and none is marked deleted.",
+                read.problem,
+            )
+        return ListRead(complete=read.problem is None, filter_ignored=ignored)
+
+    def _page(self, params: dict, context: Context | None, conform: Conformer) -> Page:
+        """The page ``params`` ask for, in the query string (as every list takes it).
 
         Sources disagree whether a ``POST .../table`` search takes its paging
         in the body or the query (docs/api.md#paging-placement): the query, and
         the paging is read from what comes back, whatever page size the server
-        used.
+        used. Its rows come back as records.
         """
-        return self.request_json(
-            self.http_method,
-            context,
-            body=self.search_body,
-            params={"page": number, "page_size": PAGE_SIZE, **params},
+        page: Page = self.request_json(
+            self.http_method, context, body=self.search_body, params=params
         )
+        return Page([self._record(row, conform) for row in page.rows], page.total_count)
 
     def _record(self, row: t.Any, conform: Conformer) -> dict:
         """A row as a record: conformed, its key found, its times derived."""
@@ -250,19 +213,6 @@ class EntityStream(EverflowStream):
         )
         return True
 
-    def _repeated(self, number: int, received: int, page: Page) -> ListRead:
-        self.logger.warning(
-            "%s: Everflow answered page %d with the rows of page %d again (%d "
-            "rows read of %s): entities after them may be missing until a "
-            "server that pages answers.",
-            self.name,
-            number,
-            number - 1,
-            received,
-            page.total_count or "an unknown total",
-        )
-        return ListRead(complete=False)
-
     @override
     def read_answer(self, payload: t.Any) -> Page:
         """One page of the list: ``{records_key: [...], "paging": ...}`` or a bare list.
@@ -282,19 +232,6 @@ class EntityStream(EverflowStream):
                 if isinstance(payload.get(key), list):
                     return payload[key]
         return super().rows_in(payload)
-
-
-def _more(page: Page, received: int) -> bool:
-    """Whether a list has pages after this one, ``received`` rows in so far.
-
-    With a total, until that many rows came, whatever page size the server
-    chose; without one, until a page short of the size asked for.
-    """
-    if not page.rows:
-        return False
-    if page.total_count is not None:
-        return received < page.total_count
-    return len(page.rows) >= PAGE_SIZE
 
 
 class IncrementalEntityStream(EntityStream):

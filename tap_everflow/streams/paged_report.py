@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import typing as t
+from functools import partial
+from operator import attrgetter
 
 from typing_extensions import override
 
 from tap_everflow.errors import EverflowResponseError
-from tap_everflow.planning.limits import API_TIME_FORMAT, UTC_TIMEZONE_ID, Limits
+from tap_everflow.planning.limits import Limits
 from tap_everflow.planning.slices import CompletedWindow
 from tap_everflow.planning.walk import next_span
-from tap_everflow.runtime.paging import (
-    MAX_PAGING_ATTEMPTS,
-    PAGE_SIZE,
-    Page,
-    total_count,
-)
+from tap_everflow.planning.window_body import window_body
+from tap_everflow.runtime.paging import PAGE_SIZE, Page, PagedRead, total_count
 from tap_everflow.streams.windowed import WindowedStream, utc
 
 if t.TYPE_CHECKING:
@@ -32,20 +30,18 @@ FIRST_WINDOW = 86_400
 class PagedReportStream(WindowedStream):
     """A report paged with ``page``/``page_size``, read window by window.
 
-    Each window is read page by page; if the reported total changes while
-    paging (rows arriving or changing), rows may have shifted between pages,
-    so the window is read again. Window sizes follow the row density.
+    Each window is read page by page (:mod:`tap_everflow.runtime.paging`):
+    if the reported total changes while paging (rows arriving or going),
+    rows may have shifted between pages, so the window is read again; one
+    that cannot be read whole stops the sync, as its rows would be marked
+    complete. Window sizes follow the row density.
     """
 
     http_method = "POST"
 
     def request_body(self, start: int, end: int) -> dict:
         """The report request for the inclusive window ``start..end``."""
-        return {
-            "from": utc(start).strftime(API_TIME_FORMAT),
-            "to": utc(end).strftime(API_TIME_FORMAT),
-            "timezone_id": UTC_TIMEZONE_ID,
-        }
+        return window_body(start, end)
 
     @override
     def read_answer(self, payload: t.Any) -> Page:
@@ -68,34 +64,16 @@ class PagedReportStream(WindowedStream):
     def _read_window(
         self, start: int, end: int, context: Context | None
     ) -> CompletedWindow:
+        """Every row of ``start..end``, paged by :mod:`tap_everflow.runtime.paging`."""
         body = self.request_body(start, end)
-        requests = 0
-        for _ in range(MAX_PAGING_ATTEMPTS):
-            rows: list = []
-            totals: set[int | None] = set()
-            number = 1
-            while True:
-                page: Page = self.post_json(
-                    body, context, params={"page": number, "page_size": PAGE_SIZE}
-                )
-                requests += 1
-                rows.extend(page.rows)
-                totals.add(page.total_count)
-                if not page.followed_after(number):
-                    break
-                number += 1
-            if len(totals) == 1:
-                return CompletedWindow(start, end, rows, requests)
-            self.logger.info(
-                "%s: %s..%s changed while paging (totals %s); reading it again.",
-                self.name,
-                utc(start).isoformat(),
-                utc(end).isoformat(),
-                sorted(t for t in totals if t is not None),
-            )
-        msg = (
-            f"{self.name}: {utc(start).isoformat()}..{utc(end).isoformat()} kept "
-            f"changing while it was paged ({MAX_PAGING_ATTEMPTS} attempts); run the "
-            "sync again later."
+        read = PagedRead(
+            partial(self.post_json, body, context),
+            attrgetter(self.primary_keys[0]),
+            f"{self.name}: {utc(start).isoformat()}..{utc(end).isoformat()}",
+            self.logger,
         )
-        raise EverflowResponseError(msg)
+        rows = list(read)
+        if read.problem:
+            msg = f"{read.problem}; run the sync again later."
+            raise EverflowResponseError(msg)
+        return CompletedWindow(start, end, rows, read.requests)

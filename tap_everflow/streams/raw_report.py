@@ -25,7 +25,6 @@ from tap_everflow.planning.limits import (
     API_TIME_FORMAT,
     RAW_LIMITS,
     REPORT_PATH,
-    UTC_TIMEZONE_ID,
     Limits,
 )
 from tap_everflow.planning.planner import Plan, PlannedWindow, plan, read
@@ -37,6 +36,7 @@ from tap_everflow.planning.slices import (
     Slice,
 )
 from tap_everflow.planning.walk import walk
+from tap_everflow.planning.window_body import window_body
 from tap_everflow.streams.windowed import WindowedStream, utc
 
 if t.TYPE_CHECKING:
@@ -245,9 +245,7 @@ class RawReportStream(WindowedStream):
         self, start: int, end: int, columns: Sequence[str], root: Partition
     ) -> dict:
         return {
-            "from": utc(start).strftime(API_TIME_FORMAT),
-            "to": utc(end).strftime(API_TIME_FORMAT),
-            "timezone_id": UTC_TIMEZONE_ID,
+            **window_body(start, end),
             "currency_id": self.config["daily_report_currency_id"],
             "columns": [{"column": column} for column in columns],
             "query": root.query(),
@@ -381,9 +379,7 @@ class RawReportStream(WindowedStream):
 
     def _request_window(self, window: Slice, context: Context | None) -> Answer:
         body = {
-            "from": utc(window.start).strftime(API_TIME_FORMAT),
-            "to": utc(window.end).strftime(API_TIME_FORMAT),
-            "timezone_id": UTC_TIMEZONE_ID,
+            **window_body(window.start, window.end),
             "query": window.partition.query(),
         }
         return self.post_json(body, context)
