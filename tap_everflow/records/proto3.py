@@ -404,6 +404,7 @@ def struct_type(
     *,
     undeclared: Mapping[Path, frozenset[str]] | None = None,
     alternatives: Mapping[Path, tuple[str, ...]] | None = None,
+    required: Iterable[Path] = (),
 ) -> t.Any:
     """A msgspec type that decodes JSON as :class:`Conformer` conforms it, or fails.
 
@@ -412,10 +413,13 @@ def struct_type(
     fields, except those in ``undeclared`` (already reported: kept as raw JSON
     in fields named ``UNDECLARED_PREFIX + name``, which records leave out).
     A field with ``alternatives`` also takes them, for :func:`normalizer` to
-    convert. msgspec raises ``ValidationError`` for anything else (a null, a
-    value of another type, a new field), which the conformer then handles.
+    convert. A ``required`` field (a key or time: the conformer's critical
+    ones) has no default, so that a row without it fails here as there.
+    msgspec raises ``ValidationError`` for anything else (a null, a value of
+    another type, a new field), which the conformer then handles.
     """
-    return _StructTypes(undeclared or {}, alternatives or {}).of(schema, name, "")
+    types = _StructTypes(undeclared or {}, alternatives or {}, frozenset(required))
+    return types.of(schema, name, "")
 
 
 @dataclass(frozen=True)
@@ -424,6 +428,7 @@ class _StructTypes:
 
     undeclared: Mapping[Path, frozenset[str]]
     alternatives: Mapping[Path, tuple[str, ...]]
+    required: frozenset[Path]
 
     def of(self, schema: dict, name: str, path: Path) -> t.Any:
         """The type of the value at ``path``, which ``schema`` declares."""
@@ -459,6 +464,7 @@ class _StructTypes:
             name,
             fields,
             gc=False,
+            kw_only=True,  # required fields may follow fields with defaults
             forbid_unknown_fields=True,
             rename={UNDECLARED_PREFIX + x: x for x in extra},
         )
@@ -467,8 +473,13 @@ class _StructTypes:
         self, prop: str, schema: dict, name: str, path: Path
     ) -> tuple[str, t.Any, t.Any]:
         """A Struct's field ``prop``: its name, type and default."""
-        found = self.of(schema, f"{name}_{prop}", f"{path}.{prop}" if path else prop)
-        return prop, found, _zero(schema, found)
+        at = f"{path}.{prop}" if path else prop
+        found = self.of(schema, f"{name}_{prop}", at)
+        return (
+            prop,
+            found,
+            msgspec.NODEFAULT if at in self.required else _zero(schema, found),
+        )
 
     def scalar(self, kind: str, path: Path) -> t.Any:
         """The Python type of ``kind``, or of any of the field's alternatives."""

@@ -45,8 +45,9 @@ class TypedRows:
         self.surprises = surprises
         self.name = name
         self.alternatives = dict(alternatives or {})
+        self.critical = tuple(critical)
         self.conform = Conformer(
-            schema, surprises, critical=critical, alternatives=self.alternatives
+            schema, surprises, critical=self.critical, alternatives=self.alternatives
         )
         self.normalize = normalizer(schema, self.alternatives)
         self._lock = threading.Lock()
@@ -64,6 +65,7 @@ class TypedRows:
                     f"{self.name}_row",
                     undeclared=dict(seen),
                     alternatives=self.alternatives,
+                    required=self.critical,
                 )
                 self._built = (seen, row_type)
             return self._built[1]
