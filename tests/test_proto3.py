@@ -154,7 +154,7 @@ def test_random_rows_conform_or_fail_clearly(stream):
 def test_random_answers_are_read_retried_or_refused(payload):
     stream = TapEverflow(config=CONFIG).streams["impressions"]
     try:
-        answer, failure = stream.read_answer(payload), ""
+        answer, failure = stream.decode_answer(msgspec.json.encode(payload)), ""
     except (RetriableAPIError, EverflowResponseError) as exc:
         answer, failure = None, str(exc)
     if answer is None:
@@ -226,7 +226,7 @@ def plain(rows: list) -> list:
 def test_fast_decoding_gives_what_the_conformer_gives(name):
     """The msgspec path and the Python path agree on every answer."""
     stream = TapEverflow(config=CONFIG).streams[name]
-    general = super(type(stream), stream).decode_answer
+    general = stream.decode_general
 
     @FUZZ
     @given(

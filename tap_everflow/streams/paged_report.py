@@ -46,7 +46,8 @@ class PagedReportStream(WindowedStream):
     @override
     def read_answer(self, payload: t.Any) -> Page:
         """One page of the report."""
-        return Page(self.conform_rows(self.rows_in(payload)), total_count(payload))
+        rows = self.typed_rows.from_json(self.rows_in(payload))
+        return Page(rows, total_count(payload))
 
     @override
     def complete_windows(

@@ -146,13 +146,9 @@ class RawReportStream(WindowedStream):
         root = self.root_partition()
         workers = int(self.config["max_concurrent_requests"])
         call = partial(self._request_window, context=context)
-        options: dict[str, t.Any] = {
-            "dimensions": self.dimensions,
-            "limits": self.limits,
-            "time_of": attrgetter(self.time_field),
-        }
+        time_of = attrgetter(self.time_field)
         with self.requests_ahead(call, workers) as ahead:
-            options["prefetch"] = ahead.prefetch if workers > 1 else None
+            prefetch = ahead.prefetch if workers > 1 else None
             cursor = start
             while cursor <= end:
                 first = Slice(cursor, min(end, cursor + self.limits.max_span - 1), root)
@@ -163,10 +159,10 @@ class RawReportStream(WindowedStream):
                     continue
                 counted = None
                 if self.uses_counts:
-                    times = [options["time_of"](row) for row in answer.rows]
+                    times = [time_of(row) for row in answer.rows]
                     counted = self._plan(cursor, end, root, context, times)
                 if counted is not None:
-                    yield from self._read_plan(counted, ahead, options)
+                    yield from self._read_plan(counted, ahead.fetch, prefetch)
                     return
                 yield from walk(
                     cursor,
@@ -175,7 +171,10 @@ class RawReportStream(WindowedStream):
                     root=root,
                     first=(first, answer),
                     concurrency=workers,
-                    **options,
+                    dimensions=self.dimensions,
+                    limits=self.limits,
+                    time_of=time_of,
+                    prefetch=prefetch,
                 )
                 return
 
@@ -320,27 +319,33 @@ class RawReportStream(WindowedStream):
         return by_window
 
     def _read_plan(
-        self, counted: CountedPlan, ahead: t.Any, options: dict[str, t.Any]
+        self,
+        counted: CountedPlan,
+        fetch: t.Callable[[Slice], Answer],
+        prefetch: t.Callable[[Slice], None] | None,
     ) -> Iterator[CompletedWindow]:
         """Read the planned windows, then reconcile them with the counts.
 
-        Every request is announced at once: the prefetcher runs up to
-        ``max_concurrent_requests`` of them.
+        Every request is announced at once (to ``prefetch``, where requests run
+        ahead): the prefetcher runs up to ``max_concurrent_requests`` of them.
         """
-        if options["prefetch"]:
+        if prefetch:
             for _, parts in counted.windows:
                 for part in parts:
-                    options["prefetch"](part)
+                    prefetch(part)
         seconds = TIME_COLUMNS[counted.column]
         delivered: Counter[int] = Counter()
-        time_of = options["time_of"]
+        time_of = attrgetter(self.time_field)
         first = True
         for done in read(
             counted.windows,
-            ahead.fetch,
+            fetch,
             capacity=self.capacity,
+            limits=self.limits,
+            dimensions=self.dimensions,
+            time_of=time_of,
+            prefetch=prefetch,
             counted=counted.counted,
-            **options,
         ):
             done.requests += first  # the stretch's first request, which overflowed
             first = False
@@ -386,12 +391,14 @@ class RawReportStream(WindowedStream):
 
     @override
     def decode_answer(self, content: bytes) -> Answer:
-        """Decode the rows straight into typed rows, in C, when they keep the schema.
+        """An answer's rows and overflow flag: the one place raw answers are read.
 
-        msgspec fills omitted fields with zero values; an answer it cannot type
-        (nulls, numbers as text, a new field, an error, no rows key) takes the
-        general path: decoded, checked and conformed in Python, several times
-        slower, and reported once per field (see
+        Either shape, ``{records_key: [...]}`` or a bare list. The rows are
+        decoded straight into typed rows, in C, when they keep the schema
+        (msgspec fills omitted fields with zero values). An answer it cannot
+        type (nulls, numbers as text, a new field, an error, no rows key) takes
+        the general path: decoded, checked and conformed in Python, several
+        times slower, and reported once per field (see
         :mod:`tap_everflow.records.typed_rows`).
         """
         typed = self.typed_rows
@@ -400,19 +407,20 @@ class RawReportStream(WindowedStream):
                 content, type=typed.answer_type(self.records_key)
             )
         except msgspec.ValidationError:
-            return super().decode_answer(content)
+            answer = None
         if isinstance(answer, list):
             return Answer(typed.typed(answer))
-        rows = getattr(answer, self.records_key)
-        if rows is msgspec.UNSET or answer.error is not msgspec.UNSET:
-            return super().decode_answer(content)
-        return Answer(typed.typed(rows), incomplete=answer.incomplete_results)
+        rows = getattr(answer, self.records_key, msgspec.UNSET)
+        if rows is not msgspec.UNSET and answer.error is msgspec.UNSET:
+            return Answer(typed.typed(rows), incomplete=answer.incomplete_results)
+        return self.decode_general(content)
 
-    @override
-    def read_answer(self, payload: t.Any) -> Answer:
-        """Read either answer shape: ``{records_key: [...]}`` or a bare list."""
+    def decode_general(self, content: bytes) -> Answer:
+        """The general path of :meth:`decode_answer`, which the fast one must match."""
+        payload = msgspec.json.decode(content)
         if isinstance(payload, list):
-            return Answer(self.conform_rows(payload))
-        rows = self.rows_in(payload)
+            return Answer(self.typed_rows.from_json(payload))
+        rows = self.rows_in(payload)  # or RetriableAPIError: not this answer
         flag = payload.get("incomplete_results")
-        return Answer(self.conform_rows(rows), incomplete=flag in (True, "true", 1))
+        rows = self.typed_rows.from_json(rows)
+        return Answer(rows, incomplete=flag in (True, "true", 1))

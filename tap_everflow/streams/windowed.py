@@ -52,8 +52,8 @@ class WindowedStream(RangedStream):
     then moves back) also keeps ``complete_through``, the end of the last
     finished window, and resumes after it. Subclasses say how to fetch the
     complete windows of a
-    range (:meth:`complete_windows`); their rows arrive as records already
-    (:meth:`conform_rows`), built from the selected properties only.
+    range (:meth:`complete_windows`); their rows arrive typed
+    (:attr:`typed_rows`), and records are built from the selected properties only.
     """
 
     replication_key = "occurred_at"
@@ -107,10 +107,6 @@ class WindowedStream(RangedStream):
             critical=(*self.primary_keys, self.time_field),
             alternatives=self.alternatives,
         )
-
-    def conform_rows(self, rows: list) -> list[msgspec.Struct]:
-        """Rows as decoded JSON, conformed (proto3 rules) into :attr:`typed_rows`."""
-        return self.typed_rows.from_json(rows)
 
     @cached_property
     def _deselected(self) -> list[tuple[str, ...]]:
