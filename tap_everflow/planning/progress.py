@@ -1,11 +1,14 @@
 """One readable progress line per completed window: done, expected, and an ETA.
 
-The ETA is the work to go at the rate so far: seconds per request where the
-requests are planned from counts (the time goes into requests, and the plan
-says how many are left), else seconds per row, the rows to go being the
-count's rest, the walk's forecast (its sample of the whole range, scaled by
-the windows it completed) or, where neither is known, the rows so far spread
-over the rest of the range. The first window's time is not the rate's: it
+The ETA is the requests to go (the time goes into requests) at the seconds
+per request so far. With counts, the requests to go are the planned ones not
+made yet, and the rate is that of all windows since the first (planned
+requests are alike). Without, they are the rows to go at the requests per row
+of the last few windows, and the rate is the recent one (a walk needs fewer
+requests, and faster ones, as it learns the traffic); the rows to go are the
+walk's forecast (its sample of the whole range, scaled by the windows it
+completed) or, where it has none, the rows so far spread over the rest of the
+range. The first window's time is not the rate's: it
 holds the request over the whole range (which overflows), counting rows and
 planning. The ETA is shown only once it can be right: after
 :data:`MIN_WINDOWS` windows and :data:`MIN_SHARE` of the rows expected (of the
@@ -30,6 +33,9 @@ MIN_SHARE = 0.05
 RATE_SECONDS = 10.0
 # ... and this many windows (windows run ahead arrive in bursts).
 RATE_WINDOWS = 8
+# Recent windows whose requests per row say how many requests the rows to go
+# take (a walk's windows need fewer requests as it learns the traffic).
+PACE_WINDOWS = 4
 # No rate from fewer seconds: the windows fetched at once with the first one
 # are emitted at the pace of the tap alone, faster than requests come back.
 MIN_RATE_SECONDS = 5.0
@@ -74,6 +80,7 @@ class Progress:
     # (time, work done) after each window from the first on: the rate's base.
     _marks: deque[tuple[float, float]] = field(init=False)
     _first: tuple[float, float] = field(init=False)  # after the first window
+    _pace: deque[tuple[int, int]] = field(init=False)  # recent (rows, requests)
     _reported: float = field(init=False)
 
     def __post_init__(self) -> None:
@@ -81,6 +88,7 @@ class Progress:
         self.began = self._reported = self.clock()
         # Enough to reach RATE_SECONDS back, even when windows come fast.
         self._marks = deque(maxlen=16 * RATE_WINDOWS)
+        self._pace = deque(maxlen=PACE_WINDOWS)
 
     def expect(self, rows: float, requests: int) -> None:
         """A plan for the rest of the range: ``rows`` expected in ``requests``."""
@@ -98,6 +106,7 @@ class Progress:
         self.rows += rows
         self.requests += requests
         self.windows += 1
+        self._pace.append((rows, requests))
         if to_come is not None and self.planned_requests is None:
             self.expected_rows = self.rows + to_come
         time_share = min(1.0, (through - self.start + 1) / (self.end - self.start + 1))
@@ -110,9 +119,9 @@ class Progress:
             # The rows so far, spread over the rest of the range as over its start.
             to_go = self.rows * (1 - share) / share if share > 0 else 0.0
             where = f"{self.rows:,} rows, {100 * share:.0f}% of the time range"
-        if time_share >= 1:  # the last window: nothing is to go, whatever expected
-            to_go = 0.0
         work, work_to_go = self._work(to_go)
+        if time_share >= 1:  # the last window: nothing is to go, whatever expected
+            work_to_go = 0.0
         if not self._marks:
             self._first = (now, work)
         self._marks.append((now, work))
@@ -129,16 +138,19 @@ class Progress:
         return Step(text, due, remaining)
 
     def _work(self, rows_to_go: float) -> tuple[float, float]:
-        """The work done and to go: requests where planned, else rows.
+        """The requests done and to go: the time goes into requests.
 
-        The time goes into requests, and planned ones are known; past the
-        plan (rows the counts missed), as many requests per row as so far.
+        To go: those planned and not made yet; past the plan (rows the counts
+        missed), or without one, the rows to go at the requests per row of the
+        last :data:`PACE_WINDOWS` windows (a walk needs fewer as it learns the
+        traffic: its first windows overflow and are cut).
         """
-        if self.planned_requests is None or not self.rows or not rows_to_go:
-            return self.rows, rows_to_go
-        planned = self.planned_requests - self.requests
-        by_rows = rows_to_go * self.requests / self.rows
-        return self.requests, planned if planned > 0 else by_rows
+        planned = (self.planned_requests or 0) - self.requests
+        if planned > 0 or not rows_to_go:
+            return self.requests, max(0, planned)
+        rows = sum(rows for rows, _ in self._pace)
+        requests = sum(requests for _, requests in self._pace)
+        return self.requests, rows_to_go * requests / rows if rows else 0.0
 
     def _remaining(
         self, share: float, work: float, to_go: float, now: float
