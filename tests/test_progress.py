@@ -1,6 +1,16 @@
-"""Progress lines: an ETA only once it can be right, then right; a line per 10 s."""
+"""Progress lines: an ETA only once it can be right, then right; a line per 10 s.
+
+Property tests drive :class:`Progress` alone (it is pure: the clock is passed
+in) with runs of windows: each window's rows, requests and the seconds it
+took, after a first window that also took an ``overhead`` (the request over
+the whole range that overflows, counting the rows, planning).
+"""
 
 from __future__ import annotations
+
+import typing as t
+from dataclasses import dataclass
+from itertools import pairwise
 
 import pytest
 from hypothesis import given
@@ -16,6 +26,9 @@ from tap_everflow.planning.progress import (
 )
 
 START, END = 0, 14 * 86_400 - 1
+# How the reader knows the rows to come: counted and planned (requests known),
+# foreseen by a walk after each window, or not at all (the range's share).
+KNOWN = ("planned", "foreseen", "range")
 
 
 class Clock:
@@ -28,81 +41,128 @@ class Clock:
         return self.now
 
 
-def steady_run(
-    windows: list[int], *, rate: float, overhead: float, counted: bool
-) -> list[tuple[float | None, float]]:
-    """Windows of ``windows`` rows, spread evenly over the range, emitted at
-    ``rate`` rows per second after a first window that also took ``overhead``
-    seconds (its overflowing request, counting, planning).
+@dataclass(frozen=True)
+class Window:
+    """A window of a run: what it held and how long it took."""
 
-    Returns the ETAs given, each with the true time to go.
+    rows: int
+    requests: int
+    seconds: float
+
+
+class Eta(t.NamedTuple):
+    """A window's ETA (None: not shown), the truth, and how far the run was."""
+
+    eta: float | None
+    truth: float
+    windows: int
+    share: float  # of the rows, or of the range where nothing foresees them
+
+
+def run(windows: list[Window], known: str, overhead: float = 0.0) -> list[Eta]:
+    """Feed ``windows`` to a Progress; each window's ETA against the truth.
+
+    Windows cover the range in proportion to their rows, except where a walk
+    foresees the rows (then in equal steps: the walk knows the traffic's shape).
     """
     clock = Clock()
     progress = Progress(START, END, clock=clock)
-    total = sum(windows)
-    if counted:
-        progress.expect(total, len(windows))
-    span = (END - START + 1) / len(windows)
-    times, etas = [], []
-    for index, rows in enumerate(windows):
-        clock.now += rows / rate + (overhead if index == 0 else 0)
-        through = START + round(span * (index + 1)) - 1
-        if not counted:
-            # Rows spread over time as over the range: the same density.
-            share = sum(windows[: index + 1]) / total
-            through = START + round((END - START + 1) * share) - 1
-        step = progress.done(through, rows, 1)
+    rows = sum(w.rows for w in windows)
+    if known == "planned":
+        progress.expect(rows, sum(w.requests for w in windows))
+    done, times, steps = 0, [], []
+    for index, window in enumerate(windows):
+        clock.now += window.seconds + (overhead if index == 0 else 0)
+        done += window.rows
+        covered = (index + 1) / len(windows) if known == "foreseen" else done / rows
+        through = START + round((END - START + 1) * covered) - 1
+        if index == len(windows) - 1:
+            through = END
+        to_come = rows - done if known == "foreseen" else None
+        step = progress.done(through, window.rows, window.requests, to_come=to_come)
+        share = done / rows if known != "range" else covered
         times.append(clock.now)
-        etas.append(step.remaining)
-    finished = times[-1]
-    return [(eta, finished - at) for eta, at in zip(etas, times, strict=True)]
+        steps.append((step.remaining, index + 1, share))
+    return [
+        Eta(eta, times[-1] - at, count, share)
+        for (eta, count, share), at in zip(steps, times, strict=True)
+    ]
 
 
-windows_strategy = st.lists(st.integers(1_000, 10_000), min_size=2, max_size=80)
+@st.composite
+def uniform_runs(draw: st.DrawFn) -> tuple[str, list[Window], float]:
+    """How the rows to come are known; windows whose requests take the same
+    seconds each, and (unless planned) hold the same rows each; the first
+    window's overhead."""
+    known = draw(st.sampled_from(KNOWN))
+    count = draw(st.integers(2, 60))
+    requests = draw(st.lists(st.integers(1, 5), min_size=count, max_size=count))
+    rows = draw(st.lists(st.integers(1, 10_000), min_size=count, max_size=count))
+    if known != "planned":  # the requests per row the same all along
+        per_request = draw(st.integers(1, 2_000))
+        rows = [q * per_request for q in requests]
+    seconds = draw(st.floats(0.05, 5.0))
+    windows = [Window(r, q, q * seconds) for r, q in zip(rows, requests, strict=True)]
+    return known, windows, draw(st.floats(0, 3_600))
+
+
+@given(uniform_runs())
+def test_no_eta_before_a_few_windows_and_a_share_of_the_rows(case):
+    known, windows, overhead = case
+    for eta in run(windows, known, overhead):
+        if eta.eta:  # None, or 0 once nothing is to go
+            assert eta.windows >= MIN_WINDOWS
+            assert eta.share >= MIN_SHARE - 1e-9
+
+
+@given(uniform_runs())
+def test_the_eta_is_exact_when_work_is_uniform(case):
+    """Seconds per request the same all along (and, unplanned, rows per
+    request): every ETA shown is the time to go, whatever the first took."""
+    known, windows, overhead = case
+    for eta in run(windows, known, overhead):
+        if eta.eta is not None:
+            # (within the rounding of window ends to whole seconds)
+            assert eta.eta == pytest.approx(eta.truth, rel=1e-3, abs=1e-3)
+
+
+@given(uniform_runs())
+def test_at_a_steady_pace_the_eta_only_falls(case):
+    known, windows, overhead = case
+    shown = [eta.eta for eta in run(windows, known, overhead) if eta.eta is not None]
+    assert all(later <= earlier + 1e-6 for earlier, later in pairwise(shown))
+
+
+@given(uniform_runs(), st.floats(1.0, 10.0))
+def test_slower_windows_give_a_proportionally_longer_eta(case, factor):
+    known, windows, overhead = case
+    slower = [Window(w.rows, w.requests, w.seconds * factor) for w in windows]
+    etas = run(windows, known, overhead)
+    slower_etas = run(slower, known, overhead * factor)
+    for eta, slow in zip(etas, slower_etas, strict=True):
+        if eta.eta is not None and slow.eta is not None:
+            assert slow.eta == pytest.approx(eta.eta * factor, rel=1e-6, abs=1e-6)
 
 
 @given(
-    windows=windows_strategy,
-    rate=st.floats(500, 200_000),
-    overhead=st.floats(0, 3_600),
-    counted=st.booleans(),
+    rows=st.lists(st.integers(1_000, 10_000), min_size=MIN_WINDOWS, max_size=40),
+    more=st.integers(0, 1_000_000),
 )
-def test_an_eta_comes_after_a_few_windows_and_is_the_time_to_go_at_a_steady_rate(
-    windows, rate, overhead, counted
-):
-    """Only after MIN_WINDOWS windows and MIN_SHARE of the rows; then right,
-    whatever the first window took (planning, its overflowing request)."""
-    etas = steady_run(windows, rate=rate, overhead=overhead, counted=counted)
-    total = sum(windows)
-    done = 0
-    for index, ((eta, truth), rows) in enumerate(zip(etas, windows, strict=True)):
-        done += rows
-        if eta is not None:
-            assert eta == pytest.approx(truth, rel=0.02, abs=0.5)
-        if eta:
-            assert index + 1 >= MIN_WINDOWS
-            assert done / total >= MIN_SHARE - 1e-5
+def test_more_rows_to_come_never_shorten_the_eta(rows, more):
+    def etas(extra: int) -> list[float | None]:
+        clock = Clock()
+        progress = Progress(START, END, clock=clock)
+        total = sum(rows) + extra
+        steps = []
+        for index, count in enumerate(rows):
+            clock.now += 10
+            to_come = total - sum(rows[: index + 1])
+            steps.append(progress.done(START + index, count, 1, to_come=to_come))
+        return [step.remaining for step in steps]
 
-
-@given(
-    windows=windows_strategy,
-    rates=st.lists(st.floats(1_000, 100_000), min_size=80, max_size=80),
-)
-def test_with_counts_the_eta_stays_within_the_slowest_and_fastest_recent_rates(
-    windows, rates
-):
-    clock = Clock()
-    progress = Progress(START, END, clock=clock)
-    progress.expect(sum(windows), len(windows))
-    done = 0
-    for index, rows in enumerate(windows):
-        clock.now += rows / rates[index]
-        done += rows
-        step = progress.done(START + index, rows, 1)
-        if step.remaining:
-            to_go = sum(windows) - done
-            assert to_go / max(rates) - 1e-6 <= step.remaining
-            assert step.remaining <= to_go / min(rates) + 1e-6
+    for fewer, larger in zip(etas(0), etas(more), strict=True):
+        if fewer is not None and larger is not None:
+            assert larger >= fewer - 1e-6
 
 
 def test_the_first_lines_give_no_eta_then_one_in_words():
@@ -118,8 +178,17 @@ def test_the_first_lines_give_no_eta_then_one_in_words():
     for index in range(2, 5):
         clock.now += 10
         step = progress.done(START + 10 * index, 10_000, 1)
-    assert step.remaining == pytest.approx(60)
-    assert step.text.endswith("2 min 30 s so far, about 1 min 00 s to go")
+    # 5 of 10 requests done; 3 took 30 s: 5 more take 50 s.
+    assert step.remaining == pytest.approx(50)
+    assert step.text.endswith("2 min 30 s so far, about 50 s to go")
+
+
+def test_a_walk_that_foresees_the_rows_says_how_many():
+    clock = Clock()
+    progress = Progress(START, END, clock=clock)
+    clock.now += 30
+    step = progress.done(START + 10, 10_000, 2, to_come=90_000)
+    assert step.text.startswith("10,000 of ~100,000 rows; 2 requests;")
 
 
 def test_no_eta_from_windows_that_came_at_once():
@@ -134,6 +203,22 @@ def test_no_eta_from_windows_that_came_at_once():
         assert step.remaining is None
     clock.now += MIN_RATE_SECONDS
     assert progress.done(START + 8, 10_000, 1).remaining is not None
+
+
+def test_past_the_plan_requests_to_go_follow_the_rows_to_go():
+    """Counts short of the rows: more windows than planned, and still an ETA."""
+    clock = Clock()
+    progress = Progress(START, END, clock=clock)
+    progress.expect(50_000, 5)
+    for index in range(6):
+        clock.now += 10
+        progress.done(START + index, 9_000, 1)
+    progress.expect(20_000, 0)  # a noisy count: rows left, no request planned
+    clock.now += 10
+    step = progress.done(START + 7, 10_000, 1)
+    # 10 s per request; 10,000 rows to go at the last 4 windows' 4 requests
+    # per 37,000 rows.
+    assert step.remaining == pytest.approx(10 * 10_000 * 4 / 37_000)
 
 
 def test_the_last_window_leaves_nothing_to_go_whatever_was_expected():

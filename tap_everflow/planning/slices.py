@@ -171,3 +171,5 @@ class CompletedWindow:
     rows: list[Row]
     requests: int
     shortfalls: list[Shortfall] = field(default_factory=list)
+    # The rows after it to the end of the range, where a walk can foresee them.
+    rows_to_come: float | None = None

@@ -185,6 +185,13 @@ class Pace:
             return self.rate * (end - start + 1)
         return by_day
 
+    def rows_to_come(self, start: int, end: int) -> float | None:
+        """The rows in ``start..end`` the outermost measured shape holding it sees."""
+        for shape in self.shapes:  # outer first
+            if shape.start <= start and end <= shape.end and shape.scale is not None:
+                return shape.scale * shape.mass(start, end)
+        return None
+
     def expected_rows(self, second: int) -> float | None:
         """The rows of one ``second`` as a measured shape has them, if one does."""
         shape = self.measured_shape(second)
@@ -265,6 +272,7 @@ class _Walker:
             done = self._complete(window)
             times = [self.time_of(row) for row in done.rows] if self.time_of else []
             self.pace.completed(done.start, done.end, times)
+            done.rows_to_come = self.pace.rows_to_come(done.end + 1, self.end)
             self._plan_ahead(self.planned[-1] if self.planned else done)
             yield done
             self.rows_seen = remember(done.rows, self.rows_seen, self.limits)

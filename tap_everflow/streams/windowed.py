@@ -279,7 +279,9 @@ class WindowedStream(RangedStream):
             yield record
 
     def _report(self, window: CompletedWindow, rows: int) -> None:
-        step = self.progress.done(window.end, rows, window.requests)
+        step = self.progress.done(
+            window.end, rows, window.requests, to_come=window.rows_to_come
+        )
         self.logger.log(
             logging.INFO if step.due else logging.DEBUG,
             "%s: %s..%s: %d rows in %d requests; %s.",
