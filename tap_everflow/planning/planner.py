@@ -299,11 +299,13 @@ def read(
     time_of: Callable[[Row], int],
     prefetch: Callable[[Slice], None] | None = None,
     counted: Sequence[Bucket] = (),
+    made: int = 0,
 ) -> Iterator[CompletedWindow]:
     """Read ``planned`` windows in order, each whole before the next.
 
     ``counted``: the buckets the plan came from, the rows expected where an
-    overflowing answer shows none.
+    overflowing answer shows none. ``made``: requests made before the plan
+    (its range's first, overflowing answer), counted with the first window.
 
     A request that overflows anyway (counts are hints) is cut into parts its
     own rows say hold ``capacity`` each (:func:`pieces`), and those are read
@@ -314,7 +316,8 @@ def read(
         fetch, capacity, limits, dimensions, time_of, prefetch, _Counted(counted)
     )
     for window, parts in planned:
-        done = CompletedWindow(window.start, window.end, [], 0)
+        done = CompletedWindow(window.start, window.end, [], made)
+        made = 0
         for part in parts:
             reader.collect(part, window.rows / len(parts), done)
         yield done
@@ -398,9 +401,10 @@ class _PlanReader:
             # Values to split by, if the answer overflowed without rows.
             sample=answer.rows or [*done.rows, *self.before][: self.limits.max_rows],
             expected_rows=rows,
+            made=0,  # this answer: counted already
         )
         done.rows.extend(second.rows)
-        done.requests += second.requests - 1  # its first is this answer
+        done.requests += second.requests
         done.shortfalls.extend(second.shortfalls)
 
 

@@ -50,6 +50,7 @@ def split_second(
     limits: Limits,
     sample: Sequence[Row],
     expected_rows: float | None,
+    made: int = 1,
 ) -> CompletedWindow:
     """Collect an overflowing second by splitting it into disjoint parts.
 
@@ -61,9 +62,11 @@ def split_second(
     stand in as the sample. ``expected_rows`` (the
     second's rows as counts or a measured sample have it, if known) lets the first
     split pack the second into as few parts as it takes; a part that
-    overflows anyway is halved.
+    overflows anyway is halved. The second's window counts ``made`` requests
+    besides its parts' (by default, the one that brought ``answer``).
     """
-    done = CompletedWindow(second, second, [], requests=1)
+    done = CompletedWindow(second, second, [], requests=made)
+    asked = 0  # parts requested
     pending: list[tuple[Partition, Answer | None]] = [(root, answer)]
     seen_here: Sequence[Row] = []
     while pending:
@@ -71,6 +74,7 @@ def split_second(
         if known is None:
             known = fetch(Slice(second, second, part))
             done.requests += 1
+            asked += 1
         if not known.overflowed(limits):
             done.rows.extend(known.rows)
             continue
@@ -85,7 +89,7 @@ def split_second(
             part_rows=limits.max_rows - 1,  # a full answer counts as overflowing
         )
         expected_rows = None  # known for the whole second only
-        budget_left = limits.max_parts_per_second - done.requests - len(pending)
+        budget_left = limits.max_parts_per_second - 1 - asked - len(pending)
         if not parts or len(parts) > budget_left:
             # Keep what the API did return: real rows, though not all of them.
             done.rows.extend(known.rows)

@@ -323,7 +323,7 @@ class _Walker:
             return CompletedWindow(
                 window.start, window.end, list(answer.rows), requests
             )
-        done = split_second(
+        return split_second(
             window.start,
             answer,
             root=self.root,
@@ -333,6 +333,5 @@ class _Walker:
             limits=self.limits,
             sample=self.rows_seen,
             expected_rows=self.pace.expected_rows(window.start),
+            made=requests,
         )
-        done.requests += requests - 1
-        return done

@@ -336,7 +336,6 @@ class RawReportStream(WindowedStream):
         seconds = TIME_COLUMNS[counted.column]
         delivered: Counter[int] = Counter()
         time_of = attrgetter(self.time_field)
-        first = True
         for done in read(
             counted.windows,
             fetch,
@@ -346,9 +345,8 @@ class RawReportStream(WindowedStream):
             time_of=time_of,
             prefetch=prefetch,
             counted=counted.counted,
+            made=1,  # the range's first request, which overflowed
         ):
-            done.requests += first  # the stretch's first request, which overflowed
-            first = False
             delivered.update(time_of(row) // seconds * seconds for row in done.rows)
             yield done
         self._reconcile(counted, delivered)
