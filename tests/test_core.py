@@ -30,6 +30,11 @@ SIMULATOR = EverflowSimulator(
 SIMULATOR.start()
 atexit.register(SIMULATOR.stop)
 
+# The SDK's tests share one sync per class (a class-scoped runner): a shuffled
+# suite (--random-order) keeps them together, or every test not next to one of
+# its class runs the whole sync again (hundreds of syncs, gigabytes per worker).
+pytestmark = pytest.mark.random_order(disabled=True)
+
 TestTapEverflow = get_tap_test_class(
     tap_class=TapEverflow,
     config={
