@@ -59,14 +59,12 @@ def split_second(
     or none, and the two rows of a part's own answer may show no value to
     split by where its parent's answer showed several. Where this second
     showed no rows yet, the latest rows seen (from neighbouring windows)
-    stand in as the sample. ``expected_rows`` (the
-    second's rows as counts or a measured sample have it, if known) lets the first
-    split pack the second into as few parts as it takes; a part that
-    overflows anyway is halved. The second's window counts ``made`` requests
-    besides its parts' (by default, the one that brought ``answer``).
+    stand in as the sample. ``expected_rows`` (the second's rows as counts or
+    a measured sample have it, if known) lets the first split pack the second
+    into as few parts as it takes; a part that overflows anyway is halved.
+    It counts ``made`` requests besides its parts' (``answer``'s by default).
     """
     done = CompletedWindow(second, second, [], requests=made)
-    asked = 0  # parts requested
     pending: list[tuple[Partition, Answer | None]] = [(root, answer)]
     seen_here: Sequence[Row] = []
     while pending:
@@ -74,7 +72,6 @@ def split_second(
         if known is None:
             known = fetch(Slice(second, second, part))
             done.requests += 1
-            asked += 1
         if not known.overflowed(limits):
             done.rows.extend(known.rows)
             continue
@@ -89,6 +86,7 @@ def split_second(
             part_rows=limits.max_rows - 1,  # a full answer counts as overflowing
         )
         expected_rows = None  # known for the whole second only
+        asked = done.requests - made  # parts requested so far
         budget_left = limits.max_parts_per_second - 1 - asked - len(pending)
         if not parts or len(parts) > budget_left:
             # Keep what the API did return: real rows, though not all of them.
