@@ -8,10 +8,16 @@ cd "$(dirname "$0")/.."
 runs="${1:-3}"
 pytest=(.venv/bin/python -m pytest -q -p no:cacheprovider -n 2 --dist loadgroup)
 
-# The competitor: the same suite, in its own order, over and over, in its own
-# process group (set -m), so that one kill ends it and everything it started.
+# The competitor: the same suite, in its own order, over and over, from its own
+# checkout (a worktree sharing .venv), so that the two runs share no project files
+# (meltano's .meltano, the tests' outputs); in its own process group (set -m), so
+# that one kill ends it and everything it started.
+rival="$(mktemp -d -t suite-competitor.XXXXXX)"
+git worktree add --quiet --detach "$rival" HEAD
+ln -s "$PWD/.venv" "$rival/.venv"
 set -m
 (
+    cd "$rival" || exit 1
     seed=1000
     while true; do
         "${pytest[@]}" --random-order-bucket=global --random-order-seed="$seed" \
@@ -20,7 +26,7 @@ set -m
     done
 ) &
 competitor=$!
-trap 'kill -- -$competitor 2>/dev/null' EXIT
+trap 'kill -- -$competitor 2>/dev/null; git worktree remove --force "$rival"' EXIT
 
 status=0
 for run in $(seq 1 "$runs"); do
