@@ -197,7 +197,7 @@ def stream_serving(name: str, pages, **config):
     asked: list[int] = []
     activated: list[int] = []
 
-    def request_json(_method, _context, *, body=None, params=None, **_):
+    def request_json(_method, *, body=None, params=None, **_):
         del body
         asked.append(params["page"])
         return stream.read_answer(pages(params["page"]))

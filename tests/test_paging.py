@@ -28,7 +28,7 @@ def conversions_serving(pages):
     stream = TapEverflow(config={"api_key": "x"}).streams["conversions"]
     asked: list[int] = []
 
-    def post_json(_body, _context, params=None, **_):
+    def post_json(_body, params=None, **_):
         asked.append(params["page"])
         return stream.read_answer(pages(params["page"]))
 
@@ -44,7 +44,7 @@ def conversion_rows(first: int, count: int) -> list[dict]:
 
 
 def first_window(stream):
-    return next(stream.complete_windows(DAY_START, DAY_START + 86_399, None))
+    return next(stream.complete_windows(DAY_START, DAY_START + 86_399))
 
 
 def test_a_short_page_short_of_the_total_is_followed_by_the_next():

@@ -441,7 +441,6 @@ class EverflowStream(RESTStream):
     def post_json(
         self,
         body: dict,
-        context: Context | None,
         params: dict | None = None,
         *,
         path: str | None = None,
@@ -452,13 +451,12 @@ class EverflowStream(RESTStream):
         Another ``path`` (an endpoint the stream consults) needs its ``decode``.
         """
         return self.request_json(
-            "POST", context, body=body, params=params, path=path, decode=decode
+            "POST", body=body, params=params, path=path, decode=decode
         )
 
     def request_json(
         self,
         method: str,
-        context: Context | None,
         *,
         body: dict | None = None,
         params: dict | None = None,
@@ -499,7 +497,8 @@ class EverflowStream(RESTStream):
                 )
                 raise RetriableAPIError(msg, response) from None
 
-        return self.request_decorator(send_and_read)(request, context)
+        # The SDK's partition context: none, as no Everflow stream is partitioned.
+        return self.request_decorator(send_and_read)(request, None)
 
 
 class RateLimitedError(RetriableAPIError):

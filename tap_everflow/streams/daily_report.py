@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import typing as t
-from functools import partial
 from http import HTTPStatus
 from zoneinfo import ZoneInfo
 
@@ -146,9 +145,8 @@ class DailyReportStream(RangedStream):
         ]
         conform = self.conformer(TABLE_ROW_SCHEMA)
         workers = int(self.config["max_concurrent_requests"])
-        call = partial(self._request_day, context=context)
         progress = Progress(*days)
-        with self.requests_ahead(call, workers) as ahead:
+        with self.requests_ahead(self._request_day, workers) as ahead:
             for window in walk(
                 *days,
                 ahead.fetch,
@@ -194,7 +192,7 @@ class DailyReportStream(RangedStream):
         record.update(conform(row)["reporting"])
         return record
 
-    def _request_day(self, window: Slice, context: Context | None) -> Answer:
+    def _request_day(self, window: Slice) -> Answer:
         day = _day(window.start)
         body = {
             **window_body(day, day, int(self.config["daily_report_timezone_id"])),
@@ -202,4 +200,4 @@ class DailyReportStream(RangedStream):
             "columns": [{"column": column} for column in self.columns],
             "query": window.partition.query(),
         }
-        return self.post_json(body, context)
+        return self.post_json(body)

@@ -159,7 +159,7 @@ class EntityStream(EverflowStream):
             def fetch(paging: dict[str, int]) -> Page:
                 nonlocal ignored
                 counter.increment()
-                page = self._page({**paging, **params}, context, conform)
+                page = self._page({**paging, **params}, conform)
                 if since is not None and not ignored:
                     ignored = any(self._ignores_filter(r, since) for r in page.rows)
                 return page
@@ -176,7 +176,7 @@ class EntityStream(EverflowStream):
             )
         return ListRead(complete=read.problem is None, filter_ignored=ignored)
 
-    def _page(self, params: dict, context: Context | None, conform: Conformer) -> Page:
+    def _page(self, params: dict, conform: Conformer) -> Page:
         """The page ``params`` ask for, in the query string (as every list takes it).
 
         Sources disagree whether a ``POST .../table`` search takes its paging
@@ -185,7 +185,7 @@ class EntityStream(EverflowStream):
         used. Its rows come back as records.
         """
         page: Page = self.request_json(
-            self.http_method, context, body=self.search_body, params=params
+            self.http_method, body=self.search_body, params=params
         )
         return Page([self._record(row, conform) for row in page.rows], page.total_count)
 

@@ -19,8 +19,6 @@ from tap_everflow.streams.windowed import WindowedStream, utc
 if t.TYPE_CHECKING:
     from collections.abc import Generator
 
-    from singer_sdk.helpers.types import Context
-
 # Windows hold about this many rows (a few pages) and span at most 30 days:
 # a window is sorted in memory before it is emitted.
 WINDOW_LIMITS = Limits(max_rows=5 * PAGE_SIZE, max_span=30 * 86_400)
@@ -51,24 +49,22 @@ class PagedReportStream(WindowedStream):
 
     @override
     def complete_windows(
-        self, start: int, end: int, context: Context | None
+        self, start: int, end: int
     ) -> Generator[CompletedWindow, None, None]:
         """Consecutive windows, each read to its last page."""
         span = FIRST_WINDOW
         while start <= end:
             window_end = min(end, start + span - 1)
-            window = self._read_window(start, window_end, context)
+            window = self._read_window(start, window_end)
             yield window
             span = next_span(window_end - start + 1, len(window.rows), WINDOW_LIMITS)
             start = window_end + 1
 
-    def _read_window(
-        self, start: int, end: int, context: Context | None
-    ) -> CompletedWindow:
+    def _read_window(self, start: int, end: int) -> CompletedWindow:
         """Every row of ``start..end``, paged by :mod:`tap_everflow.runtime.paging`."""
         body = self.request_body(start, end)
         read = PagedRead(
-            partial(self.post_json, body, context),
+            partial(self.post_json, body),
             attrgetter(self.primary_keys[0]),
             f"{self.name}: {utc(start).isoformat()}..{utc(end).isoformat()}",
             self.logger,

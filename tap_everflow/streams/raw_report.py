@@ -42,8 +42,6 @@ from tap_everflow.streams.windowed import WindowedStream, utc
 if t.TYPE_CHECKING:
     from collections.abc import Generator, Iterator, Sequence
 
-    from singer_sdk.helpers.types import Context
-
 # Planned windows aim at this share of the row cap: counts may be a few rows
 # short (late rows, estimates); a window that overflows anyway is cut where
 # its own rows say.
@@ -134,7 +132,7 @@ class RawReportStream(WindowedStream):
 
     @override
     def complete_windows(
-        self, start: int, end: int, context: Context | None
+        self, start: int, end: int
     ) -> Generator[CompletedWindow, None, None]:
         """Read ``start..end`` in windows that each came back complete.
 
@@ -145,9 +143,8 @@ class RawReportStream(WindowedStream):
         """
         root = self.root_partition()
         workers = int(self.config["max_concurrent_requests"])
-        call = partial(self._request_window, context=context)
         time_of = attrgetter(self.time_field)
-        with self.requests_ahead(call, workers) as ahead:
+        with self.requests_ahead(self._request_window, workers) as ahead:
             prefetch = ahead.prefetch if workers > 1 else None
             cursor = start
             while cursor <= end:
@@ -160,7 +157,7 @@ class RawReportStream(WindowedStream):
                 counted = None
                 if self.uses_counts:
                     times = [time_of(row) for row in answer.rows]
-                    counted = self._plan(cursor, end, root, context, times)
+                    counted = self._plan(cursor, end, root, times)
                 if counted is not None:
                     yield from self._read_plan(counted, ahead.fetch, prefetch)
                     return
@@ -187,7 +184,6 @@ class RawReportStream(WindowedStream):
         start: int,
         end: int,
         root: Partition,
-        context: Context | None,
         sampled: Sequence[int],
     ) -> CountedPlan | None:
         """Windows for ``start..end`` planned from counts, or None (a warning says why).
@@ -197,7 +193,7 @@ class RawReportStream(WindowedStream):
         those are split by ``SPLIT_BY`` from a report of their counts.
         """
         try:
-            column, counts = self._counts(start, end, root, context)
+            column, counts = self._counts(start, end, root)
         except (EverflowAPIError, RetriableAPIError, CountsUnavailable) as error:
             self._counts_refused = True  # one warning per run, then walks
             self.logger.warning(
@@ -214,7 +210,7 @@ class RawReportStream(WindowedStream):
             root=root,
             capacity=self.capacity,
             max_span=self.limits.max_span,
-            by_value=partial(self._hot_counts, root=root, context=context),
+            by_value=partial(self._hot_counts, root=root),
             resource_type=SPLIT_BY,
             sampled=sampled,
         )
@@ -235,10 +231,8 @@ class RawReportStream(WindowedStream):
         )
         return CountedPlan(planned, column, totals, buckets)
 
-    def _ask_report(self, body: dict, context: Context | None) -> t.Any:
-        return self.post_json(
-            body, context, path=REPORT_PATH, decode=msgspec.json.decode
-        )
+    def _ask_report(self, body: dict) -> t.Any:
+        return self.post_json(body, path=REPORT_PATH, decode=msgspec.json.decode)
 
     def _report_body(
         self, start: int, end: int, columns: Sequence[str], root: Partition
@@ -251,7 +245,7 @@ class RawReportStream(WindowedStream):
         }
 
     def _counts(
-        self, start: int, end: int, root: Partition, context: Context | None
+        self, start: int, end: int, root: Partition
     ) -> tuple[str, dict[int, int]]:
         """Counts per bucket of the finest time column the server accepts."""
         problem = "no time column left to try"
@@ -260,7 +254,7 @@ class RawReportStream(WindowedStream):
                 continue
             body = self._report_body(start, end, [column], root)
             try:
-                payload = self._ask_report(body, context)
+                payload = self._ask_report(body)
             except EverflowAPIError as error:
                 if error.status != HTTPStatus.BAD_REQUEST:
                     raise
@@ -283,10 +277,7 @@ class RawReportStream(WindowedStream):
         raise CountsUnavailable(problem)
 
     def _hot_counts(
-        self,
-        hot: Sequence[PlannedWindow],
-        root: Partition,
-        context: Context | None,
+        self, hot: Sequence[PlannedWindow], root: Partition
     ) -> dict[PlannedWindow, dict[str, int]]:
         """Counts by ``SPLIT_BY`` value of each window over the cap, if to be had.
 
@@ -299,7 +290,7 @@ class RawReportStream(WindowedStream):
             body = self._report_body(window.start, window.end, [SPLIT_BY], root)
             try:
                 counts = read_by(
-                    self._ask_report(body, context), self.report_count or "", SPLIT_BY
+                    self._ask_report(body), self.report_count or "", SPLIT_BY
                 )
             except (EverflowAPIError, RetriableAPIError, CountsUnavailable) as error:
                 counts, problem = None, str(error)
@@ -380,12 +371,12 @@ class RawReportStream(WindowedStream):
             f": {named}." if named else ".",
         )
 
-    def _request_window(self, window: Slice, context: Context | None) -> Answer:
+    def _request_window(self, window: Slice) -> Answer:
         body = {
             **window_body(window.start, window.end),
             "query": window.partition.query(),
         }
-        return self.post_json(body, context)
+        return self.post_json(body)
 
     @override
     def decode_answer(self, content: bytes) -> Answer:

@@ -77,7 +77,7 @@ class WindowedStream(RangedStream):
         return not self.lookback_days()
 
     def complete_windows(
-        self, start: int, end: int, context: Context | None
+        self, start: int, end: int
     ) -> Generator[CompletedWindow, None, None]:
         """Consecutive windows covering ``start..end``, each with all its records.
 
@@ -172,19 +172,16 @@ class WindowedStream(RangedStream):
         """Emit every row of the sync range, window by window, in time order."""
         span = self.sync_range(context)
         if span is not None:
-            yield from self._window_by_window(span, context)
+            yield from self._window_by_window(span)
 
-    def _window_by_window(
-        self, sync_range: Span, context: Context | None
-    ) -> Iterator[dict]:
+    def _window_by_window(self, sync_range: Span) -> Iterator[dict]:
         self.progress = Progress(*sync_range)
         # Closed explicitly, so that an error here, while windows are fetched
         # ahead, stops those requests at once (see requests_ahead).
         with (
             self.get_http_request_counter() as counter,
-            closing(self.complete_windows(*sync_range, context)) as windows,
+            closing(self.complete_windows(*sync_range)) as windows,
         ):
-            counter.with_context(context)
             for window in windows:
                 counter.increment(window.requests)
                 self._extracted_at = dt.datetime.now(dt.timezone.utc)
@@ -201,7 +198,8 @@ class WindowedStream(RangedStream):
                     # Only now, with every record of the window emitted, is it
                     # complete: the mark to resume from, as the bookmark moves
                     # back while the lookback is re-read.
-                    self.mark_complete(context, utc(window.end).isoformat())
+                    # The stream's state: no Everflow stream is partitioned.
+                    self.mark_complete(None, utc(window.end).isoformat())
 
     def _window_rows(self, window: CompletedWindow) -> list[msgspec.Struct]:
         """The window's rows, deduplicated and in time order."""
