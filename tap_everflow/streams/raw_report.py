@@ -215,7 +215,7 @@ class RawReportStream(WindowedStream):
             sampled=sampled,
         )
         totals = {b.start - b.start % seconds: b.rows for b in buckets}
-        self.progress.expect(
+        self.range_sync.progress.expect(
             sum(totals.values()), 1 + sum(len(parts) for _, parts in planned)
         )
         self.logger.info(

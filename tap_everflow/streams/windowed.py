@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import typing as t
 from contextlib import closing
+from dataclasses import dataclass
 from functools import cached_property
 from operator import attrgetter
 
@@ -41,6 +42,21 @@ def utc(epoch: int) -> dt.datetime:
     return dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
 
 
+@dataclass(slots=True)
+class RangeSync:
+    """The sync of one range in progress: what the stream's hooks need of it.
+
+    The SDK calls its per-record hooks with the record alone, so the stream
+    holds this for the range; the window fields change as each window is emitted.
+    """
+
+    progress: Progress  # how far the range is (see progress.py)
+    # When the window being emitted was complete: its records' time_extracted.
+    extracted_at: dt.datetime | None = None
+    # Writes the window's records as lines, where no stream map alters them.
+    write_line: t.Callable[[dict], None] | None = None
+
+
 class WindowedStream(RangedStream):
     """A stream read window by window, every window complete before it is emitted.
 
@@ -63,12 +79,8 @@ class WindowedStream(RangedStream):
     time_field: t.ClassVar[str] = "unix_timestamp"
     # Raw rows: kept retention_days, no lookback (they do not change).
     range_rule = RangeRule(Unit.SECOND, lag=True, retention_days="retention_days")
-    # When the window being emitted was complete: its records' time_extracted.
-    _extracted_at: dt.datetime
-    # How far the sync is (see progress.py).
-    progress: Progress
-    # Writes the window's records as lines, where no stream map alters them.
-    _write_line: t.Callable[[dict], None] | None = None
+    # The sync of the range being read: set as it starts (_window_by_window).
+    range_sync: RangeSync
 
     @property
     @override
@@ -142,7 +154,7 @@ class WindowedStream(RangedStream):
         and the deselected properties already removed (:meth:`_records`), so
         that walk, a third of the tap's time per record, is skipped.
         """
-        extracted = self._extracted_at
+        extracted = self.range_sync.extracted_at
         for stream_map in self.stream_maps:
             mapped = stream_map.transform(record)
             if mapped is not None:
@@ -161,10 +173,11 @@ class WindowedStream(RangedStream):
         through its writer's layers (see :mod:`tap_everflow.runtime.record_lines`);
         the line written is the same.
         """
-        if self._write_line is None:
+        write_line = self.range_sync.write_line
+        if write_line is None:
             super()._write_record_message(record)
             return
-        self._write_line(record)
+        write_line(record)
         self.state_manager.is_flushed = False
 
     @override
@@ -175,7 +188,7 @@ class WindowedStream(RangedStream):
             yield from self._window_by_window(span)
 
     def _window_by_window(self, sync_range: Span) -> Iterator[dict]:
-        self.progress = Progress(*sync_range)
+        sync = self.range_sync = RangeSync(Progress(*sync_range))
         # Closed explicitly, so that an error here, while windows are fetched
         # ahead, stops those requests at once (see requests_ahead).
         with (
@@ -184,10 +197,10 @@ class WindowedStream(RangedStream):
         ):
             for window in windows:
                 counter.increment(window.requests)
-                self._extracted_at = dt.datetime.now(dt.timezone.utc)
+                sync.extracted_at = dt.datetime.now(dt.timezone.utc)
                 if writer := self._line_writer:
-                    self._write_line = writer.lines(
-                        self.name, self._stream_version, self._extracted_at
+                    sync.write_line = writer.lines(
+                        self.name, self._stream_version, sync.extracted_at
                     )
                 rows = self._window_rows(window)
                 self._report(window, len(rows))
@@ -246,11 +259,13 @@ class WindowedStream(RangedStream):
     def _records(self, rows: list[msgspec.Struct]) -> Iterator[dict]:
         """Sorted rows as records, one at a time: each lives only while emitted.
 
-        Written straight as lines (:attr:`_write_line`), a record may keep its nested
-        objects as Structs, which encode the same: only a stream map reads them.
+        Written straight as lines (:attr:`RangeSync.write_line`), a record may
+        keep its nested objects as Structs, which encode the same: only a
+        stream map reads them.
         """
         deselected = self._deselected
-        shallow = self._write_line is not None and all(len(p) == 1 for p in deselected)
+        as_lines = self.range_sync.write_line is not None
+        shallow = as_lines and all(len(p) == 1 for p in deselected)
         to_record = asdict if shallow else msgspec.to_builtins
         # Undeclared fields already reported, held as raw JSON: blanked, so
         # that nested Structs encode without them, and left out at the top.
@@ -277,7 +292,7 @@ class WindowedStream(RangedStream):
             yield record
 
     def _report(self, window: CompletedWindow, rows: int) -> None:
-        step = self.progress.done(
+        step = self.range_sync.progress.done(
             window.end, rows, window.requests, to_come=window.rows_to_come
         )
         self.logger.log(
