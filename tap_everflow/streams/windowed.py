@@ -204,7 +204,7 @@ class WindowedStream(RangedStream):
                     )
                 rows = self._window_rows(window)
                 self._report(window, len(rows))
-                yield from self._records(rows)
+                yield from self._records(rows, as_lines=writer is not None)
                 if writer:
                     writer.flush()  # the window's records, before a slow next one
                 if self.range_rule.lookback_days:
@@ -256,15 +256,14 @@ class WindowedStream(RangedStream):
         rows.sort(key=time_of)
         return rows
 
-    def _records(self, rows: list[msgspec.Struct]) -> Iterator[dict]:
+    def _records(self, rows: list[msgspec.Struct], *, as_lines: bool) -> Iterator[dict]:
         """Sorted rows as records, one at a time: each lives only while emitted.
 
-        Written straight as lines (:attr:`RangeSync.write_line`), a record may
-        keep its nested objects as Structs, which encode the same: only a
-        stream map reads them.
+        Written straight as lines (``as_lines``: :attr:`RangeSync.write_line`),
+        a record may keep its nested objects as Structs, which encode the
+        same: only a stream map reads them.
         """
         deselected = self._deselected
-        as_lines = self.range_sync.write_line is not None
         shallow = as_lines and all(len(p) == 1 for p in deselected)
         to_record = asdict if shallow else msgspec.to_builtins
         # Undeclared fields already reported, held as raw JSON: blanked, so
