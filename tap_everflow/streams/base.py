@@ -257,18 +257,21 @@ class EverflowStream(RESTStream):
             "state)."
         )
 
-    def complete_through(self, context: Context | None) -> str | None:
-        """The end of the last window whose rows were all emitted, if any."""
-        return self.get_context_state(context).get(COMPLETE_THROUGH)
+    def complete_through(self) -> str | None:
+        """The end of the last window whose rows were all emitted, if any.
 
-    def mark_complete(self, context: Context | None, through: str) -> None:
+        Kept in the stream's own state: no Everflow stream is partitioned.
+        """
+        return self.stream_state.get(COMPLETE_THROUGH)
+
+    def mark_complete(self, through: str) -> None:
         """Record that every row up to ``through`` (ISO date or time) was emitted.
 
         The mark never moves back: a window re-read by a lookback ends before
         what an earlier run completed, and that stays the mark to resume (and
         look back) from. Else every interrupted run would widen the next re-read.
         """
-        state = self.get_context_state(context)
+        state = self.stream_state
         previous = state.get(COMPLETE_THROUGH)
         if not previous or parse_time(previous) < parse_time(through):
             state[COMPLETE_THROUGH] = through

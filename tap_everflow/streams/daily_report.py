@@ -136,7 +136,7 @@ class DailyReportStream(RangedStream):
     @override
     def get_records(self, context: Context | None) -> Iterator[dict]:
         """Every row of every day, day by day."""
-        if (days := self.sync_range(context)) is None:
+        if (days := self.sync_range()) is None:
             return
         dimensions = [
             Dimension(column, _column_id(column))
@@ -176,7 +176,7 @@ class DailyReportStream(RangedStream):
                 )
                 for row in window.rows:
                     yield self._record(day, row, conform)
-                self.mark_complete(context, day)
+                self.mark_complete(day)
 
     def _record(self, day: str, row: t.Any, conform: t.Callable) -> dict:
         columns = {

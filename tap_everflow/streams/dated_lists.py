@@ -38,16 +38,16 @@ class DatedListStream(EntityStream, RangedStream):
     @override
     def get_records(self, context: Context | None) -> Generator[dict, None, None]:
         """Every row dated in the run's days, range by range."""
-        if (days := self.sync_range(context)) is None:
+        if (days := self.sync_range()) is None:
             return
         first, last = days
         while first <= last:
             end = min(last, first + MAX_DAYS - 1)
             body = window_body(dt.date.fromordinal(first), dt.date.fromordinal(end))
-            read = yield from self.read_list(context, body)
+            read = yield from self.read_list(body)
             if not read.complete:
                 return
-            self.mark_complete(context, _day(end))
+            self.mark_complete(_day(end))
             first = end + 1
 
 

@@ -116,11 +116,11 @@ class EntityStream(EverflowStream):
             epoch: time for epoch, time in DERIVED_TIMES.items() if epoch in declared
         }
 
-    def saved_since(self, context: Context | None) -> int | None:
+    def saved_since(self) -> int | None:
         """Read only entities saved after this epoch second; None: the whole list."""
         return None
 
-    def read_complete(self, context: Context | None) -> None:
+    def read_complete(self) -> None:
         """Called once every entity the run asked for was emitted."""
 
     @override
@@ -129,18 +129,18 @@ class EntityStream(EverflowStream):
         # Every record carries the run's version, so that a later read of the
         # whole list keeps what this one read (the SDK's own number).
         self._stream_version = self._initialized_at // 1000
-        since = self.saved_since(context)
+        since = self.saved_since()
         params = {} if since is None else {"filter": f"time_saved>{since}"}
-        read = yield from self.read_list(context, params, since=since)
+        read = yield from self.read_list(params, since=since)
         if not read.complete:
             return
-        self.read_complete(context)
+        self.read_complete()
         whole = since is None or read.filter_ignored
         if whole and self.marks_deletions:
             self._write_activate_version_message(self._stream_version)
 
     def read_list(
-        self, context: Context | None, params: dict, *, since: int | None = None
+        self, params: dict, *, since: int | None = None
     ) -> Generator[dict, None, ListRead]:
         """Emit every entity the list holds for ``params``, once each.
 
@@ -154,7 +154,6 @@ class EntityStream(EverflowStream):
         conform = self.conformer(self.row_schema, critical=self.primary_keys)
         ignored = False
         with self.get_http_request_counter() as counter:
-            counter.with_context(context)
 
             def fetch(paging: dict[str, int]) -> Page:
                 nonlocal ignored
@@ -253,15 +252,15 @@ class IncrementalEntityStream(EntityStream):
     check_sorted = False
 
     @override
-    def saved_since(self, context: Context | None) -> int | None:
+    def saved_since(self) -> int | None:
         """The epoch second whose later saves are asked for; None: all."""
         if self.name in self.config["entity_full_refresh"]:
             return None
-        if mark := self.complete_through(context):
+        if mark := self.complete_through():
             return int(parse_time(mark).timestamp()) - SAVE_MARGIN_SECONDS
         return None
 
     @override
-    def read_complete(self, context: Context | None) -> None:
+    def read_complete(self) -> None:
         """Every save before the run began has been read."""
-        self.mark_complete(context, utc(self._initialized_at // 1000).isoformat())
+        self.mark_complete(utc(self._initialized_at // 1000).isoformat())

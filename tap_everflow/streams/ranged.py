@@ -15,9 +15,6 @@ from tap_everflow.planning.sync_range import (
 from tap_everflow.runtime.settings import parse_time
 from tap_everflow.streams.base import EverflowStream
 
-if t.TYPE_CHECKING:
-    from singer_sdk.helpers.types import Context
-
 # How a day stream writes a day in its state (and a time stream does not).
 DAY_MARK_LENGTH = len("YYYY-MM-DD")
 
@@ -41,16 +38,16 @@ class RangedStream(EverflowStream):
         """Days read again before where the last run got, on every run."""
         return configured_days(self.range_rule.lookback_days, self.config)
 
-    def sync_range(self, context: Context | None) -> Span | None:
+    def sync_range(self) -> Span | None:
         """The inclusive range to read this run, or None if nothing is due."""
-        plan = plan_range(self.range_rule.unit, self._range_inputs(context))
+        plan = plan_range(self.range_rule.unit, self._range_inputs())
         for notice in plan.notices:
             self.logger.log(notice.level, "%s: %s", self.name, notice.text)
         return plan.span
 
-    def _range_inputs(self, context: Context | None) -> RangeInputs:
+    def _range_inputs(self) -> RangeInputs:
         rule, config = self.range_rule, self.config
-        state = self.get_context_state(context)
+        state = self.stream_state
         bookmark = None
         if rule.bookmark and state.get("replication_key") == self.replication_key:
             bookmark = state.get("replication_key_value")
@@ -66,7 +63,7 @@ class RangedStream(EverflowStream):
             ),
             lookback_days=self.lookback_days(),
             bookmark=_mark(bookmark),
-            complete_through=_mark(self.complete_through(context)),
+            complete_through=_mark(self.complete_through()),
             zone=self.range_zone(),
         )
 

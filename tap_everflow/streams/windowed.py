@@ -183,7 +183,7 @@ class WindowedStream(RangedStream):
     @override
     def get_records(self, context: Context | None) -> Iterator[dict]:
         """Emit every row of the sync range, window by window, in time order."""
-        span = self.sync_range(context)
+        span = self.sync_range()
         if span is not None:
             yield from self._window_by_window(span)
 
@@ -211,8 +211,7 @@ class WindowedStream(RangedStream):
                     # Only now, with every record of the window emitted, is it
                     # complete: the mark to resume from, as the bookmark moves
                     # back while the lookback is re-read.
-                    # The stream's state: no Everflow stream is partitioned.
-                    self.mark_complete(None, utc(window.end).isoformat())
+                    self.mark_complete(utc(window.end).isoformat())
 
     def _window_rows(self, window: CompletedWindow) -> list[msgspec.Struct]:
         """The window's rows, deduplicated and in time order."""
