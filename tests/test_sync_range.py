@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tap_everflow.planning.limits import DAY
 from tap_everflow.planning.sync_range import (
-    DAY_SECONDS,
     DEFAULT_REACH_DAYS,
     Kind,
     RangeInputs,
@@ -40,7 +40,7 @@ DOCS = Path(__file__).parents[1] / "docs" / "streams.md"
 
 def instants(lo_days: int, hi_days: int) -> st.SearchStrategy[dt.datetime]:
     """Aware instants between ``lo_days`` and ``hi_days`` days from NOW."""
-    return st.integers(lo_days * DAY_SECONDS, hi_days * DAY_SECONDS).map(
+    return st.integers(lo_days * DAY, hi_days * DAY).map(
         lambda offset: NOW + dt.timedelta(seconds=offset)
     )
 
@@ -50,7 +50,7 @@ def asked(draw: st.DrawFn) -> tuple[Unit, RangeInputs]:
     """Any unit, clock, settings and state a run may meet."""
     unit = draw(st.sampled_from(Unit))
     zone = draw(st.sampled_from(ZONES)) if unit is Unit.DAY else UTC
-    now = NOW + dt.timedelta(seconds=draw(st.integers(0, 400 * DAY_SECONDS)))
+    now = NOW + dt.timedelta(seconds=draw(st.integers(0, 400 * DAY)))
 
     def mark() -> dt.date | None:
         when = draw(st.none() | instants(-800, 0))
@@ -166,7 +166,7 @@ def test_bare_date_partitions_tile_the_seconds_exactly(first_day, lag):
     spans = [seconds_partition(day + dt.timedelta(days=n), lag) for n in range(3)]
     for span, after in itertools.pairwise(spans):
         assert span.last + 1 == after.first
-    assert all(span.last - span.first + 1 == DAY_SECONDS for span in spans)
+    assert all(span.last - span.first + 1 == DAY for span in spans)
 
 
 def seconds_partition(day: dt.date, lag: int) -> Span:
@@ -261,7 +261,7 @@ def test_the_retention_warning_says_what_was_skipped():
     )
     plan = plan_range(Unit.SECOND, inputs)
     assert plan.span is not None
-    assert plan.span.first == int(NOW.timestamp()) - 90 * DAY_SECONDS
+    assert plan.span.first == int(NOW.timestamp()) - 90 * DAY
     (notice,) = plan.notices
     assert notice.kind is Kind.RETENTION
     assert notice.text.startswith("Everflow keeps these rows for only about 90 days")

@@ -15,6 +15,7 @@ import typing as t
 from dataclasses import dataclass
 
 from tap_everflow.planning.limits import API_TIME_FORMAT, DAY, DAY_FORMAT, TABLE_CAP
+from tap_everflow.planning.slices import flagged_incomplete
 
 # The report's time columns, finest first, and the seconds of their buckets.
 TIME_COLUMNS = {"unix_timestamp": 900, "hour": 3_600, "date": DAY}
@@ -69,22 +70,29 @@ def table_rows(
     if not isinstance(table, list):
         msg = f"not a table (an answer of type {type(payload).__name__})"
         raise CountsUnavailable(msg)
-    if payload.get("incomplete_results") in (True, "true", 1) or (
-        len(table) >= TABLE_CAP
-    ):
+    if flagged_incomplete(payload) or len(table) >= TABLE_CAP:
         return None
     rows = []
     for row in table:
         if not isinstance(row, dict):
             msg = f"a table row that is not an object: {row!r:.80}"
             raise CountsUnavailable(msg)
-        ids = {
-            item.get("column_type"): item.get("id")
-            for item in row.get("columns") or ()
-            if isinstance(item, dict)
-        }
+        ids = {column: item.get("id") for column, item in column_items(row).items()}
         rows.append((ids, row.get("reporting")))
     return rows
+
+
+def column_items(row: t.Any) -> dict[str | None, dict[str, t.Any]]:
+    """A table row's column items (``id``, ``label``, ...) by ``column_type``."""
+    items = row.get("columns") if isinstance(row, dict) else None
+    return {
+        item.get("column_type"): item for item in items or () if isinstance(item, dict)
+    }
+
+
+def filter_value(column_id: t.Any) -> str | None:
+    """A column's id as a filter value; None where the row has no value."""
+    return None if column_id in (None, "", 0, "0") else str(column_id)
 
 
 def count_of(reporting: t.Any, metric: str) -> int:
@@ -120,8 +128,7 @@ def read_by(payload: t.Any, metric: str, column: str) -> dict[str, int] | None:
         return None
     counts: dict[str, int] = {}
     for ids, reporting in rows:
-        value = ids.get(column)
-        key = NO_VALUE if value in (None, "", 0, "0") else str(value)
+        key = filter_value(ids.get(column)) or NO_VALUE
         counts[key] = counts.get(key, 0) + count_of(reporting, metric)
     return counts
 

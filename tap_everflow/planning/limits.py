@@ -1,4 +1,4 @@
-"""The Everflow API's limits and formats, each defined once (see the contract)."""
+"""The Everflow API's limits and formats, each defined once (see docs/api.md)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 DAY = 86_400
 UTC_TIMEZONE_ID = 67  # Everflow's id for UTC: windows are planned in UTC
+# Everflow's reporting time zones the tap knows by IANA name (GET
+# /v1/meta/timezones lists them all; these are those docs/api.md#time-zones names).
+TIMEZONES = {UTC_TIMEZONE_ID: "UTC", 80: "America/New_York", 90: "America/Los_Angeles"}
 API_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"  # request bounds, in timezone_id
 DAY_FORMAT = "%Y-%m-%d"
 REPORT_PATH = "/networks/reporting/entity/table"  # the aggregated report

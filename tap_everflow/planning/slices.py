@@ -141,6 +141,14 @@ class Slice:
         return self.end - self.start + 1
 
 
+def flagged_incomplete(payload: Mapping[str, t.Any]) -> bool:
+    """Whether an answer says Everflow cut its rows: ``incomplete_results``.
+
+    Read as a boolean, the text ``"true"`` or the number 1.
+    """
+    return payload.get("incomplete_results") in (True, "true", 1)
+
+
 @dataclass(frozen=True)
 class Answer:
     """What one request returned: rows, and whether the API flagged them incomplete."""

@@ -17,10 +17,11 @@ import logging
 import typing as t
 from dataclasses import dataclass
 
+from tap_everflow.planning.limits import DAY
+
 if t.TYPE_CHECKING:
     from collections.abc import Mapping
 
-DAY_SECONDS = 86_400
 # Without start_date and without a retention, a first run reads the last year:
 # as far back as one request to Everflow's reporting endpoints reaches.
 DEFAULT_REACH_DAYS = 365
@@ -35,7 +36,7 @@ class Unit(enum.Enum):
     @property
     def per_day(self) -> int:
         """Positions in a day."""
-        return DAY_SECONDS if self is Unit.SECOND else 1
+        return DAY if self is Unit.SECOND else 1
 
     def position(self, value: dt.date, zone: dt.tzinfo) -> int:
         """Where ``value`` lies: an instant (aware datetime), or a day of ``zone``."""

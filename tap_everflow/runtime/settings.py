@@ -17,6 +17,8 @@ from singer_sdk.helpers.capabilities import (
 )
 from singer_sdk.plugin_base import JSONSchemaValidator
 
+from tap_everflow.planning.limits import TIMEZONES, UTC_TIMEZONE_ID
+
 if t.TYPE_CHECKING:
     # No stubs in the dev tools: the type names what is passed.
     from jsonschema import ValidationError  # type: ignore[import-untyped]
@@ -222,8 +224,8 @@ CONFIG_SCHEMA = th.PropertiesList(
     th.Property(
         "daily_report_timezone_id",
         th.IntegerType,
-        allowed_values=[67, 80, 90],
-        default=67,
+        allowed_values=list(TIMEZONES),
+        default=UTC_TIMEZONE_ID,
         title="Daily report time zone",
         description=(
             "Everflow time zone whose days daily_report counts: 67 UTC, 80 "

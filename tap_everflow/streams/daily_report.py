@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import typing as t
 from http import HTTPStatus
 from zoneinfo import ZoneInfo
@@ -11,12 +10,13 @@ from zoneinfo import ZoneInfo
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from typing_extensions import override
 
-from tap_everflow.planning.limits import REPORT_PATH, Limits
+from tap_everflow.planning.counts import column_items, filter_value
+from tap_everflow.planning.limits import REPORT_PATH, TABLE_CAP, TIMEZONES, Limits
 from tap_everflow.planning.progress import Progress
-from tap_everflow.planning.slices import Answer, Dimension, Slice
+from tap_everflow.planning.slices import Answer, Dimension, Slice, flagged_incomplete
 from tap_everflow.planning.sync_range import RangeRule, Unit
 from tap_everflow.planning.walk import walk
-from tap_everflow.planning.window_body import window_body
+from tap_everflow.planning.window_body import table_body
 from tap_everflow.records.schemas.daily_report import (
     TABLE_ROW_SCHEMA,
     daily_report_schema,
@@ -28,15 +28,12 @@ if t.TYPE_CHECKING:
 
     from singer_sdk.helpers.types import Context
 
-# Everflow's reporting time zones the tap knows by IANA name (GET
-# /v1/meta/timezones lists them all; these are those docs/api.md#time-zones names).
-TIMEZONES = {67: "UTC", 80: "America/New_York", 90: "America/Los_Angeles"}
 # Columns whose ids are filter resource types, so a day can be split on them.
 SPLITTABLE = ("offer", "affiliate", "advertiser", "country", "campaign", "creative")
 # walk() cuts the range's positions as it cuts seconds; here a position is a
 # day number (Unit.DAY: date.toordinal()), one a request. A day has one row per
-# column combination: the cap is on those rows.
-DAY_LIMITS = Limits(max_span=1)
+# column combination: the table's cap is on those rows.
+DAY_LIMITS = Limits(max_rows=TABLE_CAP, max_span=1)
 
 
 def _day(number: int) -> dt.date:
@@ -48,11 +45,7 @@ def _column_id(column: str) -> t.Callable[[t.Any], str | None]:
     """Read the id of ``column`` from a table row, as a filter value."""
 
     def value_of(row: t.Any) -> str | None:
-        for item in row.get("columns") or () if isinstance(row, dict) else ():
-            if isinstance(item, dict) and item.get("column_type") == column:
-                value = item.get("id")
-                return str(value) if value not in (None, "", 0, "0") else None
-        return None
+        return filter_value(column_items(row).get(column, {}).get("id"))
 
     return value_of
 
@@ -123,9 +116,7 @@ class DailyReportStream(RangedStream):
     @override
     def read_answer(self, payload: t.Any) -> Answer:
         """The day's rows, and whether Everflow cut them at its row cap."""
-        rows = self.rows_in(payload)
-        flag = payload.get("incomplete_results")
-        return Answer(rows, incomplete=flag in (True, "true", 1))
+        return Answer(self.rows_in(payload), incomplete=flagged_incomplete(payload))
 
     @override
     def range_zone(self) -> ZoneInfo:
@@ -166,24 +157,13 @@ class DailyReportStream(RangedStream):
                         shortfall.rows_returned,
                     )
                 step = progress.done(window.end, len(window.rows), window.requests)
-                self.logger.log(
-                    logging.INFO if step.due else logging.DEBUG,
-                    "%s: %s: %d rows; %s.",
-                    self.name,
-                    day,
-                    len(window.rows),
-                    step.text,
-                )
+                self.log_progress(step, f"{day}: {len(window.rows)} rows")
                 for row in window.rows:
                     yield self._record(day, row, conform)
                 self.mark_complete(day)
 
     def _record(self, day: str, row: t.Any, conform: t.Callable) -> dict:
-        columns = {
-            item.get("column_type"): item
-            for item in (row.get("columns") or [])
-            if isinstance(item, dict)
-        }
+        columns = column_items(row)
         record: dict[str, t.Any] = {"date": day}
         for column in self.columns:
             item = columns.get(column) or {}
@@ -194,10 +174,12 @@ class DailyReportStream(RangedStream):
 
     def _request_day(self, window: Slice) -> Answer:
         day = _day(window.start)
-        body = {
-            **window_body(day, day, int(self.config["daily_report_timezone_id"])),
-            "currency_id": self.config["daily_report_currency_id"],
-            "columns": [{"column": column} for column in self.columns],
-            "query": window.partition.query(),
-        }
+        body = table_body(
+            day,
+            day,
+            columns=self.columns,
+            partition=window.partition,
+            currency_id=self.config["daily_report_currency_id"],
+            timezone_id=int(self.config["daily_report_timezone_id"]),
+        )
         return self.post_json(body)

@@ -43,8 +43,9 @@ class DatedListStream(EntityStream, RangedStream):
         first, last = days
         while first <= last:
             end = min(last, first + MAX_DAYS - 1)
-            body = window_body(dt.date.fromordinal(first), dt.date.fromordinal(end))
-            read = yield from self.read_list(body)
+            # A GET: the range goes as the query string.
+            params = window_body(dt.date.fromordinal(first), dt.date.fromordinal(end))
+            read = yield from self.read_list(params)
             if not read.complete:
                 return
             self.mark_complete(_day(end))

@@ -9,11 +9,11 @@ from operator import attrgetter
 from typing_extensions import override
 
 from tap_everflow.errors import EverflowResponseError
-from tap_everflow.planning.limits import Limits
+from tap_everflow.planning.limits import DAY, PAGE_SIZE, Limits
 from tap_everflow.planning.slices import CompletedWindow
 from tap_everflow.planning.walk import next_span
 from tap_everflow.planning.window_body import window_body
-from tap_everflow.runtime.paging import PAGE_SIZE, Page, PagedRead, total_count
+from tap_everflow.runtime.paging import Page, PagedRead, total_count
 from tap_everflow.streams.windowed import WindowedStream, utc
 
 if t.TYPE_CHECKING:
@@ -21,8 +21,8 @@ if t.TYPE_CHECKING:
 
 # Windows hold about this many rows (a few pages) and span at most 30 days:
 # a window is sorted in memory before it is emitted.
-WINDOW_LIMITS = Limits(max_rows=5 * PAGE_SIZE, max_span=30 * 86_400)
-FIRST_WINDOW = 86_400
+WINDOW_LIMITS = Limits(max_rows=5 * PAGE_SIZE, max_span=30 * DAY)
+FIRST_WINDOW = DAY
 
 
 class PagedReportStream(WindowedStream):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import typing as t
 
 from tap_everflow.planning.sync_range import (
@@ -14,6 +15,9 @@ from tap_everflow.planning.sync_range import (
 )
 from tap_everflow.runtime.settings import parse_time
 from tap_everflow.streams.base import EverflowStream
+
+if t.TYPE_CHECKING:
+    from tap_everflow.planning.progress import Step
 
 # How a day stream writes a day in its state (and a time stream does not).
 DAY_MARK_LENGTH = len("YYYY-MM-DD")
@@ -37,6 +41,11 @@ class RangedStream(EverflowStream):
     def lookback_days(self) -> int:
         """Days read again before where the last run got, on every run."""
         return configured_days(self.range_rule.lookback_days, self.config)
+
+    def log_progress(self, step: Step, done: str) -> None:
+        """A window's progress line: at INFO when one is due, else at DEBUG."""
+        level = logging.INFO if step.due else logging.DEBUG
+        self.logger.log(level, "%s: %s; %s.", self.name, done, step.text)
 
     def sync_range(self) -> Span | None:
         """The inclusive range to read this run, or None if nothing is due."""

@@ -34,9 +34,10 @@ from tap_everflow.planning.slices import (
     Dimension,
     Partition,
     Slice,
+    flagged_incomplete,
 )
 from tap_everflow.planning.walk import walk
-from tap_everflow.planning.window_body import window_body
+from tap_everflow.planning.window_body import table_body, window_body
 from tap_everflow.streams.windowed import WindowedStream, utc
 
 if t.TYPE_CHECKING:
@@ -87,8 +88,8 @@ class CountedPlan(t.NamedTuple):
 
     windows: Plan
     column: str
-    buckets: dict[int, float]  # counted rows by bucket start
-    counted: list[Bucket]  # the buckets the windows were planned from
+    totals: dict[int, float]  # counted rows by bucket start
+    buckets: list[Bucket]  # the buckets the windows were planned from
 
 
 class RawReportStream(WindowedStream):
@@ -237,12 +238,11 @@ class RawReportStream(WindowedStream):
     def _report_body(
         self, start: int, end: int, columns: Sequence[str], root: Partition
     ) -> dict:
-        return {
-            **window_body(start, end),
-            "currency_id": self.config["daily_report_currency_id"],
-            "columns": [{"column": column} for column in columns],
-            "query": root.query(),
-        }
+        # The report asks for a currency even where only counts are read.
+        currency = self.config["daily_report_currency_id"]
+        return table_body(
+            start, end, columns=columns, partition=root, currency_id=currency
+        )
 
     def _counts(
         self, start: int, end: int, root: Partition
@@ -335,22 +335,21 @@ class RawReportStream(WindowedStream):
             dimensions=self.dimensions,
             time_of=time_of,
             prefetch=prefetch,
-            counted=counted.counted,
+            counted=counted.buckets,
             made=1,  # the range's first request, which overflowed
         ):
             delivered.update(time_of(row) // seconds * seconds for row in done.rows)
             yield done
         self._reconcile(counted, delivered)
 
-    def _reconcile(self, plan: CountedPlan, delivered: Counter[int]) -> None:
+    def _reconcile(self, counted: CountedPlan, delivered: Counter[int]) -> None:
         """One line: rows delivered against rows counted, and where they differ."""
-        counted = sum(plan.buckets.values())
+        totals = counted.totals
         differing = sorted(
             (
-                (bucket, plan.buckets.get(bucket, 0), delivered.get(bucket, 0))
-                for bucket in plan.buckets.keys() | delivered.keys()
-                if abs(plan.buckets.get(bucket, 0) - delivered.get(bucket, 0))
-                > FEW_ROWS
+                (bucket, totals.get(bucket, 0), delivered.get(bucket, 0))
+                for bucket in totals.keys() | delivered.keys()
+                if abs(totals.get(bucket, 0) - delivered.get(bucket, 0)) > FEW_ROWS
             ),
             key=lambda item: -abs(item[1] - item[2]),
         )
@@ -363,10 +362,10 @@ class RawReportStream(WindowedStream):
             "buckets (%s) differ by more than %d rows%s",
             self.name,
             f"{sum(delivered.values()):,}",
-            f"{counted:,}",
+            f"{sum(totals.values()):,}",
             len(differing),
-            len(plan.buckets),
-            plan.column,
+            len(totals),
+            counted.column,
             FEW_ROWS,
             f": {named}." if named else ".",
         )
@@ -410,6 +409,5 @@ class RawReportStream(WindowedStream):
         if isinstance(payload, list):
             return Answer(self.typed_rows.from_json(payload))
         rows = self.rows_in(payload)  # or RetriableAPIError: not this answer
-        flag = payload.get("incomplete_results")
         rows = self.typed_rows.from_json(rows)
-        return Answer(rows, incomplete=flag in (True, "true", 1))
+        return Answer(rows, incomplete=flagged_incomplete(payload))

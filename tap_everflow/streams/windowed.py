@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import typing as t
 from contextlib import closing
 from dataclasses import dataclass
@@ -207,7 +206,7 @@ class WindowedStream(RangedStream):
                 yield from self._records(rows, as_lines=writer is not None)
                 if writer:
                     writer.flush()  # the window's records, before a slow next one
-                if self.range_rule.lookback_days:
+                if self.lookback_days():
                     # Only now, with every record of the window emitted, is it
                     # complete: the mark to resume from, as the bookmark moves
                     # back while the lookback is re-read.
@@ -293,15 +292,10 @@ class WindowedStream(RangedStream):
         step = self.range_sync.progress.done(
             window.end, rows, window.requests, to_come=window.rows_to_come
         )
-        self.logger.log(
-            logging.INFO if step.due else logging.DEBUG,
-            "%s: %s..%s: %d rows in %d requests; %s.",
-            self.name,
-            utc(window.start).isoformat(),
-            utc(window.end).isoformat(),
-            rows,
-            window.requests,
-            step.text,
+        self.log_progress(
+            step,
+            f"{utc(window.start).isoformat()}..{utc(window.end).isoformat()}: "
+            f"{rows} rows in {window.requests} requests",
         )
         for shortfall in window.shortfalls:
             self.logger.warning(
