@@ -17,7 +17,7 @@ from operator import itemgetter
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from typing_extensions import override
 
-from tap_everflow.records.schemas.fields import without
+from tap_everflow.records.schemas.fields import DERIVED_TIMES, without
 from tap_everflow.runtime.paging import Page, PagedRead, total_count
 from tap_everflow.runtime.settings import parse_time
 from tap_everflow.streams.base import EverflowStream
@@ -31,8 +31,6 @@ if t.TYPE_CHECKING:
 
     from tap_everflow.records.proto3 import Conformer
 
-# Epoch fields and the UTC date-time field derived from each.
-DERIVED_TIMES = {"time_created": "created_at", "time_saved": "saved_at"}
 # Saves this close before a read began are asked for again next run: Everflow's
 # clock and this machine's may differ, and a save re-read costs one row.
 SAVE_MARGIN_SECONDS = 300

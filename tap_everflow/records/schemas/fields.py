@@ -114,24 +114,21 @@ def derived_time(name: str, source: str) -> Field:
     )
 
 
+# An entity's epoch fields and the UTC date-time field derived from each.
+DERIVED_TIMES = {"time_created": "created_at", "time_saved": "saved_at"}
 # Creation and last-save times: epoch integers, and as UTC date-times (null
 # while the epoch field is).
 ENTITY_TIMES = (
-    field("time_created", INTEGER),
-    field("time_saved", INTEGER),
-    Field(
-        "created_at",
-        th.DateTimeType,
-        required=False,
-        alternatives={},
-        description="time_created, UTC.",
-    ),
-    Field(
-        "saved_at",
-        th.DateTimeType,
-        required=False,
-        alternatives={},
-        description="time_saved, UTC.",
+    *(field(epoch, INTEGER) for epoch in DERIVED_TIMES),
+    *(
+        Field(
+            derived,
+            th.DateTimeType,
+            required=False,
+            alternatives={},
+            description=f"{epoch}, UTC.",
+        )
+        for epoch, derived in DERIVED_TIMES.items()
     ),
 )
 # An entity's labels as its relationship lists them (docs/api.md#labels).
