@@ -446,7 +446,7 @@ def test_split_halves_by_observed_weight():
     rows = [Row(i, 1, "a", "x") for i in range(6)] + [
         Row(10 + i, 1, v, "x") for i, v in enumerate("bbcd")
     ]
-    first, rest = split_partition(Partition(), rows, DIMENSIONS)
+    first, rest = split_partition(Partition(), rows, DIMENSIONS, part_rows=1_000)
     assert first.query()["filters"] == [
         {"resource_type": "offer", "filter_id_value": "a"}
     ]
@@ -461,7 +461,7 @@ def test_split_does_not_mix_exclusion_types():
     root = Partition.from_query(
         exclusions=[{"resource_type": "country", "filter_id_value": "US"}]
     )
-    assert split_partition(root, rows, DIMENSIONS[:1]) is None
+    assert split_partition(root, rows, DIMENSIONS[:1], part_rows=1_000) is None
 
 
 @PROPERTY_SETTINGS

@@ -1,13 +1,13 @@
-"""Yesterday's traffic as a forecast of today's (pure).
+"""The traffic of the days before as a forecast of today's (pure).
 
 Ad traffic follows the day: the same hours are busy every day, by a level
 that drifts. A walk keeps the rows per quarter hour of the windows it has
 completed (every row of them: certain, whichever rows overflowing answers
 kept); a day later, a window is sized by them. A quarter hour's forecast is
-the median of the quarter hours around it a day earlier, so that a burst of
-that day is not expected again, scaled by how the last complete windows
-compared with their forecasts (the median of the last few: one burst does not
-move it).
+the median, over the last few days known, of each day's median of the
+quarter hours around it (a burst of one day is not expected again, one every
+day is), scaled by how the last complete windows compared with their
+forecasts (the median of the last few: one burst does not move it).
 """
 
 from __future__ import annotations

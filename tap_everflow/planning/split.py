@@ -12,7 +12,6 @@ from __future__ import annotations
 import typing as t
 from collections import Counter
 
-from tap_everflow.planning.limits import RAW_LIMITS
 from tap_everflow.planning.shape import fitting_points
 from tap_everflow.planning.slices import CompletedWindow, Shortfall, Slice
 
@@ -50,7 +49,7 @@ def split_second(
     limits: Limits,
     sample: Sequence[Row],
     expected_rows: float | None,
-    made: int = 1,
+    made: int,
 ) -> CompletedWindow:
     """Collect an overflowing second by splitting it into disjoint parts.
 
@@ -62,7 +61,8 @@ def split_second(
     stand in as the sample. ``expected_rows`` (the second's rows as counts or
     a measured sample have it, if known) lets the first split pack the second
     into as few parts as it takes; a part that overflows anyway is halved.
-    It counts ``made`` requests besides its parts' (``answer``'s by default).
+    Its requests are its parts' and ``made``, those the caller has not counted
+    yet (the one that got ``answer``, say).
     """
     done = CompletedWindow(second, second, [], requests=made)
     pending: list[tuple[Partition, Answer | None]] = [(root, answer)]
@@ -125,7 +125,7 @@ def split_partition(
     dimensions: Sequence[Dimension],
     *,
     expected_rows: float | None = None,
-    part_rows: float = RAW_LIMITS.max_rows - 1,
+    part_rows: float,
 ) -> list[Partition] | None:
     """Split a partition into disjoint parts that together cover it.
 

@@ -301,7 +301,7 @@ class Conformer:
             for name, sub in schema["properties"].items()
         ]
         known = frozenset(schema["properties"])
-        entries = self._collection_entries(schema, path)
+        entries = self._collection_entries(schema)
 
         def conform_object(value: t.Any) -> dict:
             if isinstance(value, dict):
@@ -321,7 +321,7 @@ class Conformer:
         return conform_object
 
     @staticmethod
-    def _collection_entries(schema: dict, _path: Path) -> dict | None:
+    def _collection_entries(schema: dict) -> dict | None:
         """The entries' schema of a ``{total, entries}`` collection, else None."""
         properties = schema.get("properties", {})
         if set(properties) == {"total", "entries"}:

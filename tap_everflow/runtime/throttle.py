@@ -49,10 +49,10 @@ class RequestThrottle:
             self._sleep(waited)
         return waited
 
-    def pause(self, seconds: float | None = None) -> None:
-        """Start no request for ``seconds`` (default: one rate window) from now."""
+    def pause(self) -> None:
+        """Start no request for one rate window from now."""
         with self._lock:
-            until = self._clock() + (self.window if seconds is None else seconds)
+            until = self._clock() + self.window
             self._next_start = max(self._next_start, until)
 
     def observe(self, headers: Mapping[str, str]) -> None:

@@ -27,11 +27,11 @@ from tap_everflow.errors import REPORTED, EverflowAPIError, EverflowError
 from tap_everflow.records.proto3 import Conformer, Surprises
 from tap_everflow.runtime.batch_files import JSONLinesFiles
 from tap_everflow.runtime.logs import RecordTally, StreamEnd, sdk_detail_at_debug
-from tap_everflow.runtime.prefetch import Prefetcher
+from tap_everflow.runtime.prefetch import K, Prefetcher, V
 from tap_everflow.runtime.settings import parse_time
 
 if t.TYPE_CHECKING:
-    from collections.abc import Callable, Hashable, Iterator
+    from collections.abc import Callable, Iterator
 
     from backoff.types import Details
     from singer_sdk.helpers._batch import BaseBatchFileEncoding, BatchConfig
@@ -75,9 +75,6 @@ RETRIED = (
 OS_REASON = re.compile(r"\[Errno -?\d+\] ([^'\")]+)")
 # Stream state key: every row up to and including this time (or day) was emitted.
 COMPLETE_THROUGH = "complete_through"
-
-K = t.TypeVar("K", bound="Hashable")
-V = t.TypeVar("V")
 
 
 class EverflowStream(RESTStream):
@@ -220,15 +217,17 @@ class EverflowStream(RESTStream):
             details.get("wait") or 0.0,
         )
 
-    def rate_limit_handler(self, details: Details) -> None:
-        """On a 429 (backoff's ``on_backoff``): every request waits, with a warning."""
-        wait = details.get("wait") or 0.0
+    def rate_limit_handler(self, _details: Details) -> None:
+        """On a 429 (backoff's ``on_backoff``): every request waits, with a warning.
+
+        backoff's wait (``backoff.constant``, no jitter) is the throttle's window.
+        """
         self.logger.warning(
             "%s: Everflow answered 429 (rate limited); pausing requests %s s.",
             self.name,
-            wait,
+            self.throttle.window,
         )
-        self.throttle.pause(wait)
+        self.throttle.pause()
 
     def giveup_handler(self, details: Details) -> t.NoReturn:
         """On giving up (backoff's ``on_giveup``): fail with :meth:`gave_up`'s line."""
