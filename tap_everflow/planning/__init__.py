@@ -2,7 +2,7 @@
 
 No I/O and no imports from the rest of the tap (a test checks): the API's
 limits and formats (`limits`), requests and answers (`slices`), the range a
-run reads (`sync_range`), a request's range in its body (`window_body`),
+run reads (`sync_range`), request bodies (`window_body`),
 reading count tables (`counts`), packing counted buckets into windows
 (`planner`), the walk without counts (`walk`), what an overflowing answer shows
 whichever rows it kept (`shape`), the days before as a forecast (`season`),

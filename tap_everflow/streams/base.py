@@ -19,6 +19,7 @@ import requests
 from singer_sdk import metrics
 from singer_sdk.authenticators import APIKeyAuthenticator
 from singer_sdk.exceptions import RetriableAPIError
+from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.streams import RESTStream
 from typing_extensions import override
 from urllib3.exceptions import NewConnectionError
@@ -81,6 +82,8 @@ class EverflowStream(RESTStream):
     """Base stream: one place for how the tap talks to Everflow."""
 
     records_key: t.ClassVar[str]
+    # Records are built field by field from the schema (see proto3.py).
+    TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
     # Advice for fatal statuses on this stream's endpoint, where more specific
     # than FATAL_STATUS_ADVICE (which settings to check, what to ask for).
     status_advice: t.ClassVar[dict[int, str]] = {}

@@ -7,7 +7,6 @@ import typing as t
 from http import HTTPStatus
 from zoneinfo import ZoneInfo
 
-from singer_sdk.helpers.conform import TypeConformanceLevel
 from typing_extensions import override
 
 from tap_everflow.planning.counts import column_items, filter_value
@@ -68,7 +67,6 @@ class DailyReportStream(RangedStream):
     records_key = "table"
     replication_key = "date"
     is_sorted = True
-    TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
     range_rule = RangeRule(
         Unit.DAY,
         lag=False,

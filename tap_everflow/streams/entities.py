@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from functools import cached_property
 from operator import itemgetter
 
-from singer_sdk.helpers.conform import TypeConformanceLevel
 from typing_extensions import override
 
 from tap_everflow.records.schemas.fields import DERIVED_TIMES, without
@@ -61,7 +60,6 @@ class EntityStream(EverflowStream):
     or flags the entities this read no longer found.
     """
 
-    TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
     # Other keys the rows may come under (docs/api.md#wrapper-keys-and-bare-arrays).
     other_records_keys: t.ClassVar[tuple[str, ...]] = ()
     # The primary key's name in sources that spell it otherwise

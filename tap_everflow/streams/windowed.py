@@ -12,7 +12,6 @@ from operator import attrgetter
 import msgspec
 from msgspec.structs import asdict
 from singer_sdk import singerlib as singer
-from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.mapper import SameRecordTransform
 from typing_extensions import override
 
@@ -73,8 +72,6 @@ class WindowedStream(RangedStream):
 
     replication_key = "occurred_at"
     is_sorted = True
-    # Records are built field by field from the schema (see proto3.py).
-    TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
     time_field: t.ClassVar[str] = "unix_timestamp"
     # Raw rows: kept retention_days, no lookback (they do not change).
     range_rule = RangeRule(Unit.SECOND, lag=True, retention_days="retention_days")
