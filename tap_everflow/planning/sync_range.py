@@ -27,6 +27,11 @@ if t.TYPE_CHECKING:
 DEFAULT_REACH_DAYS = 365
 
 
+def utc(epoch: int) -> dt.datetime:
+    """An epoch second as an aware UTC datetime."""
+    return dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
+
+
 class Unit(enum.Enum):
     """What a range counts, as integer positions."""
 
@@ -59,7 +64,7 @@ class Unit(enum.Enum):
     def label(self, position: int) -> str:
         """``position`` as logs show it: an ISO 8601 UTC time, or a day."""
         if self is Unit.SECOND:
-            return dt.datetime.fromtimestamp(position, dt.timezone.utc).isoformat()
+            return utc(position).isoformat()
         return dt.date.fromordinal(position).isoformat()
 
 

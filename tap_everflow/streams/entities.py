@@ -16,11 +16,11 @@ from operator import itemgetter
 
 from typing_extensions import override
 
+from tap_everflow.planning.sync_range import utc
 from tap_everflow.records.schemas.fields import DERIVED_TIMES, without
 from tap_everflow.runtime.paging import Page, PagedRead, total_count
 from tap_everflow.runtime.settings import parse_time
 from tap_everflow.streams.base import EverflowStream
-from tap_everflow.streams.windowed import utc
 
 if t.TYPE_CHECKING:
     from collections.abc import Generator

@@ -11,10 +11,11 @@ from typing_extensions import override
 from tap_everflow.errors import EverflowResponseError
 from tap_everflow.planning.limits import DAY, PAGE_SIZE, Limits
 from tap_everflow.planning.slices import CompletedWindow
+from tap_everflow.planning.sync_range import utc
 from tap_everflow.planning.walk import next_span
 from tap_everflow.planning.window_body import window_body
 from tap_everflow.runtime.paging import Page, PagedRead, total_count
-from tap_everflow.streams.windowed import WindowedStream, utc
+from tap_everflow.streams.windowed import WindowedStream
 
 if t.TYPE_CHECKING:
     from collections.abc import Generator

@@ -36,9 +36,10 @@ from tap_everflow.planning.slices import (
     Slice,
     flagged_incomplete,
 )
+from tap_everflow.planning.sync_range import utc
 from tap_everflow.planning.walk import walk
 from tap_everflow.planning.window_body import table_body, window_body
-from tap_everflow.streams.windowed import WindowedStream, utc
+from tap_everflow.streams.windowed import WindowedStream
 
 if t.TYPE_CHECKING:
     from collections.abc import Generator, Iterator, Sequence

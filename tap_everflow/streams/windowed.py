@@ -17,7 +17,7 @@ from typing_extensions import override
 
 from tap_everflow.errors import EverflowResponseError
 from tap_everflow.planning.progress import Progress
-from tap_everflow.planning.sync_range import RangeRule, Span, Unit
+from tap_everflow.planning.sync_range import RangeRule, Span, Unit, utc
 from tap_everflow.records.proto3 import deselected_paths
 from tap_everflow.records.schemas.fields import without
 from tap_everflow.records.typed_rows import TypedRows
@@ -33,11 +33,6 @@ if t.TYPE_CHECKING:
 
 # The end of an ISO 8601 UTC time, by second of the hour: "MM:SS+00:00".
 MINUTES_SECONDS = tuple(f"{s // 60:02d}:{s % 60:02d}+00:00" for s in range(3600))
-
-
-def utc(epoch: int) -> dt.datetime:
-    """An epoch second as an aware UTC datetime."""
-    return dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
 
 
 @dataclass(slots=True)
