@@ -6,6 +6,9 @@ paging's tolerance of other servers in process.
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 from collections import Counter
 
 import pytest
@@ -33,9 +36,9 @@ STREAMS = (
 WHOLE_EVERY_RUN = {"advertisers", "employees", "custom_scrub_rate_settings"}
 
 
-def requests_of(sim, stream: str) -> list:
+def requests_of(requests: list, stream: str) -> list:
     path = ENTITIES[stream].path
-    return [r for r in sim.requests if r.path == path]
+    return [r for r in requests if r.path == path]
 
 
 def activations(run, stream: str) -> list[dict]:
@@ -60,7 +63,8 @@ def assert_marks_deletions(run, stream: str) -> None:
 def network_run(tmp_path_factory):
     """A network and a first run of every list shape (its state complete).
 
-    Shared: the first test reads it, the second changes the network after it.
+    Shared: the first test reads it, the second changes the network after it
+    (in either order: the first run's requests are kept as they were).
     """
     end = now() - now() % DAY - 2 * DAY  # every save well before the runs
     lists = network(61, end - 200 * DAY, end, 60, 40)
@@ -78,11 +82,11 @@ def network_run(tmp_path_factory):
         run = runner.run(config, streams=STREAMS)
         assert run.returncode == 0, run.stderr[-3000:]
         run.assert_key_hidden()
-        yield sim, config, lists, run, end
+        yield sim, config, lists, run, end, list(sim.requests)
 
 
 def test_a_first_run_reads_every_list_whole_and_marks_deletions(network_run):
-    sim, _, lists, run, end = network_run
+    _, _, lists, run, end, requests = network_run
     for stream in STREAMS:
         key = ENTITIES[stream].key
         ids = [r[key] for r in records_of(run, stream)]
@@ -96,9 +100,9 @@ def test_a_first_run_reads_every_list_whole_and_marks_deletions(network_run):
     for stream in set(STREAMS) - {"reporting_adjustments"}:
         assert_marks_deletions(run, stream)
     assert not activations(run, "reporting_adjustments")
-    (affiliates,) = requests_of(sim, "affiliates")
+    (affiliates,) = requests_of(requests, "affiliates")
     assert "filter" not in affiliates.query  # no mark yet: the whole list
-    (scrub_rates,) = requests_of(sim, "custom_scrub_rate_settings")
+    (scrub_rates,) = requests_of(requests, "custom_scrub_rate_settings")
     assert scrub_rates.method == "POST"
     assert scrub_rates.query == {"page": "1", "page_size": "2000"}
     # Invoices' payment_terms came as days and as text: both are documented.
@@ -113,7 +117,7 @@ def test_a_first_run_reads_every_list_whole_and_marks_deletions(network_run):
 def test_later_runs_read_saves_since_and_whole_lists_when_the_filter_is_ignored(
     network_run, tap
 ):
-    sim, config, lists, first, end = network_run
+    sim, config, lists, first, end, _ = network_run
     mark = first.states[-1]["bookmarks"]["affiliates"]["complete_through"]
     since = int(parse_time(mark).timestamp()) - SAVE_MARGIN_SECONDS
     sim.update_entity("affiliates", 3, name="Renamed", time_saved=now() - 5)
@@ -123,7 +127,7 @@ def test_later_runs_read_saves_since_and_whole_lists_when_the_filter_is_ignored(
     second = tap.run(config, first.states[-1], streams=STREAMS)
     assert second.returncode == 0, second.stderr[-3000:]
 
-    (request,) = requests_of(sim, "affiliates")
+    (request,) = requests_of(sim.requests, "affiliates")
     assert request.query["filter"] == f"time_saved>{since}"
     assert [r["name"] for r in records_of(second, "affiliates")] == ["Renamed"]
     assert not activations(second, "affiliates")  # not the whole list
@@ -133,7 +137,7 @@ def test_later_runs_read_saves_since_and_whole_lists_when_the_filter_is_ignored(
     assert advertisers == {1, 3, 4, 5}
     for stream in WHOLE_EVERY_RUN:
         assert_marks_deletions(second, stream)
-    (adjustments,) = requests_of(sim, "reporting_adjustments")
+    (adjustments,) = requests_of(sim.requests, "reporting_adjustments")
     assert adjustments.query["from"] == iso(end - 2 * DAY)[:10]  # the lookback
 
     # A server that ignores the filter sends entities saved before it: the
@@ -190,12 +194,11 @@ def stream_serving(name: str, pages, **config):
     """The tap's ``name`` stream, its requests answered from ``pages``.
 
     ``pages`` maps the page number asked for to the answer's JSON. Returns
-    the stream, the page numbers asked for, and the versions it activated.
+    the stream and the page numbers asked for.
     """
     tap = TapEverflow(config={"api_key": "x", **config})
     stream = tap.streams[name]
     asked: list[int] = []
-    activated: list[int] = []
 
     def request_json(_method, *, body=None, params=None, **_):
         del body
@@ -203,8 +206,20 @@ def stream_serving(name: str, pages, **config):
         return stream.read_answer(pages(params["page"]))
 
     stream.request_json = request_json
-    stream._write_activate_version_message = activated.append
-    return stream, asked, activated
+    return stream, asked
+
+
+def synced(stream) -> tuple[list[dict], list[dict]]:
+    """Sync ``stream`` as the tap does: its RECORD and ACTIVATE_VERSION messages."""
+    stdout = io.TextIOWrapper(io.BytesIO())
+    with contextlib.redirect_stdout(stdout):
+        stream.sync()
+    stdout.flush()
+    messages = [json.loads(line) for line in stdout.buffer.getvalue().splitlines()]
+    return (
+        [m for m in messages if m["type"] == "RECORD"],
+        [m for m in messages if m["type"] == "ACTIVATE_VERSION"],
+    )
 
 
 def advertiser_rows(first: int, count: int) -> list[dict]:
@@ -218,25 +233,27 @@ def test_a_server_paging_by_fewer_rows_than_asked_is_read_to_its_total():
         ]
         return {"advertisers": rows, "paging": {"total_count": 120}}
 
-    stream, asked, activated = stream_serving("advertisers", pages)
-    records = list(stream.get_records(None))
-    assert [r["network_advertiser_id"] for r in records] == list(range(1, 121))
+    stream, asked = stream_serving("advertisers", pages)
+    records, activations = synced(stream)
+    ids = [m["record"]["network_advertiser_id"] for m in records]
+    assert ids == list(range(1, 121))
     assert asked == [1, 2, 3]
-    assert activated == [stream._stream_version]
+    # After the last record, the version they all carry: the list is whole.
+    assert [m["version"] for m in activations] == [records[-1]["version"]]
 
 
 def test_a_server_that_ignores_page_numbers_is_read_once_with_a_warning(caplog):
-    stream, asked, activated = stream_serving(
+    stream, asked = stream_serving(
         "advertisers",
         lambda _n: {
             "advertisers": advertiser_rows(1, 2_000),
             "paging": {"total_count": 4_500},
         },
     )
-    records = list(stream.get_records(None))
+    records, activations = synced(stream)
     assert len(records) == 2_000
     assert asked == [1, 2]
-    assert not activated  # the list was not read whole: nothing is deleted
+    assert not activations  # the list was not read whole: nothing is deleted
     (warning,) = [
         r for r in caplog.records if "with the rows of page 1 again" in r.message
     ]
@@ -245,7 +262,7 @@ def test_a_server_that_ignores_page_numbers_is_read_once_with_a_warning(caplog):
 
 
 def test_a_bare_list_is_paged_while_its_pages_are_full():
-    stream, asked, _ = stream_serving(
+    stream, asked = stream_serving(
         "employees",
         lambda n: [
             {"employee_id": i} for i in range(2_000 * (n - 1) + 1, 2_000 * n + 1)
@@ -258,7 +275,7 @@ def test_a_bare_list_is_paged_while_its_pages_are_full():
 
 def test_coupon_codes_under_either_documented_key():
     for key in ("coupon_codes", "couponcodes"):
-        stream, _, _ = stream_serving(
+        stream, _ = stream_serving(
             "coupon_codes", lambda _n, key=key: {key: [{"network_coupon_code_id": 41}]}
         )
         assert [r["network_coupon_code_id"] for r in stream.get_records(None)] == [41]
@@ -266,7 +283,7 @@ def test_coupon_codes_under_either_documented_key():
 
 def test_a_smart_links_relationships_as_plain_arrays_are_collections(caplog):
     redirect = {"network_campaign_redirect_id": 211, "redirect_network_offer_id": 883}
-    stream, _, _ = stream_serving(
+    stream, _ = stream_serving(
         "campaigns",
         lambda _n: {
             "campaigns": [
@@ -287,13 +304,14 @@ def test_a_smart_links_relationships_as_plain_arrays_are_collections(caplog):
 
 
 def test_deletions_are_not_marked_when_the_setting_is_off():
-    stream, _, activated = stream_serving(
+    stream, _ = stream_serving(
         "advertisers",
         lambda _n: {"advertisers": advertiser_rows(1, 3)},
         emit_activate_version_messages=False,
     )
-    assert len(list(stream.get_records(None))) == 3
-    assert not activated
+    records, activations = synced(stream)
+    assert len(records) == 3
+    assert not activations
 
 
 def test_entity_full_refresh_names_only_incremental_lists(caplog):

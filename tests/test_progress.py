@@ -165,6 +165,18 @@ def test_more_rows_to_come_never_shorten_the_eta(rows, more):
             assert larger >= fewer - 1e-6
 
 
+@pytest.mark.parametrize("known", KNOWN)
+def test_every_reader_shows_an_eta_once_it_can_be_right(known):
+    """Planned, foreseen by a walk, or from the range's share: an ETA from the
+    MIN_WINDOWS-th window on, each one the time to go."""
+    windows = [Window(5_000, 1, 10.0)] * 20
+    etas = run(windows, known, overhead=100.0)
+    shown = [eta for eta in etas[:-1] if eta.eta is not None]
+    assert [eta.windows for eta in shown] == list(range(MIN_WINDOWS, len(windows)))
+    for eta in shown:
+        assert eta.eta == pytest.approx(eta.truth, rel=1e-3)
+
+
 def test_the_first_lines_give_no_eta_then_one_in_words():
     clock = Clock()
     progress = Progress(START, END, clock=clock)

@@ -303,7 +303,7 @@ def test_a_daily_report_stopped_in_its_lookback_resumes_without_moving_back(
 
 def test_daily_report_requests_days_ahead(make_simulator, tap):
     start, end = period(12)
-    sim = make_simulator(uniform(52, start, end, 2_000), latency=0.3)
+    sim = make_simulator(uniform(52, start, end, 2_000), hold_first=4)
     config = window_config(
         sim, start, end, max_concurrent_requests=4, max_requests_per_second=100
     )

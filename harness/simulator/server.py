@@ -58,6 +58,7 @@ ENTITY_TABLE_PATH = "/v1/networks/reporting/entity/table"
 INVALID_CLICKS_PATH = "/v1/networks/reporting/invalidclicks"
 INVALID_CLICKS_CAP = 1_000  # rows per answer (reference 1e)
 HOST = "127.0.0.1"  # the simulator listens on loopback only
+HOLD_SECONDS = 10.0  # the longest a request is held for hold_first
 
 
 @dataclass(frozen=True)
@@ -363,6 +364,9 @@ class EverflowSimulator:
             its counts differ from the truth (see ``ReportOptions``).
         fault_rate: Chance that a request gets a random transient fault.
         latency: Seconds added to every answer.
+        hold_first: The first this many requests are held until as many are
+            in flight at once (or ``HOLD_SECONDS`` pass): a client's
+            concurrency shows in ``most_in_flight`` whatever the machine's load.
         honours_list_filters: Whether entity lists apply ``filter=`` (else
             they ignore it and answer the whole list, as some servers may).
         **lists: The rows of each entity list, by stream name (``offers``,
@@ -393,6 +397,7 @@ class EverflowSimulator:
         report: ReportOptions | None = None,
         fault_rate: float = 0.0,
         latency: float = 0.0,
+        hold_first: int = 0,
         honours_list_filters: bool = True,
         **lists: list[Record],
     ) -> None:
@@ -424,6 +429,7 @@ class EverflowSimulator:
         self.report = report or ReportOptions()
         self.fault_rate = fault_rate
         self.latency = latency
+        self.hold_first = hold_first
         self.honours_list_filters = honours_list_filters
         self.requests: list[RequestLog] = []
         self.in_flight = 0  # requests being answered now
@@ -444,6 +450,8 @@ class EverflowSimulator:
         self._scheduled: list[tuple[int, Callable[[], None]]] = []
         self._random = random.Random(f"everflow-simulator/{seed}")
         self._lock = threading.Lock()
+        self._in_flight_changed = threading.Condition(self._lock)
+        self._arrived = 0  # requests received, for hold_first
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -654,9 +662,15 @@ class EverflowSimulator:
     @contextmanager
     def answering(self) -> Iterator[None]:
         """Count a request as in flight while it is answered."""
-        with self._lock:
+        with self._in_flight_changed:
             self.in_flight += 1
             self.most_in_flight = max(self.most_in_flight, self.in_flight)
+            self._arrived += 1
+            self._in_flight_changed.notify_all()
+            if self._arrived <= self.hold_first:
+                self._in_flight_changed.wait_for(
+                    lambda: self.in_flight >= self.hold_first, HOLD_SECONDS
+                )
         try:
             yield
         finally:
