@@ -247,15 +247,23 @@ def test_a_capped_or_foreign_table_gives_no_counts():
     seconds=st.integers(1, 5_000),
     times=st.lists(st.integers(0, 6_000), max_size=60),
     parts=st.integers(2, 9),
+    busy=st.integers(0, 6_000),
 )
-def test_an_overflowing_part_is_tiled_in_shorter_slices(start, seconds, times, parts):
+def test_an_overflowing_part_is_tiled_in_shorter_slices(
+    start, seconds, times, parts, busy
+):
     window = Slice(start, start + seconds - 1)
     if seconds == 1:
         return  # a second is split by dimension, not cut
     inside = sorted(start + t % seconds for t in times)
     shape = Shape.read(window.start, window.end, inside)
-    for nested in (False, True):
-        slices = pieces(window, shape, capacity=10, rows=10 * parts, nested=nested)
+    alone = start + busy % seconds
+    for nested, spike in itertools.product((False, True), (None, alone)):
+        slices = pieces(
+            window, shape, capacity=10, rows=10 * parts, nested=nested, alone=spike
+        )
+        if spike is not None:  # a busy second is a slice of its own
+            assert Slice(spike, spike) in slices
         assert len(slices) >= 2
         assert slices[0].start == window.start
         assert slices[-1].end == window.end

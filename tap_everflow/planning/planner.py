@@ -343,6 +343,20 @@ class _Counted:
             for b in self.buckets[first:last]
         )
 
+    def left(self, start: int, end: int, known: Iterable[int]) -> float | None:
+        """The most rows ``start..end`` may hold, as the counts have it.
+
+        The buckets it touches, whole, less the ``known`` row times in them
+        but outside it (rows read already); None without counts.
+        """
+        if not self.buckets:
+            return None
+        first = max(0, bisect.bisect_right(self.starts, start) - 1)
+        touched = self.buckets[first : bisect.bisect_right(self.starts, end)]
+        low, high = touched[0].start, touched[-1].end
+        outside = sum(low <= at <= high and not start <= at <= end for at in known)
+        return sum(b.rows for b in touched) - outside
+
 
 @dataclass
 class _PlanReader:
@@ -371,20 +385,44 @@ class _PlanReader:
         if not answer.overflowed(self.limits):
             done.rows.extend(answer.rows)
             return
-        over = OVER_UNKNOWN if nested else OVER_MEASURED
-        rows = over * max(expected, self.limits.max_rows)  # more than fit, at least
+        rows, most = self._bounded(part, expected, done, nested=nested)
         if part.seconds == 1:
             self._split(part, answer, rows, done)
             return
         shape = Shape.read(
-            part.start, part.end, map(self.time_of, answer.rows), self.counted.rows
+            part.start,
+            part.end,
+            map(self.time_of, answer.rows),
+            self.counted.rows,
+            ceiling=math.inf if most is None else most,
         )
-        slices = pieces(part, shape, capacity=self.capacity, rows=rows, nested=nested)
+        alone = shape.spike() if shape else None
+        if alone is not None and shape is not None and shape.prior_scale is not None:
+            rows = self.limits.max_rows  # the busy second explains the overflow
+        slices = pieces(
+            part, shape, capacity=self.capacity, rows=rows, nested=nested, alone=alone
+        )
         if self.prefetch:
             for piece in slices:
                 self.prefetch(piece)
         for piece in slices:
             self.collect(piece, self.capacity, done, nested=True)
+
+    def _bounded(
+        self, part: Slice, expected: float, done: CompletedWindow, *, nested: bool
+    ) -> tuple[float, float | None]:
+        """The rows guessed in ``part`` (which overflowed), and the most it holds.
+
+        More than fit, at least; no more than the counts leave it beside the
+        rows read already (the most, None without counts).
+        """
+        over = OVER_UNKNOWN if nested else OVER_MEASURED
+        rows = over * max(expected, self.limits.max_rows)
+        known = map(self.time_of, [*done.rows, *self.before])
+        most = self.counted.left(part.start, part.end, known)
+        if most is not None:
+            rows = max(self.limits.max_rows, min(rows, most))
+        return rows, most
 
     def _split(
         self, part: Slice, answer: Answer, rows: float, done: CompletedWindow
@@ -409,30 +447,64 @@ class _PlanReader:
 
 
 def pieces(
-    part: Slice, shape: Shape | None, *, capacity: float, rows: float, nested: bool
+    part: Slice,
+    shape: Shape | None,
+    *,
+    capacity: float,
+    rows: float,
+    nested: bool,
+    alone: int | None = None,
 ) -> list[Slice]:
     """``part`` (which overflowed) in consecutive slices of ``capacity`` rows each.
 
     As its ``shape`` has them if ``part`` holds ``rows`` (or what the shape
     shows, if more); where the shape is unknown, or ``nested`` (a slice of a
     part cut so, which overflowed too), in two, the first at most half.
+    The second ``alone`` (a busy one), if any, is a slice of its own.
     """
-    ends = [
-        cut_end(
-            part.start,
-            part.end,
-            shape,
-            fits=capacity,
-            guessed=rows,
-            at_most_half=nested,
-        )
-    ]
+    first = cut_end(
+        part.start,
+        part.end,
+        shape,
+        fits=capacity,
+        guessed=rows,
+        at_most_half=nested,
+    )
+    ends = [first]
+    if alone is not None and first >= alone - 1:
+        ends = _around(alone, part, part.start - 1)
     if shape is not None and not nested:
         mass = capacity * shape.total / shape.rows(rows)
-        while (end := shape.end_at(ends[-1] + 1, mass)) < part.end:
-            ends.append(end)
+        ends = _chained(ends, part, shape, mass, alone)
+    elif alone is not None:
+        ends += _around(alone, part, ends[-1])
     starts = [part.start, *(end + 1 for end in ends)]
     return [
         Slice(first, last, part.partition)
         for first, last in zip(starts, [*ends, part.end], strict=True)
     ]
+
+
+def _chained(
+    ends: list[int], part: Slice, shape: Shape, mass: float, alone: int | None
+) -> list[int]:
+    """``ends`` of slices of ``part`` and the next ones, each of ``mass``.
+
+    Up to ``part``'s end, and the second ``alone``, if any, a slice of its own.
+    """
+    while (end := shape.end_at(ends[-1] + 1, mass)) < part.end or (
+        alone is not None and ends[-1] < alone - 1
+    ):
+        if alone is not None and ends[-1] < alone <= end:
+            ends += _around(alone, part, ends[-1])
+        else:
+            ends.append(end)
+    return ends
+
+
+def _around(alone: int, part: Slice, after: int) -> list[int]:
+    """The ends of the slice before ``alone`` and of ``alone``: those past ``after``.
+
+    Inside ``part``, and not its end (which ends its last slice).
+    """
+    return [end for end in (alone - 1, alone) if after < end < part.end]

@@ -70,6 +70,8 @@ class Shape:
     # Rows per returned row where rows were expected before asking (the
     # median over bins: a burst does not move it); None if nothing was.
     prior_scale: float | None = None
+    # The most rows the window may hold (counts of its buckets), if known.
+    ceiling: float = math.inf
 
     @classmethod
     def read(
@@ -78,12 +80,15 @@ class Shape:
         end: int,
         times: Iterable[int],
         prior: Callable[[int, int], float | None] = lambda _s, _e: None,
+        *,
+        ceiling: float = math.inf,
     ) -> Shape | None:
         """The shape of ``times`` in ``start..end``; None if too few to tell.
 
         A gap of a sample holds as many rows per second as the stretches
         with rows; others hold what ``prior`` (rows expected in a stretch, if
-        known) says, or else that density too.
+        known) says, or else that density too. ``ceiling``: the most rows
+        the window may hold, if known (see :meth:`rows`).
         """
         inside = sorted(x for x in times if start <= x <= end)
         if len(inside) < MIN_ROWS:
@@ -93,7 +98,7 @@ class Shape:
         empty_seconds = sum(last - first + 1 for first, last in empty)
         covered = end - start + 1 - empty_seconds
         # A busy second is rows of its own, not a density to extrapolate.
-        busy = max(MIN_ROWS, SPIKE * len(inside))
+        busy = _busy(len(inside))
         density = sum(n for n in Counter(inside).values() if n < busy) / covered
         spread = _spread(empty_seconds, end - start + 1)
         gaps = []
@@ -102,7 +107,7 @@ class Shape:
             expected = None if spread else prior(first, last)
             held = density * (last - first + 1) if expected is None else expected
             gaps.append((first, last, held))
-        shape = cls(start, end, inside, tuple(gaps))
+        shape = cls(start, end, inside, tuple(gaps), ceiling=ceiling)
         shape.prior_scale = _prior_scale(inside, start, end, width, prior)
         return shape
 
@@ -137,14 +142,22 @@ class Shape:
         """The rows of the window: ``guessed``, or more if the shape shows more.
 
         A sample shows only a lower bound, scaled by the rows expected where
-        it has rows; a prefix, a suffix or shards show the whole window.
+        it has rows (at most the ``ceiling``); a prefix, a suffix or shards
+        show the whole window.
         """
-        return max(self.total * max(1.0, self.prior_scale or 1.0), guessed)
+        scaled = self.total * max(1.0, self.prior_scale or 1.0)
+        # A returned row stands for one row at least, whatever the ceiling.
+        return max(min(scaled, max(self.ceiling, self.total)), guessed)
 
     def busiest(self) -> tuple[int, int]:
         """The second holding the most returned rows, and how many."""
         second, held = Counter(self.times).most_common(1)[0]
         return second, held
+
+    def spike(self) -> int | None:
+        """The busiest second, if it holds a busy one's share of the returned rows."""
+        second, held = self.busiest()
+        return second if held >= _busy(len(self.times)) else None
 
     def measure(self, start: int, end: int, rows: int) -> None:
         """The window ``start..end`` inside the shape came back with ``rows``."""
@@ -167,6 +180,11 @@ class Shape:
             else:
                 high = middle - 1
         return low
+
+
+def _busy(returned: int) -> float:
+    """Returned rows of one second that make it a busy one, of ``returned``."""
+    return max(MIN_ROWS, SPIKE * returned)
 
 
 def _empty_stretches(
