@@ -272,3 +272,42 @@ def test_an_overflowing_part_is_tiled_in_shorter_slices(
         assert all(s.start <= s.end for s in slices)
         if nested or shape is None:
             assert slices[0].seconds <= (window.seconds + 1) // 2
+
+
+@pytest.mark.parametrize("subset", ["oldest", "newest", "by-offer"])
+def test_a_busy_second_the_plan_did_not_foresee_is_read_alone(
+    subset,
+):
+    """A 15,000-row second hidden in an evenly counted bucket (no sample
+    showed it to the plan) is a slice of its own once an answer shows it busy,
+    whichever rows the server kept, and every row comes back once."""
+    rng = random.Random(5)
+    start, end, busy = 0, 2 * 3_600 - 1, 4_321
+    rows = [
+        Row(i, rng.randrange(start, end + 1), str(i % 20), str(i % 30))
+        for i in range(6_000)
+    ]
+    rows += [Row(len(rows) + i, busy, str(i % 20), str(i % 30)) for i in range(15_000)]
+    limits = Limits()
+    api = FakeApi(rows, limits, modes=("exact",), seed=1, subset=subset)
+    counted = Counter(r.ts // 900 * 900 for r in rows)
+    planned = plan(
+        buckets_of(counted, 900, start, end),
+        root=Partition(),
+        capacity=9_700,
+        max_span=limits.max_span,
+        by_value=lambda _hot: {},
+        resource_type="affiliate",
+    )
+    windows = list(
+        read(
+            planned,
+            api.fetch,
+            capacity=9_700,
+            dimensions=DIMENSIONS,
+            limits=limits,
+            time_of=TIME_OF,
+        )
+    )
+    assert sorted(r.id for w in windows for r in w.rows) == [r.id for r in rows]
+    assert Slice(busy, busy) in api.slices

@@ -14,6 +14,7 @@ so completeness never depends on them.
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import typing as t
 from collections import Counter
@@ -418,7 +419,7 @@ class _PlanReader:
         """
         over = OVER_UNKNOWN if nested else OVER_MEASURED
         rows = over * max(expected, self.limits.max_rows)
-        known = map(self.time_of, [*done.rows, *self.before])
+        known = map(self.time_of, itertools.chain(done.rows, self.before))
         most = self.counted.left(part.start, part.end, known)
         if most is not None:
             rows = max(self.limits.max_rows, min(rows, most))
