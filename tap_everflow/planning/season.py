@@ -7,7 +7,9 @@ kept); a day later, a window is sized by them. A quarter hour's forecast is
 the median, over the last few days known, of each day's median of the
 quarter hours around it (a burst of one day is not expected again, one every
 day is), scaled by how the last complete windows compared with their
-forecasts (the median of the last few: one burst does not move it).
+forecasts (the median of the last few: one burst does not move it). A
+window far above its forecast is a burst today; far below, a burst the day
+before that today does not repeat: either way the rate leads for a while.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ class Season:
     through: int = -1  # the last second covered
     ratios: deque[float] = field(default_factory=lambda: deque(maxlen=LEVELS))
     surge: bool = False  # the last window held far more than forecast: a burst
+    lull: bool = False  # it held far fewer: a burst the day before, not today
+    held: bool | None = None  # it held about its forecast; None: none was made
 
     def add(self, start: int, end: int, times: Iterable[int]) -> None:
         """The window ``start..end``, next after the last, held rows at ``times``."""
@@ -51,6 +55,8 @@ class Season:
         self.through = end
         ratio = rows / forecast if forecast else None
         self.surge = ratio is not None and ratio > SURGE
+        self.lull = ratio is not None and ratio < 1 / SURGE
+        self.held = None if ratio is None else not (self.surge or self.lull)
         if ratio is not None and not self.surge:  # a burst says nothing of the level
             self.ratios.append(ratio)
 

@@ -22,7 +22,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from tap_everflow.planning.limits import RAW_LIMITS, Limits
-from tap_everflow.planning.season import Season
+from tap_everflow.planning.season import SURGE, Season
 from tap_everflow.planning.shape import Shape, cut_end, fitting_points
 from tap_everflow.planning.slices import CompletedWindow, Partition, Slice
 from tap_everflow.planning.split import remember, split_second
@@ -57,7 +57,8 @@ class Pace:
     A window is sized by the finest overflowing answer's shape whose scale
     complete windows measured (a sample shows the day's shape and bursts),
     else by the traffic a day earlier (:class:`Season`), else by the rate of
-    the last complete window.
+    the last complete window. Windows ahead are requested by a forecast only
+    as far as it held behind (:meth:`window_end`).
     """
 
     limits: Limits
@@ -66,6 +67,7 @@ class Pace:
     rate: float = 0.0  # of the last complete window, rows per second
     rate_at: int | None = None  # the second after it
     trend: float = 1.0  # its rate over the one before's (if they touch)
+    held_since: int = 0  # the start of the windows that came back as forecast
     shapes: list[Shape] = field(default_factory=list)  # nested: outer first
     season: Season = field(default_factory=Season)
 
@@ -85,10 +87,13 @@ class Pace:
         if not self.steady():
             span = int(span / self.trend)
         self.span = max(1, min(self.limits.max_span, span))
-        self.rate, self.rate_at = rate, end + 1
         for shape in self.shapes:
             shape.measure(start, end, self.rows)
         self.season.add(start, end, times)
+        held = self.steady() if self.season.held is None else self.season.held
+        if start != self.rate_at or not held:
+            self.held_since = start
+        self.rate, self.rate_at = rate, end + 1
 
     def overflowed(self, start: int, end: int, shape: Shape | None) -> None:
         """``start..end`` overflowed: keep its shape; drop those behind or wrong.
@@ -122,8 +127,9 @@ class Pace:
     def window_end(self, start: int, bound: int) -> tuple[int, bool]:
         """The end of a window from ``start`` (at most ``bound``), and if foreseen.
 
-        Foreseen: sized by a measured shape or a day earlier, or by a steady
-        rate that fills windows (windows after it may be requested at once).
+        Foreseen (windows after it may be requested at once): sized by a
+        measured shape, or by a day earlier or a rate that fills windows, as
+        far ahead as that forecast has held behind (:meth:`_within_run`).
         """
         if self.limits.max_span == 1:  # windows that cannot be shorter
             return start, True
@@ -133,15 +139,48 @@ class Pace:
         )
         by_rate = min(bound, start + (self.span or self.limits.max_span) - 1)
         end = self._by_shapes(start, self.limits.max_rows - 1)
+        shaped = end is not None
         if end is None:
             end = self.season.window_end(start, bound, fill)
         if end is None:
-            filled = self.rows * MAX_GROWTH >= fill and not self.season.known
-            return by_rate, filled and self.steady()
+            return by_rate, self._foreseen_by_rate(by_rate)
         end = min(end, bound)
-        if self.season.surge and self.span:  # a burst: the rate leads
-            return min(end, by_rate), False
-        return end, True
+        if self.span and (self.season.surge or self.season.lull):
+            # A burst now, or one a day earlier and not today: the rate leads.
+            return (min if self.season.surge else max)(end, by_rate), False
+        return end, shaped or self._foreseen_by_day(start, end)
+
+    def _foreseen_by_rate(self, end: int) -> bool:
+        """Whether a window the rate sized, to ``end``, may be requested ahead.
+
+        While no day is known, the rate is steady and fills windows.
+        """
+        filled = self.rows * MAX_GROWTH >= FILL * self.limits.max_rows
+        known = self.season.known
+        return filled and not known and self.steady() and self._within_run(end)
+
+    def _foreseen_by_day(self, start: int, end: int) -> bool:
+        """Whether a window a day earlier sized may be requested ahead."""
+        return self._within_run(end) and self._near_rate(start, end)
+
+    def _within_run(self, end: int) -> bool:
+        """Whether ``end`` is no further ahead than the forecast has held behind.
+
+        A forecast (a rate, or a day earlier) that the last hour of windows
+        bore out is trusted for the next hour: windows ahead are requested by
+        it that far, no further.
+        """
+        measured_to = self.rate_at or 0
+        return end - measured_to < measured_to - self.held_since
+
+    def _near_rate(self, start: int, end: int) -> bool:
+        """Whether a window sized by a day earlier is near the rate measured last.
+
+        Where a day earlier says traffic jumps or drops (a burst that day, or
+        today), the window is read before any after it is sized.
+        """
+        rate = FILL * self.limits.max_rows / (end - start + 1)
+        return bool(self.rate) and 1 / SURGE <= rate / self.rate <= SURGE
 
     def _by_shapes(self, start: int, rows: float) -> int | None:
         """Where measured shapes say a window from ``start`` holds ``rows``.
