@@ -235,6 +235,9 @@ def main() -> None:
         Shape("smooth", "impressions", args.rows, 30),
         Shape("cycle", "clicks", args.rows, 30),
         Shape("smooth", "invalid_clicks", args.rows // 10, 14),
+        # A daily or a weekend's sync: no day before to forecast from.
+        Shape("smooth", "impressions", args.rows * 7 // 100, 1),
+        Shape("cycle", "impressions", args.rows * 3 // 10, 3),
     ]
     print("| shape | path | " + " | ".join(args.policies) + " |")
     print("|---|---|" + "---:|" * len(args.policies))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import random
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -94,6 +95,23 @@ def test_a_prefix_is_cut_where_its_rows_reach_one_answer():
     cut = cut_end(start, end, shape, fits=9_000, guessed=13_000)
     held = sum(start <= t <= cut for t in times)
     assert 8_000 <= held <= 9_000
+
+
+def test_counts_bound_what_a_sample_is_taken_to_stand_for():
+    """A sample's rows stand for the rows expected where they are, up to the counts.
+
+    100 rows spread over an hour where 300 were expected: 300, unless the
+    counts say the hour holds fewer (then those), never fewer than the rows
+    returned, and never less than the caller's guess.
+    """
+    start, end = START, START + 3_599
+    times = [start + 36 * i for i in range(100)]
+    expected = lambda a, b: 3 * len([x for x in times if a <= x <= b])  # noqa: E731
+    near = lambda rows: pytest.approx(rows, rel=0.01)  # noqa: E731 - an end bin
+    assert Shape.read(start, end, times, expected).rows(50) == near(300)
+    assert Shape.read(start, end, times, expected, ceiling=200).rows(50) == 200
+    assert Shape.read(start, end, times, expected, ceiling=40).rows(50) == near(100)
+    assert Shape.read(start, end, times, expected, ceiling=200).rows(500) == 500
 
 
 def _day(rng: random.Random, day: int, burst: bool) -> list[int]:
