@@ -76,6 +76,21 @@ def test_even_counts_are_packed_into_the_fewest_windows():
     assert len(windows) == -(-350 * 1_344 // 9_500)
 
 
+def test_a_bucket_far_denser_than_a_neighbour_is_not_cut():
+    """Its rows may be anywhere in it (a burst's edge, a busy second): kept whole.
+
+    Cut where an even spread says one answer ends, a window held the burst
+    and overflowed, and the next came back nearly empty.
+    """
+    rates = [3_000, 3_000, 6_000, 3_000, 3_000]  # rows per 15 minutes
+    tiles = [Bucket(i * 900, i * 900 + 899, rows) for i, rows in enumerate(rates)]
+    windows = pack(tiles, capacity=9_700, max_span=14 * 86_400)
+    dense = tiles[2]
+    assert not any(dense.start <= w.end < dense.end for w in windows)
+    # One window more than cutting it would plan, for none that overflows.
+    assert len(windows) == 3
+
+
 @PROPERTY_SETTINGS
 @given(
     seed=st.integers(0, 10_000),

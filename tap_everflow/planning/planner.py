@@ -4,11 +4,13 @@ With rows counted per time bucket, the range is cut into time-contiguous
 windows that each hold just under one answer's worth (:func:`pack`): records
 then leave in time order, window after window. Within a bucket the rows are
 taken to be spread evenly, unless the rows of the range's overflowing first
-answer show otherwise (:func:`shape`). A single second that alone holds more than one
-answer is read in parts split by a dimension from its counts by value
-(:func:`split_by_counts`). Counts are hints: a request that overflows anyway
-is cut where its own rows say, whichever rows the server kept (:func:`read`),
-so completeness never depends on them.
+answer show otherwise (:func:`shape`); a bucket far denser than a neighbour
+(a burst's edge, a busy second) is not cut where it fits in one window. A
+single second that alone holds more than one answer is read in parts split
+by a dimension from its counts by value (:func:`split_by_counts`). Counts
+are hints: a request that overflows anyway is cut where its own rows say,
+whichever rows the server kept (:func:`read`), so completeness never depends
+on them.
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ if t.TYPE_CHECKING:
 # Kolmogorov-Smirnov's critical value at the 1% level: a bucket whose returned
 # rows depart further from an even spread is shaped by them (see shape).
 UNEVEN = 1.63
+# A bucket this many times denser than a neighbour holds a burst's edge or a
+# busy second somewhere in it: a window holds it whole or not at all.
+LUMPY = 1.5
 
 
 @dataclass(frozen=True)
@@ -75,17 +80,25 @@ class _Filling:
             self.windows.append(PlannedWindow(self.start, end, self.rows))
         self.start, self.rows, self.variance = None, 0.0, 0.0
 
-    def add(self, bucket: Bucket) -> None:
-        """Fill windows with ``bucket``'s rows, taken to be spread evenly."""
+    def add(self, bucket: Bucket, *, lumpy: bool = False) -> None:
+        """Fill windows with ``bucket``'s rows, taken to be spread evenly.
+
+        A ``lumpy`` bucket's rows may be anywhere in it: it is not cut
+        where it fits in one window.
+        """
         if bucket.seconds == 1 and bucket.rows + 2 * math.sqrt(bucket.variance) > (
             self.capacity
         ):
             self.close(bucket.start - 1)
             self.windows.append(PlannedWindow(bucket.start, bucket.end, bucket.rows))
             return
-        sampled = self.start is not None and bucket.variance
-        if sampled and self.room(bucket.variance) < bucket.rows:
-            self.close(bucket.start - 1)  # a sampled second: whole or not at all
+        whole = bucket.variance or (lumpy and bucket.rows <= self.capacity)
+        if (
+            self.start is not None
+            and whole
+            and self.room(bucket.variance) < bucket.rows
+        ):
+            self.close(bucket.start - 1)  # whole or not at all
         at = bucket.start  # the first second of the bucket not yet planned
         while at <= bucket.end:
             at = self._take(bucket, at)
@@ -111,13 +124,25 @@ class _Filling:
         return at
 
 
+def _lumpy(bucket: Bucket, before: Bucket | None, after: Bucket | None) -> bool:
+    """Whether ``bucket`` is far denser than a neighbour: a burst's edge or spike."""
+    rate = bucket.rows / bucket.seconds
+    return any(
+        rate > LUMPY * other.rows / other.seconds
+        for other in (before, after)
+        if other is not None
+    )
+
+
 def _greedy(
     buckets: Sequence[Bucket], capacity: float, max_span: int
 ) -> list[PlannedWindow]:
     """Windows filled in time order up to ``capacity`` (the fewest there are)."""
     filling = _Filling(capacity, max_span)
-    for bucket in buckets:
-        filling.add(bucket)
+    for before, bucket, after in zip(
+        [None, *buckets[:-1]], buckets, [*buckets[1:], None], strict=True
+    ):
+        filling.add(bucket, lumpy=_lumpy(bucket, before, after))
     filling.close(buckets[-1].end if buckets else -1)
     return filling.windows
 
