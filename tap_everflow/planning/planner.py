@@ -80,7 +80,7 @@ class _Filling:
             self.windows.append(PlannedWindow(self.start, end, self.rows))
         self.start, self.rows, self.variance = None, 0.0, 0.0
 
-    def add(self, bucket: Bucket, *, lumpy: bool = False) -> None:
+    def add(self, bucket: Bucket, *, lumpy: bool) -> None:
         """Fill windows with ``bucket``'s rows, taken to be spread evenly.
 
         A ``lumpy`` bucket's rows may be anywhere in it: it is not cut
@@ -135,14 +135,15 @@ def _lumpy(bucket: Bucket, before: Bucket | None, after: Bucket | None) -> bool:
 
 
 def _greedy(
-    buckets: Sequence[Bucket], capacity: float, max_span: int
+    buckets: Sequence[Bucket],
+    lumpy: Sequence[bool],
+    capacity: float,
+    max_span: int,
 ) -> list[PlannedWindow]:
     """Windows filled in time order up to ``capacity`` (the fewest there are)."""
     filling = _Filling(capacity, max_span)
-    for before, bucket, after in zip(
-        [None, *buckets[:-1]], buckets, [*buckets[1:], None], strict=True
-    ):
-        filling.add(bucket, lumpy=_lumpy(bucket, before, after))
+    for bucket, is_lumpy in zip(buckets, lumpy, strict=True):
+        filling.add(bucket, lumpy=is_lumpy)
     filling.close(buckets[-1].end if buckets else -1)
     return filling.windows
 
@@ -161,15 +162,21 @@ def pack(
     is a window alone (read in parts split by value); a window spans at most
     ``max_span`` seconds.
     """
-    fewest = len(_greedy(buckets, capacity, max_span))
+    lumpy = [
+        _lumpy(bucket, before, after)
+        for before, bucket, after in zip(
+            [None, *buckets[:-1]], buckets, [*buckets[1:], None], strict=True
+        )
+    ]
+    fewest = len(_greedy(buckets, lumpy, capacity, max_span))
     low, high = 1, capacity  # the least capacity that needs no more windows
     while low < high:
         middle = (low + high) // 2
-        if len(_greedy(buckets, middle, max_span)) <= fewest:
+        if len(_greedy(buckets, lumpy, middle, max_span)) <= fewest:
             high = middle
         else:
             low = middle + 1
-    return _greedy(buckets, low, max_span)
+    return _greedy(buckets, lumpy, low, max_span)
 
 
 def _uneven(times: Sequence[int], bucket: Bucket) -> bool:

@@ -39,9 +39,7 @@ class Season:
     first: int | None = None  # the first whole quarter hour covered
     through: int = -1  # the last second covered
     ratios: deque[float] = field(default_factory=lambda: deque(maxlen=LEVELS))
-    surge: bool = False  # the last window held far more than forecast: a burst
-    lull: bool = False  # it held far fewer: a burst the day before, not today
-    held: bool | None = None  # it held about its forecast; None: none was made
+    ratio: float | None = None  # the last window's rows over its forecast, if any
 
     def add(self, start: int, end: int, times: Iterable[int]) -> None:
         """The window ``start..end``, next after the last, held rows at ``times``."""
@@ -53,12 +51,19 @@ class Season:
         if self.first is None:
             self.first = -(-start // QUARTER) * QUARTER
         self.through = end
-        ratio = rows / forecast if forecast else None
-        self.surge = ratio is not None and ratio > SURGE
-        self.lull = ratio is not None and ratio < 1 / SURGE
-        self.held = None if ratio is None else not (self.surge or self.lull)
-        if ratio is not None and not self.surge:  # a burst says nothing of the level
-            self.ratios.append(ratio)
+        self.ratio = rows / forecast if forecast else None
+        if self.ratio is not None and not self.surge:  # a burst says nothing of it
+            self.ratios.append(self.ratio)
+
+    @property
+    def surge(self) -> bool:
+        """Whether the last window held far more than forecast: a burst."""
+        return self.ratio is not None and self.ratio > SURGE
+
+    @property
+    def surprised(self) -> bool:
+        """Whether it held far more or far fewer (a burst the day before, not today)."""
+        return self.ratio is not None and not 1 / SURGE <= self.ratio <= SURGE
 
     @property
     def known(self) -> bool:

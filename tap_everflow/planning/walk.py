@@ -90,7 +90,8 @@ class Pace:
         for shape in self.shapes:
             shape.measure(start, end, self.rows)
         self.season.add(start, end, times)
-        held = self.steady() if self.season.held is None else self.season.held
+        by_day = self.season.ratio is not None
+        held = not self.season.surprised if by_day else self.steady()
         if start != self.rate_at or not held:
             self.held_since = start
         self.rate, self.rate_at = rate, end + 1
@@ -145,7 +146,7 @@ class Pace:
         if end is None:
             return by_rate, self._foreseen_by_rate(by_rate)
         end = min(end, bound)
-        if self.span and (self.season.surge or self.season.lull):
+        if self.span and self.season.surprised:
             # A burst now, or one a day earlier and not today: the rate leads.
             return (min if self.season.surge else max)(end, by_rate), False
         return end, shaped or self._foreseen_by_day(start, end)
