@@ -20,7 +20,16 @@ from tap_everflow.planning.counts import (
     read_counts,
 )
 from tap_everflow.planning.limits import Limits
-from tap_everflow.planning.planner import pack, pieces, plan, read, split_by_counts
+from tap_everflow.planning.planner import (
+    MAX_SPLITS,
+    Plan,
+    PlannedWindow,
+    pack,
+    pieces,
+    plan,
+    read,
+    split_by_counts,
+)
 from tap_everflow.planning.shape import Shape
 from tap_everflow.planning.slices import Partition, Slice
 from tests.test_walk import (
@@ -89,6 +98,50 @@ def test_a_bucket_far_denser_than_a_neighbour_is_not_cut():
     assert not any(dense.start <= w.end < dense.end for w in windows)
     # One window more than cutting it would plan, for none that overflows.
     assert len(windows) == 3
+
+
+def _bursts_planned(bursts: int) -> tuple[Plan, list[PlannedWindow]]:
+    """A plan of quiet quarter hours with ``bursts`` of 15,000 rows among them."""
+    rates = [3_000, 3_000] + [15_000, 3_000, 3_000] * bursts
+    tiles = [Bucket(i * 900, i * 900 + 899, rows) for i, rows in enumerate(rates)]
+    asked: list[PlannedWindow] = []
+
+    def by_value(hot: list[PlannedWindow]) -> dict[PlannedWindow, dict[str, int]]:
+        asked.extend(hot)
+        return {window: {"7": 8_000, "9": 7_000} for window in hot}
+
+    planned = plan(
+        tiles,
+        root=Partition(),
+        capacity=9_700,
+        max_span=14 * 86_400,
+        by_value=by_value,
+        resource_type="affiliate",
+    )
+    return planned, asked
+
+
+def test_a_burst_over_a_window_is_read_alone_in_parts_by_value():
+    """Where in its quarter hour a burst's rows lie is unknown: its counts split it.
+
+    Cut in time where an even spread says, each part of it overflowed
+    whenever the burst did not fill its quarter hour evenly.
+    """
+    planned, asked = _bursts_planned(2)
+    burst = [(w, parts) for w, parts in planned if w.rows == 15_000]
+    assert [w.end - w.start + 1 for w, _ in burst] == [900, 900]
+    assert asked == [w for w, _ in burst]
+    for window, parts in burst:  # the two affiliates apart, each within a window
+        assert len(parts) == 2
+        assert {(p.start, p.end) for p in parts} == {(window.start, window.end)}
+
+
+def test_more_bursts_than_reports_are_cut_in_time():
+    """Each burst's counts by value cost a report: past MAX_SPLITS, none is asked."""
+    planned, asked = _bursts_planned(MAX_SPLITS + 1)
+    assert asked == []
+    assert all(window.fits(9_700) for window, _ in planned)
+    assert all(len(parts) == 1 for _, parts in planned)
 
 
 @PROPERTY_SETTINGS

@@ -21,6 +21,7 @@ import math
 import typing as t
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 
 from tap_everflow.planning.counts import NO_VALUE, Bucket
 from tap_everflow.planning.shape import Shape, cut_end
@@ -38,8 +39,12 @@ if t.TYPE_CHECKING:
 # rows depart further from an even spread is shaped by them (see shape).
 UNEVEN = 1.63
 # A bucket this many times denser than a neighbour holds a burst's edge or a
-# busy second somewhere in it: a window holds it whole or not at all.
+# busy second somewhere in it: a window holds it whole or not at all, and one
+# that holds more than a window is read alone, in parts split by value.
 LUMPY = 1.5
+# Windows over capacity read in parts from their counts by value, at most:
+# each costs a report request. Past that, lumpy buckets are cut in time.
+MAX_SPLITS = 8
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,7 @@ class _Filling:
 
     capacity: float
     max_span: int
+    lumps_apart: bool  # a lumpy bucket over capacity is a window alone
     windows: list[PlannedWindow] = field(default_factory=list)
     start: int | None = None  # of the window being filled, if any
     rows: float = 0.0
@@ -84,11 +90,12 @@ class _Filling:
         """Fill windows with ``bucket``'s rows, taken to be spread evenly.
 
         A ``lumpy`` bucket's rows may be anywhere in it: it is not cut
-        where it fits in one window.
+        where it fits in one window, and is a window alone where it does not
+        (with ``lumps_apart``), as is a second that holds more than one.
         """
-        if bucket.seconds == 1 and bucket.rows + 2 * math.sqrt(bucket.variance) > (
-            self.capacity
-        ):
+        over = bucket.rows + 2 * math.sqrt(bucket.variance) > self.capacity
+        alone = lumpy and self.lumps_apart and bucket.seconds <= self.max_span
+        if over and (bucket.seconds == 1 or alone):
             self.close(bucket.start - 1)
             self.windows.append(PlannedWindow(bucket.start, bucket.end, bucket.rows))
             return
@@ -139,9 +146,11 @@ def _greedy(
     lumpy: Sequence[bool],
     capacity: float,
     max_span: int,
+    *,
+    lumps_apart: bool,
 ) -> list[PlannedWindow]:
     """Windows filled in time order up to ``capacity`` (the fewest there are)."""
-    filling = _Filling(capacity, max_span)
+    filling = _Filling(capacity, max_span, lumps_apart)
     for bucket, is_lumpy in zip(buckets, lumpy, strict=True):
         filling.add(bucket, lumpy=is_lumpy)
     filling.close(buckets[-1].end if buckets else -1)
@@ -149,7 +158,11 @@ def _greedy(
 
 
 def pack(
-    buckets: Sequence[Bucket], *, capacity: int, max_span: int
+    buckets: Sequence[Bucket],
+    *,
+    capacity: int,
+    max_span: int,
+    lumps_apart: bool = True,
 ) -> list[PlannedWindow]:
     """The fewest windows tiling the ``buckets``' range, holding equal shares.
 
@@ -159,7 +172,9 @@ def pack(
     least capacity that gives no more is then used, so that every window
     keeps the same room for counts that fall a little short, rather than
     the last one all of it. A single second holding more than ``capacity``
-    is a window alone (read in parts split by value); a window spans at most
+    is a window alone (read in parts split by value), and so, with
+    ``lumps_apart``, is a bucket far denser than a neighbour that holds more
+    (a burst: where its rows are in it is not known); a window spans at most
     ``max_span`` seconds.
     """
     lumpy = [
@@ -168,15 +183,16 @@ def pack(
             [None, *buckets[:-1]], buckets, [*buckets[1:], None], strict=True
         )
     ]
-    fewest = len(_greedy(buckets, lumpy, capacity, max_span))
+    fill = partial(_greedy, buckets, lumpy, max_span=max_span, lumps_apart=lumps_apart)
+    fewest = len(fill(capacity))
     low, high = 1, capacity  # the least capacity that needs no more windows
     while low < high:
         middle = (low + high) // 2
-        if len(_greedy(buckets, lumpy, middle, max_span)) <= fewest:
+        if len(fill(middle)) <= fewest:
             high = middle
         else:
             low = middle + 1
-    return _greedy(buckets, lumpy, low, max_span)
+    return fill(low)
 
 
 def _uneven(times: Sequence[int], bucket: Bucket) -> bool:
@@ -302,14 +318,19 @@ def plan(
     """The windows of :func:`pack` and the requests that read each.
 
     ``sampled``: row times of an overflowing answer, which shape uneven
-    buckets (:func:`shape`). A window over ``capacity`` (a busy second) is
-    read in parts of ``resource_type`` where ``by_value`` (called once, with
-    all such windows) gives its counts by value; otherwise in one request,
-    which overflows and is split by its own rows.
+    buckets (:func:`shape`). A window over ``capacity`` (a busy second, a
+    burst's bucket) is read in parts of ``resource_type`` where ``by_value``
+    (called once, with at most :data:`MAX_SPLITS` such windows) gives its
+    counts by value; otherwise in one request, which overflows and is split
+    by its own rows.
     """
-    windows = pack(shape(buckets, sampled), capacity=capacity, max_span=max_span)
+    shaped = shape(buckets, sampled)
+    windows = pack(shaped, capacity=capacity, max_span=max_span)
     hot = [window for window in windows if not window.fits(capacity)]
-    counts = by_value(hot) if hot else {}
+    if len(hot) > MAX_SPLITS:  # too many bursts to count: cut them in time
+        windows = pack(shaped, capacity=capacity, max_span=max_span, lumps_apart=False)
+        hot = [window for window in windows if not window.fits(capacity)]
+    counts = by_value(hot[:MAX_SPLITS]) if hot else {}
     planned: Plan = []
     for window in windows:
         split = None

@@ -55,9 +55,6 @@ SPLIT_BY = "affiliate"
 # are named in the reconciliation line.
 FEW_ROWS = 5
 NAMED_BUCKETS = 5
-# Busy seconds split from their own counts; more are split by their own rows
-# (each costs a report).
-MAX_SPLIT_REPORTS = 3
 
 
 def _related_id(entity: str, id_field: str) -> t.Callable[[t.Any], str | None]:
@@ -282,12 +279,11 @@ class RawReportStream(WindowedStream):
     ) -> dict[PlannedWindow, dict[str, int]]:
         """Counts by ``SPLIT_BY`` value of each window over the cap, if to be had.
 
-        One report per window (a busy second: there are few); windows beyond
-        ``MAX_SPLIT_REPORTS``, or whose report cannot be read, overflow and
-        are split by their own rows.
+        One report per window (the planner asks for few); windows whose
+        report cannot be read overflow and are split by their own rows.
         """
         by_window: dict[PlannedWindow, dict[str, int]] = {}
-        for window in hot[:MAX_SPLIT_REPORTS]:
+        for window in hot:
             body = self._report_body(window.start, window.end, [SPLIT_BY], root)
             try:
                 counts = read_by(
