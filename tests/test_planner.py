@@ -100,8 +100,13 @@ def test_a_bucket_far_denser_than_a_neighbour_is_not_cut():
     assert len(windows) == 3
 
 
-def _bursts_planned(bursts: int) -> tuple[Plan, list[PlannedWindow]]:
-    """A plan of quiet quarter hours with ``bursts`` of 15,000 rows among them."""
+def _bursts_planned(
+    bursts: int, *, sampled: bool = False
+) -> tuple[Plan, list[PlannedWindow]]:
+    """A plan of quiet quarter hours with ``bursts`` of 15,000 rows among them.
+
+    ``sampled``: the range's first answer a sample of it (1 row in 100, even).
+    """
     rates = [3_000, 3_000] + [15_000, 3_000, 3_000] * bursts
     tiles = [Bucket(i * 900, i * 900 + 899, rows) for i, rows in enumerate(rates)]
     asked: list[PlannedWindow] = []
@@ -117,6 +122,11 @@ def _bursts_planned(bursts: int) -> tuple[Plan, list[PlannedWindow]]:
         max_span=14 * 86_400,
         by_value=by_value,
         resource_type="affiliate",
+        sampled=[
+            tile.start + k * 900 // (tile.rows // 100)
+            for tile in tiles
+            for k in range(tile.rows // 100 if sampled else 0)
+        ],
     )
     return planned, asked
 
@@ -134,6 +144,13 @@ def test_a_burst_over_a_window_is_read_alone_in_parts_by_value():
     for window, parts in burst:  # the two affiliates apart, each within a window
         assert len(parts) == 2
         assert {(p.start, p.end) for p in parts} == {(window.start, window.end)}
+
+
+def test_a_burst_a_sample_shows_is_cut_in_time():
+    """Where the first answer was a sample, it showed how the burst is spread."""
+    planned, asked = _bursts_planned(2, sampled=True)
+    assert asked == []
+    assert all(window.fits(9_700) for window, _ in planned)
 
 
 def test_more_bursts_than_reports_are_cut_in_time():

@@ -45,6 +45,9 @@ LUMPY = 1.5
 # Windows over capacity read in parts from their counts by value, at most:
 # each costs a report request. Past that, lumpy buckets are cut in time.
 MAX_SPLITS = 8
+# A bucket holding this share of what a sample of the range would put in it
+# is shown by the range's first answer.
+SHOWN = 0.5
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,7 @@ class _Filling:
 
     capacity: float
     max_span: int
-    lumps_apart: bool  # a lumpy bucket over capacity is a window alone
+    apart: Callable[[Bucket], bool]  # a lumpy bucket over capacity is a window alone
     windows: list[PlannedWindow] = field(default_factory=list)
     start: int | None = None  # of the window being filled, if any
     rows: float = 0.0
@@ -91,10 +94,10 @@ class _Filling:
 
         A ``lumpy`` bucket's rows may be anywhere in it: it is not cut
         where it fits in one window, and is a window alone where it does not
-        (with ``lumps_apart``), as is a second that holds more than one.
+        (if ``apart``), as is a second that holds more than one.
         """
         over = bucket.rows + 2 * math.sqrt(bucket.variance) > self.capacity
-        alone = lumpy and self.lumps_apart and bucket.seconds <= self.max_span
+        alone = lumpy and bucket.seconds <= self.max_span and self.apart(bucket)
         if over and (bucket.seconds == 1 or alone):
             self.close(bucket.start - 1)
             self.windows.append(PlannedWindow(bucket.start, bucket.end, bucket.rows))
@@ -147,10 +150,10 @@ def _greedy(
     capacity: float,
     max_span: int,
     *,
-    lumps_apart: bool,
+    apart: Callable[[Bucket], bool],
 ) -> list[PlannedWindow]:
     """Windows filled in time order up to ``capacity`` (the fewest there are)."""
-    filling = _Filling(capacity, max_span, lumps_apart)
+    filling = _Filling(capacity, max_span, apart)
     for bucket, is_lumpy in zip(buckets, lumpy, strict=True):
         filling.add(bucket, lumpy=is_lumpy)
     filling.close(buckets[-1].end if buckets else -1)
@@ -162,7 +165,7 @@ def pack(
     *,
     capacity: int,
     max_span: int,
-    lumps_apart: bool = True,
+    apart: Callable[[Bucket], bool] = lambda _: True,
 ) -> list[PlannedWindow]:
     """The fewest windows tiling the ``buckets``' range, holding equal shares.
 
@@ -172,9 +175,9 @@ def pack(
     least capacity that gives no more is then used, so that every window
     keeps the same room for counts that fall a little short, rather than
     the last one all of it. A single second holding more than ``capacity``
-    is a window alone (read in parts split by value), and so, with
-    ``lumps_apart``, is a bucket far denser than a neighbour that holds more
-    (a burst: where its rows are in it is not known); a window spans at most
+    is a window alone (read in parts split by value), and so is a bucket far
+    denser than a neighbour that holds more, where ``apart`` says so (a
+    burst: where its rows are in it is not known); a window spans at most
     ``max_span`` seconds.
     """
     lumpy = [
@@ -183,7 +186,7 @@ def pack(
             [None, *buckets[:-1]], buckets, [*buckets[1:], None], strict=True
         )
     ]
-    fill = partial(_greedy, buckets, lumpy, max_span=max_span, lumps_apart=lumps_apart)
+    fill = partial(_greedy, buckets, lumpy, max_span=max_span, apart=apart)
     fewest = len(fill(capacity))
     low, high = 1, capacity  # the least capacity that needs no more windows
     while low < high:
@@ -303,6 +306,31 @@ def _values_to_split(
 Plan = list[tuple[PlannedWindow, list[Slice]]]  # windows and their requests
 
 
+def _never(_bucket: Bucket) -> bool:
+    return False
+
+
+def _unseen(
+    buckets: Sequence[Bucket], sampled: Sequence[int]
+) -> Callable[[Bucket], bool]:
+    """Whether a bucket's rows are not shown by ``sampled`` (a first answer's).
+
+    Where the answer was a sample of the range, a bucket holds its share of
+    it, and the shaping placed a burst in it (or found it even); elsewhere
+    (the server kept other rows) nothing shows where the burst is.
+    """
+    times = sorted(sampled)
+    total = sum(bucket.rows for bucket in buckets)
+
+    def unseen(bucket: Bucket) -> bool:
+        held = bisect.bisect_right(times, bucket.end) - bisect.bisect_left(
+            times, bucket.start
+        )
+        return held < max(1, SHOWN * bucket.rows * len(times) / max(1, total))
+
+    return unseen
+
+
 def plan(
     buckets: Sequence[Bucket],
     *,
@@ -325,10 +353,12 @@ def plan(
     by its own rows.
     """
     shaped = shape(buckets, sampled)
-    windows = pack(shaped, capacity=capacity, max_span=max_span)
+    windows = pack(
+        shaped, capacity=capacity, max_span=max_span, apart=_unseen(buckets, sampled)
+    )
     hot = [window for window in windows if not window.fits(capacity)]
     if len(hot) > MAX_SPLITS:  # too many bursts to count: cut them in time
-        windows = pack(shaped, capacity=capacity, max_span=max_span, lumps_apart=False)
+        windows = pack(shaped, capacity=capacity, max_span=max_span, apart=_never)
         hot = [window for window in windows if not window.fits(capacity)]
     counts = by_value(hot[:MAX_SPLITS]) if hot else {}
     planned: Plan = []
