@@ -356,7 +356,8 @@ def profiles(rows: int) -> list[Profile]:
 # raw requests / lower bound, and report requests, by path and by overflow
 # policy (issue 27's targets; the adversaries may take more). Where the first
 # answer is no sample (a policy other than random), each burst's bucket over
-# a window costs a report of its counts by value: up to MAX_SPLITS more.
+# a window costs a report of its counts by value, as a busy second does: up to
+# MAX_SPLITS of them besides the count.
 TARGETS = {
     "counts exact": (1.10, 2),
     "counts noisy": (1.15, 2),

@@ -153,6 +153,12 @@ def test_a_burst_a_sample_shows_is_cut_in_time():
     assert all(window.fits(9_700) for window, _ in planned)
 
 
+def test_as_many_bursts_as_reports_are_each_read_by_value():
+    planned, asked = _bursts_planned(MAX_SPLITS)
+    assert len(asked) == MAX_SPLITS
+    assert all(len(parts) == 2 for window, parts in planned if window in asked)
+
+
 def test_more_bursts_than_reports_are_cut_in_time():
     """Each burst's counts by value cost a report: past MAX_SPLITS, none is asked."""
     planned, asked = _bursts_planned(MAX_SPLITS + 1)

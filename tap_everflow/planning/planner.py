@@ -6,8 +6,9 @@ then leave in time order, window after window. Within a bucket the rows are
 taken to be spread evenly, unless the rows of the range's overflowing first
 answer show otherwise (:func:`shape`); a bucket far denser than a neighbour
 (a burst's edge, a busy second) is not cut where it fits in one window. A
-single second that alone holds more than one answer is read in parts split
-by a dimension from its counts by value (:func:`split_by_counts`). Counts
+single second that alone holds more than one answer, and such a dense bucket
+that the first answer did not show, is read in parts split by a dimension
+from its counts by value (:func:`split_by_counts`). Counts
 are hints: a request that overflows anyway is cut where its own rows say,
 whichever rows the server kept (:func:`read`), so completeness never depends
 on them.
@@ -73,7 +74,7 @@ class _Filling:
 
     capacity: float
     max_span: int
-    apart: Callable[[Bucket], bool]  # a lumpy bucket over capacity is a window alone
+    apart: Callable[[Bucket], bool]  # whether a lumpy bucket may be a window alone
     windows: list[PlannedWindow] = field(default_factory=list)
     start: int | None = None  # of the window being filled, if any
     rows: float = 0.0
@@ -160,12 +161,20 @@ def _greedy(
     return filling.windows
 
 
+def _always(_bucket: Bucket) -> bool:
+    return True
+
+
+def _never(_bucket: Bucket) -> bool:
+    return False
+
+
 def pack(
     buckets: Sequence[Bucket],
     *,
     capacity: int,
     max_span: int,
-    apart: Callable[[Bucket], bool] = lambda _: True,
+    apart: Callable[[Bucket], bool] = _always,
 ) -> list[PlannedWindow]:
     """The fewest windows tiling the ``buckets``' range, holding equal shares.
 
@@ -306,10 +315,6 @@ def _values_to_split(
 Plan = list[tuple[PlannedWindow, list[Slice]]]  # windows and their requests
 
 
-def _never(_bucket: Bucket) -> bool:
-    return False
-
-
 def _unseen(
     buckets: Sequence[Bucket], sampled: Sequence[int]
 ) -> Callable[[Bucket], bool]:
@@ -317,7 +322,9 @@ def _unseen(
 
     Where the answer was a sample of the range, a bucket holds its share of
     it, and the shaping placed a burst in it (or found it even); elsewhere
-    (the server kept other rows) nothing shows where the burst is.
+    (the server kept other rows) nothing shows where the burst is. A bucket
+    the answer covers only in part is taken as shown: the seconds it shows
+    then hold its count, which may cost requests, never rows.
     """
     times = sorted(sampled)
     total = sum(bucket.rows for bucket in buckets)
@@ -347,17 +354,18 @@ def plan(
 
     ``sampled``: row times of an overflowing answer, which shape uneven
     buckets (:func:`shape`). A window over ``capacity`` (a busy second, a
-    burst's bucket) is read in parts of ``resource_type`` where ``by_value``
-    (called once, with at most :data:`MAX_SPLITS` such windows) gives its
-    counts by value; otherwise in one request, which overflows and is split
-    by its own rows.
+    burst's bucket the first answer did not show) is read in parts of
+    ``resource_type`` where ``by_value`` (called at most once, with at most
+    :data:`MAX_SPLITS` such windows) gives its counts by value; otherwise in
+    one request, which overflows and is split by its own rows. With more
+    such windows than that, bursts are cut in time, as an even spread says.
     """
     shaped = shape(buckets, sampled)
     windows = pack(
         shaped, capacity=capacity, max_span=max_span, apart=_unseen(buckets, sampled)
     )
     hot = [window for window in windows if not window.fits(capacity)]
-    if len(hot) > MAX_SPLITS:  # too many bursts to count: cut them in time
+    if len(hot) > MAX_SPLITS:  # too many to count: bursts are cut in time
         windows = pack(shaped, capacity=capacity, max_span=max_span, apart=_never)
         hot = [window for window in windows if not window.fits(capacity)]
     counts = by_value(hot[:MAX_SPLITS]) if hot else {}

@@ -189,7 +189,8 @@ class RawReportStream(WindowedStream):
 
         The finest time column the server accepts is used. ``sampled``: the
         row times of the overflowing first answer, which show busy seconds;
-        those are split by ``SPLIT_BY`` from a report of their counts.
+        those, and bursts it did not show, are split by ``SPLIT_BY`` from a
+        report of their counts.
         """
         try:
             column, counts = self._counts(start, end, root)
@@ -279,8 +280,9 @@ class RawReportStream(WindowedStream):
     ) -> dict[PlannedWindow, dict[str, int]]:
         """Counts by ``SPLIT_BY`` value of each window over the cap, if to be had.
 
-        One report per window (the planner asks for few); windows whose
-        report cannot be read overflow and are split by their own rows.
+        One report per window (the planner asks for ``MAX_SPLITS`` at most);
+        windows whose report cannot be read overflow and are split by their
+        own rows.
         """
         by_window: dict[PlannedWindow, dict[str, int]] = {}
         for window in hot:
