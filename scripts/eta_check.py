@@ -109,9 +109,17 @@ def scenarios() -> list[Scenario]:
         Scenario("busy last day, counts", "busy last day", share=0.5),
         Scenario("busy last day, walk", "busy last day", REFUSED, share=0.5),
     ]
+    # Every overflow policy at a real API's pace (a raw request takes a good
+    # part of a second): 1,000,000 rows, so that the run outlasts its stalls.
     policies = ("oldest", "newest", "by-offer", "shards", "even-in-time", "busiest")
+    paced = REFUSED | {"latency": 0.3}
     chosen += [
-        Scenario(f"cycle, walk, {p}", "cycle", REFUSED | {"overflow_subset": p})
+        Scenario(
+            f"cycle, walk, {p}, latency 0.3 s",
+            "cycle",
+            paced | {"overflow_subset": p},
+            share=2.5,
+        )
         for p in policies
     ]
     chosen.append(
