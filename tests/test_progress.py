@@ -193,6 +193,20 @@ def test_a_walk_that_runs_ahead_then_stalls_gets_a_steady_eta(known):
         assert 1 / 1.5 <= eta.eta / eta.truth <= 1.5
 
 
+def test_rows_past_the_count_leave_the_range_to_tell_the_time_to_go():
+    """Counts short of the rows, the plan done: not "0 s to go" with half to go."""
+    clock = Clock()
+    progress = Progress(START, END, clock=clock)
+    progress.expect(40_000, 4)
+    for index in range(1, 9):
+        clock.now += 10
+        through = START + (END - START + 1) * index // 16 - 1
+        step = progress.done(through, 10_000, 1)
+    # 80,000 rows in half the range: as many to go, at 70,000 in 70 s.
+    assert step.remaining == pytest.approx(80_000 * 70 / 70_000)
+    assert step.text.startswith("80,000 rows, 50% of the time range;")
+
+
 def test_the_first_lines_give_no_eta_then_one_in_words():
     clock = Clock()
     progress = Progress(START, END, clock=clock)

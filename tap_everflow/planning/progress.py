@@ -5,15 +5,16 @@ The ETA is the work to go at the rate of the work done since the first window
 whole range, which overflows, counting rows and planning). With counts, the
 work is requests: the planned ones not made yet, alike. Without (a walk, or
 past the plan), it is rows: those the walk foresees (its sample of the whole
-range, scaled by the windows it completed) or, where it has none, the rows so
-far spread over the rest of the range. A rate over the whole run, not the
-last windows: a walk's windows run ahead several at a time and then stall on
-a burst, and a recent rate swings with them (measured against the time really
-left, 0.3 s latency, 1,000,000 rows, every overflow policy: 87% of estimates
-within a factor of 1.5 against 65% from the last windows). The ETA is shown
-only once it can be right: after :data:`MIN_WINDOWS` windows and
-:data:`MIN_SHARE` of the rows expected (of the time range, where none are),
-from at least :data:`MIN_RATE_SECONDS` of windows.
+range, scaled by the windows it completed) or, where it has none or more
+came than expected, the rows so far spread over the rest of the range. A
+rate over the whole run, not the last windows: a walk's windows run ahead
+several at a time and then stall on a burst, and a recent rate swings with
+them (replayed against the time really left, 0.3 s latency, 1,000,000 rows,
+every overflow policy: 87% of estimates within a factor of 1.5, against 65%
+from the last windows). The ETA is shown only once it can be right: after
+:data:`MIN_WINDOWS` windows and :data:`MIN_SHARE` of the rows expected (of
+the time range, where none are), from at least :data:`MIN_RATE_SECONDS` of
+windows.
 """
 
 from __future__ import annotations
@@ -97,11 +98,11 @@ class Progress:
         if to_come is not None and self.planned_requests is None:
             self.expected_rows = self.rows + to_come
         time_share = min(1.0, (through - self.start + 1) / (self.end - self.start + 1))
-        if self.expected_rows:
-            share = min(1.0, self.rows / self.expected_rows)
-            to_go = max(0.0, self.expected_rows - self.rows)
+        if self.expected_rows and self.rows < self.expected_rows:
+            share = self.rows / self.expected_rows
+            to_go = self.expected_rows - self.rows
             where = f"{self.rows:,} of ~{round(self.expected_rows):,} rows"
-        else:
+        else:  # none expected, or more came than were: the range tells
             share = time_share
             # The rows so far, spread over the rest of the range as over its start.
             to_go = self.rows * (1 - share) / share if share > 0 else 0.0
