@@ -98,10 +98,11 @@ class Progress:
         if to_come is not None and self.planned_requests is None:
             self.expected_rows = self.rows + to_come
         time_share = min(1.0, (through - self.start + 1) / (self.end - self.start + 1))
-        if self.expected_rows and self.rows < self.expected_rows:
-            share = self.rows / self.expected_rows
-            to_go = self.expected_rows - self.rows
-            where = f"{self.rows:,} of ~{round(self.expected_rows):,} rows"
+        expected = self.expected_rows
+        if expected and (self.rows < expected or time_share >= 1):
+            share = min(1.0, self.rows / expected)
+            to_go = max(0.0, expected - self.rows)
+            where = f"{self.rows:,} of ~{round(expected):,} rows"
         else:  # none expected, or more came than were: the range tells
             share = time_share
             # The rows so far, spread over the rest of the range as over its start.
