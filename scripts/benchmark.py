@@ -451,7 +451,7 @@ def report(results: list[Result]) -> bool:
     for r in results:
         ratio, reports = r.raw / r.lower_bound, TARGETS[r.profile.path][1]
         if r.profile.policy != "random" and not r.profile.path.startswith("refused"):
-            reports += MAX_SPLITS - 1
+            reports = 1 + MAX_SPLITS  # the count, and each window split by value
         most = ratio_target(r.profile)
         checks = [
             (r.ok, "every row exactly once"),

@@ -74,7 +74,6 @@ class _Filling:
 
     capacity: float
     max_span: int
-    apart: Callable[[Bucket], bool]  # whether a lumpy bucket may be a window alone
     windows: list[PlannedWindow] = field(default_factory=list)
     start: int | None = None  # of the window being filled, if any
     rows: float = 0.0
@@ -90,16 +89,15 @@ class _Filling:
             self.windows.append(PlannedWindow(self.start, end, self.rows))
         self.start, self.rows, self.variance = None, 0.0, 0.0
 
-    def add(self, bucket: Bucket, *, lumpy: bool) -> None:
+    def add(self, bucket: Bucket, *, lumpy: bool, alone: bool) -> None:
         """Fill windows with ``bucket``'s rows, taken to be spread evenly.
 
         A ``lumpy`` bucket's rows may be anywhere in it: it is not cut
-        where it fits in one window, and is a window alone where it does not
-        (if ``apart``), as is a second that holds more than one.
+        where it fits in one window. One that may be read ``alone`` (a
+        second, a burst's bucket) is a window alone where it does not.
         """
         over = bucket.rows + 2 * math.sqrt(bucket.variance) > self.capacity
-        alone = lumpy and bucket.seconds <= self.max_span and self.apart(bucket)
-        if over and (bucket.seconds == 1 or alone):
+        if over and alone:
             self.close(bucket.start - 1)
             self.windows.append(PlannedWindow(bucket.start, bucket.end, bucket.rows))
             return
@@ -148,15 +146,14 @@ def _lumpy(bucket: Bucket, before: Bucket | None, after: Bucket | None) -> bool:
 def _greedy(
     buckets: Sequence[Bucket],
     lumpy: Sequence[bool],
+    alone: Sequence[bool],
     capacity: float,
     max_span: int,
-    *,
-    apart: Callable[[Bucket], bool],
 ) -> list[PlannedWindow]:
     """Windows filled in time order up to ``capacity`` (the fewest there are)."""
-    filling = _Filling(capacity, max_span, apart)
-    for bucket, is_lumpy in zip(buckets, lumpy, strict=True):
-        filling.add(bucket, lumpy=is_lumpy)
+    filling = _Filling(capacity, max_span)
+    for bucket, is_lumpy, is_alone in zip(buckets, lumpy, alone, strict=True):
+        filling.add(bucket, lumpy=is_lumpy, alone=is_alone)
     filling.close(buckets[-1].end if buckets else -1)
     return filling.windows
 
@@ -195,7 +192,12 @@ def pack(
             [None, *buckets[:-1]], buckets, [*buckets[1:], None], strict=True
         )
     ]
-    fill = partial(_greedy, buckets, lumpy, max_span=max_span, apart=apart)
+    alone = [
+        bucket.seconds == 1
+        or (is_lumpy and bucket.seconds <= max_span and apart(bucket))
+        for bucket, is_lumpy in zip(buckets, lumpy, strict=True)
+    ]
+    fill = partial(_greedy, buckets, lumpy, alone, max_span=max_span)
     fewest = len(fill(capacity))
     low, high = 1, capacity  # the least capacity that needs no more windows
     while low < high:

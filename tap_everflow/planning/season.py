@@ -28,6 +28,13 @@ QUARTER = 900
 AROUND = 1  # quarter hours on each side whose median forecasts one
 DAYS = 3  # days before whose median forecasts a quarter hour
 SURGE = 1.5  # a window holding this many times its forecast is a burst
+
+
+def near(ratio: float) -> bool:
+    """Whether ``ratio`` (measured over forecast) is within a factor of SURGE."""
+    return 1 / SURGE <= ratio <= SURGE
+
+
 LEVELS = 5  # the last windows whose actual / forecast ratios scale forecasts
 
 
@@ -63,7 +70,7 @@ class Season:
     @property
     def surprised(self) -> bool:
         """Whether it held far more or far fewer (a burst the day before, not today)."""
-        return self.ratio is not None and not 1 / SURGE <= self.ratio <= SURGE
+        return self.ratio is not None and not near(self.ratio)
 
     @property
     def known(self) -> bool:

@@ -22,7 +22,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from tap_everflow.planning.limits import RAW_LIMITS, Limits
-from tap_everflow.planning.season import SURGE, Season
+from tap_everflow.planning.season import Season, near
 from tap_everflow.planning.shape import Shape, cut_end, fitting_points
 from tap_everflow.planning.slices import CompletedWindow, Partition, Slice
 from tap_everflow.planning.split import remember, split_second
@@ -167,9 +167,9 @@ class Pace:
     def _within_run(self, end: int) -> bool:
         """Whether ``end`` is no further ahead than the forecast has held behind.
 
-        A forecast (a rate, or a day earlier) that the last hour of windows
-        bore out is trusted for the next hour: windows ahead are requested by
-        it that far, no further.
+        A forecast (a rate, or a day earlier) that the windows of the last T
+        seconds bore out is trusted for the next T seconds: windows ahead are
+        requested by it that far, no further.
         """
         measured_to = self.rate_at or 0
         return end - measured_to < measured_to - self.held_since
@@ -181,7 +181,7 @@ class Pace:
         today), the window is read before any after it is sized.
         """
         rate = FILL * self.limits.max_rows / (end - start + 1)
-        return bool(self.rate) and 1 / SURGE <= rate / self.rate <= SURGE
+        return bool(self.rate) and near(rate / self.rate)
 
     def _by_shapes(self, start: int, rows: float) -> int | None:
         """Where measured shapes say a window from ``start`` holds ``rows``.
