@@ -605,3 +605,34 @@ def test_a_burst_the_day_before_is_not_requested_ahead_today():
     same_hour = burst + 86_400
     ending_in_it = [s for s in api.slices if same_hour <= s.end < same_hour + 3_600]
     assert len(ending_in_it) <= 2
+
+
+@pytest.mark.parametrize("burst_at", [0.3, 0.5, 0.77])
+def test_a_burst_under_a_server_keeping_the_newest_is_read_back_from_its_end(
+    burst_at,
+):
+    """Kept the newest rows, an overflow shows a burst's end: read back from there.
+
+    The burst's start hides before the rows returned, and a cut guessed there
+    overflowed again and again (27 to 34 requests where keeping the oldest
+    took 17 to 23, 2026-12-07): walked back from its end, each answer's own
+    rows say where the next window starts, as the oldest do walked forward.
+    """
+    limits = Limits()
+    start = 1_790_000_000
+    end = start + 2 * 86_400 - 1
+    hour = start + int(burst_at * 2 * 86_400)
+    rng = random.Random(3)
+    stamps = [rng.randint(start, end) for _ in range(20_000)]
+    stamps += [rng.randint(hour, hour + 3_599) for _ in range(60_000)]
+    rows = [Row(i, ts, "1", "1") for i, ts in enumerate(sorted(stamps))]
+    requests = {}
+    for subset in ("oldest", "newest"):
+        api = FakeApi(rows, limits, modes=("exact",), seed=1, subset=subset)
+        windows, announced = _walk_ahead(api, start, end, limits)
+        _check_windows(windows, start, end, limits)
+        _check_announced(announced, api.slices)
+        assert sorted(r.id for w in windows for r in w.rows) == list(range(len(rows)))
+        assert sum(w.requests for w in windows) == len(api.slices)
+        requests[subset] = len(api.slices)
+    assert requests["newest"] <= requests["oldest"]

@@ -132,6 +132,11 @@ class Shape:
         return _spread(empty, self.end - self.start + 1)
 
     @property
+    def suffix(self) -> bool:
+        """Whether the rows are a run at the window's end, as the newest would be."""
+        return not self.spread and all(last < self.times[0] for _, last, _ in self.gaps)
+
+    @property
     def scale(self) -> float | None:
         """Rows per unit of mass, once complete windows measured it (samples only)."""
         if not self.spread or self.measured_mass < MIN_MEASURED:

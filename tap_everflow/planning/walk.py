@@ -8,6 +8,9 @@ measured, its :class:`~tap_everflow.planning.shape.Shape` (a sampled burst
 then ends a window sooner). An overflowing window is cut where its own rows
 say one answer's worth ends, whichever rows the server kept; an overflowing
 single second is split by dimension (:mod:`tap_everflow.planning.split`).
+Where an answer kept the newest rows (a run at the window's end), the window
+is read back from its end, so that each answer's rows say where the next
+window starts, as the oldest rows do walked forward.
 
 Nothing here does I/O: the caller passes ``fetch``, which performs one
 request. All times are epoch seconds (UTC); both ends of a window inclusive.
@@ -19,7 +22,7 @@ import bisect
 import math
 import typing as t
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from tap_everflow.planning.limits import RAW_LIMITS, Limits
 from tap_everflow.planning.season import Season, near
@@ -294,6 +297,7 @@ class _Walker:
     concurrency: int = 1
     answered: dict[Slice, Answer] = field(default_factory=dict)
     planned: deque[Slice] = field(default_factory=deque)  # announced, in order
+    ahead: deque[CompletedWindow] = field(default_factory=deque)  # read, in order
     rows_seen: Sequence[Row] = ()  # recent rows: values to split a second by
 
     def __post_init__(self) -> None:
@@ -303,20 +307,30 @@ class _Walker:
     def windows(self) -> Iterator[CompletedWindow]:
         cursor = self.start
         while cursor <= self.end:
-            if self.planned and self.planned[0].start == cursor:
-                window = self.planned.popleft()
-            else:  # up to the windows under way, if any
-                bound = self.planned[0].start - 1 if self.planned else self.end
-                window = self._slice(cursor, self.pace.window_end(cursor, bound)[0])
-            self._plan_ahead(self.planned[-1] if self.planned else window)
-            done = self._complete(window)
+            if self.ahead and self.ahead[0].start == cursor:  # see _walk_back
+                done = self.ahead.popleft()
+            elif (read := self._complete(self._next_window(cursor))) is None:
+                continue  # the window's end was read back: its start is next
+            else:
+                done = read
             times = [self.time_of(row) for row in done.rows] if self.time_of else []
             self.pace.completed(done.start, done.end, times)
             done.rows_to_come = self.pace.rows_to_come(done.end + 1, self.end)
-            self._plan_ahead(self.planned[-1] if self.planned else done)
+            self._plan_ahead(done.end)
             yield done
             self.rows_seen = remember(done.rows, self.rows_seen, self.limits)
             cursor = done.end + 1
+
+    def _next_window(self, cursor: int) -> Slice:
+        """The window from ``cursor``: announced already, else sized now."""
+        if self.planned and self.planned[0].start == cursor:
+            window = self.planned.popleft()
+        else:  # up to the windows read or under way, if any
+            after = self.ahead or self.planned
+            bound = after[0].start - 1 if after else self.end
+            window = self._slice(cursor, self.pace.window_end(cursor, bound)[0])
+        self._plan_ahead(window.end)
+        return window
 
     def _slice(self, start: int, end: int) -> Slice:
         return Slice(start, end, self.root)
@@ -329,9 +343,10 @@ class _Walker:
         answer = self.answered.pop(window, None)
         return self.fetch(window) if answer is None else answer
 
-    def _plan_ahead(self, last: Slice | CompletedWindow) -> None:
-        """Announce the foreseen windows after ``last``, up to the concurrency."""
-        after = last.end
+    def _plan_ahead(self, after: int) -> None:
+        """Announce the foreseen windows after ``after`` (and those under way)."""
+        if self.planned or self.ahead:
+            after = (self.planned or self.ahead)[-1].end
         while len(self.planned) < self.concurrency - 1 and after < self.end:
             window_end, foreseen = self.pace.window_end(after + 1, self.end)
             if not foreseen:
@@ -341,14 +356,72 @@ class _Walker:
             self._announce(window)
             after = window.end
 
-    def _complete(self, window: Slice) -> CompletedWindow:
-        """All rows of a first part of ``window``: cut while it overflows."""
+    def _walk_back(
+        self,
+        window: Slice,
+        answer: Answer,
+        time_of: Callable[[Row], int],
+        *,
+        made: int,
+    ) -> None:
+        """Read the end of ``window``, whose answer kept its newest rows.
+
+        Walked from its end back (in mirrored time), an answer keeping the
+        newest rows is one keeping the oldest, which a walk cuts where its
+        certain rows end. Back to where a window comes back far from full
+        (the burst behind the overflow began: the days before and the rate
+        size the rest better), or as many rows as the requests in flight may
+        bring. The windows read go to :attr:`ahead`, in time order; ``made``:
+        requests made for ``window`` before ``answer``.
+        """
+        pivot = window.start + window.end
+
+        def mirrored(part: Slice) -> Slice:
+            return Slice(pivot - part.end, pivot - part.start, part.partition)
+
+        back = _Walker(
+            window.start,
+            window.end,
+            lambda part: self.fetch(mirrored(part)),
+            self.root,
+            self.dimensions,
+            self.limits,
+            lambda row: pivot - time_of(row),
+            answered={window: answer},
+            planned=deque([window]),  # mirrored, the same window: answered
+        )
+        back.pace.span, back.pace.rate = self.pace.span, self.pace.rate
+        held = 0
+        for done in back.windows():
+            self.ahead.appendleft(
+                CompletedWindow(
+                    pivot - done.end,
+                    pivot - done.start,
+                    done.rows,
+                    done.requests,
+                    [replace(s, second=pivot - s.second) for s in done.shortfalls],
+                )
+            )
+            held += len(done.rows)
+            fill = FILL * self.limits.max_rows
+            if held >= self.concurrency * fill or len(done.rows) < fill / 2:
+                break
+        self.ahead[0] = replace(self.ahead[0], requests=self.ahead[0].requests + made)
+
+    def _complete(self, window: Slice) -> CompletedWindow | None:
+        """All rows of a first part of ``window``: cut while it overflows.
+
+        None where its end was read back instead (:meth:`_walk_back`).
+        """
         answer, requests, nested = self._get(window), 1, False
         while answer.overflowed(self.limits) and window.seconds > 1:
             self.rows_seen = remember(answer.rows, self.rows_seen, self.limits)
             times = map(self.time_of, answer.rows) if self.time_of else ()
             shape = Shape.read(window.start, window.end, times, self.pace.forecast)
             self.pace.overflowed(window.start, window.end, shape)
+            if shape and shape.suffix and self.pace.span and self.time_of:
+                self._walk_back(window, answer, self.time_of, made=requests - 1)
+                return None
             cut = cut_end(
                 window.start,
                 window.end,
