@@ -636,3 +636,33 @@ def test_a_burst_under_a_server_keeping_the_newest_is_read_back_from_its_end(
         assert sum(w.requests for w in windows) == len(api.slices)
         requests[subset] = len(api.slices)
     assert requests["newest"] <= requests["oldest"]
+
+
+@pytest.mark.parametrize("subset", OVERFLOW_SUBSETS)
+def test_a_busy_second_read_in_parts_does_not_size_the_windows_after_it(subset):
+    """15,000 rows in one second are no rate: the next window is not a second.
+
+    Taken as a rate, they sized the windows after them at a second, then two,
+    four...: 12 requests in the hour after it under ``oldest`` (2026-12-07).
+    """
+    limits = Limits()
+    start = 1_790_000_000
+    end = start + 86_400 - 1
+    busy = start + 30_000
+    rng = random.Random(3)
+    stamps = [rng.randint(start, end) for _ in range(60_000)] + [busy] * 15_000
+    rows = [Row(i, ts, str(i % 3), str(i % 5)) for i, ts in enumerate(sorted(stamps))]
+    api = FakeApi(rows, limits, modes=("exact",), seed=1, subset=subset)
+    windows = list(
+        walk(
+            start,
+            end,
+            api.fetch,
+            dimensions=DIMENSIONS,
+            limits=limits,
+            time_of=TIME_OF,
+            concurrency=8,
+        )
+    )
+    assert sorted(r.id for w in windows for r in w.rows) == list(range(len(rows)))
+    assert len([s for s in api.slices if busy < s.start < busy + 3_600]) <= 2

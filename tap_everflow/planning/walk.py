@@ -79,10 +79,17 @@ class Pace:
 
         By rate, the next lasts as long as its rate says, corrected by a
         change of rate since the window before that is beyond noise, by at
-        most a factor of two.
+        most a factor of two. A second holding more than an answer (read in
+        parts) is no rate: the windows around it are sized as before it.
         """
-        seconds, self.rows = end - start + 1, len(times)
-        rate = self.rows / seconds
+        seconds, rows = end - start + 1, len(times)
+        for shape in self.shapes:
+            shape.measure(start, end, rows)
+        self.season.add(start, end, times)
+        if seconds == 1 and rows >= self.limits.max_rows:
+            self.rate_at = end + 1
+            return
+        self.rows, rate = rows, rows / seconds
         self.trend = 1.0
         if self.rate and rate and start == self.rate_at:
             self.trend = min(2.0, max(0.5, rate / self.rate))
@@ -90,9 +97,6 @@ class Pace:
         if not self.steady():
             span = int(span / self.trend)
         self.span = max(1, min(self.limits.max_span, span))
-        for shape in self.shapes:
-            shape.measure(start, end, self.rows)
-        self.season.add(start, end, times)
         by_day = self.season.ratio is not None
         held = not self.season.surprised if by_day else self.steady()
         if start != self.rate_at or not held:
