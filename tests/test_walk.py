@@ -161,6 +161,7 @@ def _walk_ahead(
         start,
         end,
         api.fetch,
+        dimensions=DIMENSIONS,
         limits=limits,
         time_of=TIME_OF,
         prefetch=announced.append,
@@ -653,16 +654,7 @@ def test_a_busy_second_read_in_parts_does_not_size_the_windows_after_it(subset):
     stamps = [rng.randint(start, end) for _ in range(60_000)] + [busy] * 15_000
     rows = [Row(i, ts, str(i % 3), str(i % 5)) for i, ts in enumerate(sorted(stamps))]
     api = FakeApi(rows, limits, modes=("exact",), seed=1, subset=subset)
-    windows = list(
-        walk(
-            start,
-            end,
-            api.fetch,
-            dimensions=DIMENSIONS,
-            limits=limits,
-            time_of=TIME_OF,
-            concurrency=8,
-        )
-    )
+    windows, announced = _walk_ahead(api, start, end, limits)
+    _check_announced(announced, api.slices)
     assert sorted(r.id for w in windows for r in w.rows) == list(range(len(rows)))
     assert len([s for s in api.slices if busy < s.start < busy + 3_600]) <= 2
