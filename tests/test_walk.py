@@ -658,3 +658,37 @@ def test_a_busy_second_read_in_parts_does_not_size_the_windows_after_it(subset):
     _check_announced(announced, api.slices)
     assert sorted(r.id for w in windows for r in w.rows) == list(range(len(rows)))
     assert len([s for s in api.slices if busy < s.start < busy + 3_600]) <= 2
+
+
+def test_a_walk_back_holds_no_more_windows_than_requests_in_flight():
+    """Windows read back wait for the walk to reach them, in memory: a bound.
+
+    A 200,000-row burst under ``newest`` with 2 requests in flight: between
+    two windows handed out, the rows read whole but not handed out yet are at
+    most 2 windows' worth and the one being read back.
+    """
+    limits = Limits()
+    start = 1_790_000_000
+    end = start + 86_400 - 1
+    rng = random.Random(9)
+    stamps = [rng.randint(start, end) for _ in range(40_000)]
+    stamps += [rng.randint(start + 40_000, start + 43_599) for _ in range(200_000)]
+    rows = [Row(i, ts, "1", "1") for i, ts in enumerate(sorted(stamps))]
+    api = FakeApi(rows, limits, modes=("exact",), seed=1, subset="newest")
+    read_whole = 0
+
+    def fetch(request: Slice) -> Answer:
+        nonlocal read_whole
+        answer = api.fetch(request)
+        read_whole += 0 if answer.overflowed(limits) else len(answer.rows)
+        return answer
+
+    handed_out, held = 0, []
+    for window in walk(
+        start, end, fetch, limits=limits, time_of=TIME_OF, concurrency=2
+    ):
+        handed_out += len(window.rows)
+        held.append(read_whole - handed_out)
+    assert handed_out == len(rows)
+    assert max(held) <= 3 * limits.max_rows
+    assert max(held) > limits.max_rows  # it did read back

@@ -360,6 +360,16 @@ class _Walker:
             self._announce(window)
             after = window.end
 
+    def _may_walk_back(self) -> bool:
+        """Whether a rate is known and the windows read back hold room for more.
+
+        They are held until the walk reaches them: at most as many windows'
+        rows as requests may be in flight (memory: docs/performance.md).
+        """
+        held = sum(len(window.rows) for window in self.ahead)
+        room = self.concurrency * FILL * self.limits.max_rows
+        return bool(self.pace.span) and held < room
+
     def _walk_back(
         self,
         window: Slice,
@@ -374,8 +384,8 @@ class _Walker:
         newest rows is one keeping the oldest, which a walk cuts where its
         certain rows end. Back to where a window comes back far from full
         (the burst behind the overflow began: the days before and the rate
-        size the rest better), or as many rows as the requests in flight may
-        bring. The windows read go to :attr:`ahead`, in time order; ``made``:
+        size the rest better), or the windows held have no more room. The
+        windows read go to :attr:`ahead`, in time order; ``made``:
         requests made for ``window`` before ``answer``.
         """
         pivot = window.start + window.end
@@ -395,7 +405,6 @@ class _Walker:
             planned=deque([window]),  # mirrored, the same window: answered
         )
         back.pace.span, back.pace.rate = self.pace.span, self.pace.rate
-        held = 0
         for done in back.windows():
             self.ahead.appendleft(
                 CompletedWindow(
@@ -406,9 +415,8 @@ class _Walker:
                     [replace(s, second=pivot - s.second) for s in done.shortfalls],
                 )
             )
-            held += len(done.rows)
-            fill = FILL * self.limits.max_rows
-            if held >= self.concurrency * fill or len(done.rows) < fill / 2:
+            began = len(done.rows) < FILL * self.limits.max_rows / 2  # the burst
+            if began or not self._may_walk_back():
                 break
         self.ahead[0] = replace(self.ahead[0], requests=self.ahead[0].requests + made)
 
@@ -423,7 +431,7 @@ class _Walker:
             times = map(self.time_of, answer.rows) if self.time_of else ()
             shape = Shape.read(window.start, window.end, times, self.pace.forecast)
             self.pace.overflowed(window.start, window.end, shape)
-            if shape and shape.suffix and self.pace.span and self.time_of:
+            if shape and shape.suffix and self._may_walk_back() and self.time_of:
                 self._walk_back(window, answer, self.time_of, made=requests - 1)
                 return None
             cut = cut_end(
