@@ -416,8 +416,8 @@ class _Walker:
                 )
             )
             began = len(done.rows) < FILL * self.limits.max_rows / 2  # the burst
-            if began or not self._may_walk_back():
-                break
+            if (began or not self._may_walk_back()) and not back.ahead:
+                break  # (windows it read back in turn are handed out first)
         self.ahead[0] = replace(self.ahead[0], requests=self.ahead[0].requests + made)
 
     def _complete(self, window: Slice) -> CompletedWindow | None:
