@@ -13,6 +13,7 @@ from collections import Counter
 import pytest
 
 from harness.simulator import Fault, ReportOptions, bursty, daily_cycle, quiet, uniform
+from harness.simulator.overflow import OVERFLOW_SUBSETS
 from tap_everflow.streams import ImpressionsStream
 from tap_everflow.tap import TapEverflow
 from tests.conftest import (
@@ -124,6 +125,22 @@ def test_bursty_traffic_with_overfull_seconds_is_complete(
     assert requests <= 2 * lower_bound, f"{requests} requests for {lower_bound}"
     split = [r for r in sim.requests if r.body and r.body["query"]["filters"]]
     assert split, "overfull seconds must be split by dimension"
+
+
+@pytest.mark.parametrize("subset", OVERFLOW_SUBSETS)
+def test_the_walk_reads_every_row_whichever_rows_overflows_keep(
+    make_simulator, tap, subset
+):
+    """The walk through HTTP under each server behaviour: every row, once.
+
+    Its request counts per behaviour are the benchmarks' (docs/performance.md).
+    """
+    start, end = period(2)
+    truth = bursty(3, start, end, 30_000, hot_seconds=1, rows_per_hot_second=15_000)
+    sim = make_simulator(truth, overflow_subset=subset)
+    run = tap.run(window_config(sim, start, end, plan_from_report_counts=False))
+    assert_complete(run, truth)
+    assert not report_requests(sim)
 
 
 def test_windows_respect_the_api_limits(make_simulator, tap):
