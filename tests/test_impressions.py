@@ -135,8 +135,8 @@ def test_the_walk_reads_every_row_whichever_rows_overflows_keep(
 
     Its request counts per behaviour are the benchmarks' (docs/performance.md).
     """
-    start, end = period(2)
-    truth = bursty(3, start, end, 30_000, hot_seconds=1, rows_per_hot_second=15_000)
+    start, end = period(1)
+    truth = bursty(3, start, end, 20_000, hot_seconds=1, rows_per_hot_second=12_000)
     sim = make_simulator(truth, overflow_subset=subset)
     run = tap.run(window_config(sim, start, end, plan_from_report_counts=False))
     assert_complete(run, truth)
