@@ -301,7 +301,7 @@ class _Walker:
     concurrency: int = 1
     answered: dict[Slice, Answer] = field(default_factory=dict)
     planned: deque[Slice] = field(default_factory=deque)  # announced, in order
-    ahead: deque[CompletedWindow] = field(default_factory=deque)  # read, in order
+    ahead: deque[CompletedWindow] = field(default_factory=deque)  # read back, waiting
     rows_seen: Sequence[Row] = ()  # recent rows: values to split a second by
 
     def __post_init__(self) -> None:
