@@ -363,8 +363,10 @@ class _Walker:
     def _may_walk_back(self) -> bool:
         """Whether a rate is known and the windows read back hold room for more.
 
-        They are held until the walk reaches them: at most as many windows'
-        rows as requests may be in flight (memory: docs/performance.md).
+        They are held until the walk reaches them: as many windows' rows as
+        requests may be in flight, and the window that reached that (a busy
+        second read whole may hold several answers' worth; memory:
+        docs/performance.md).
         """
         held = sum(len(window.rows) for window in self.ahead)
         room = self.concurrency * FILL * self.limits.max_rows
