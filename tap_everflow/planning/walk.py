@@ -312,11 +312,11 @@ class _Walker:
         cursor = self.start
         while cursor <= self.end:
             if self.ahead and self.ahead[0].start == cursor:  # see _walk_back
-                done = self.ahead.popleft()
-            elif (read := self._complete(self._next_window(cursor))) is None:
-                continue  # the window's end was read back: its start is next
+                done: CompletedWindow | None = self.ahead.popleft()
             else:
-                done = read
+                done = self._complete(self._next_window(cursor))
+            if done is None:  # the window's end was read back: its start is next
+                continue
             times = [self.time_of(row) for row in done.rows] if self.time_of else []
             self.pace.completed(done.start, done.end, times)
             done.rows_to_come = self.pace.rows_to_come(done.end + 1, self.end)
